@@ -1,0 +1,825 @@
+//! The bounded arena: a fixed array of slots and one atomic cursor.
+//!
+//! # Algorithm
+//!
+//! A bump allocator over an inline array, made safe to share:
+//!
+//! * `cursor` (see `cursor.rs`) counts the slots handed out this round. [`Arena::alloc`]
+//!   claims index `i` with a single `fetch_add(1)`; batches claim a contiguous range with a
+//!   compare-and-swap loop that never moves the cursor past `N`. Because every claim is one
+//!   read-modify-write of one location, no index is handed out twice in a round
+//!   (invariant 1), whatever the orderings.
+//! * A round ends only under `&mut self` ([`Arena::reset`], [`Arena::drain`], `Drop`), so a
+//!   `&mut T` handed out from `&self` can never alias another reference.
+//! * Next to each slot lives a one-byte *mark*, written by the thread that owns the slot after
+//!   the value is in place. A slot holds a value exactly when its mark equals the arena's
+//!   current round tag. A claimed slot whose constructor panicked (a *hole*) keeps a stale mark,
+//!   so reset, drop and iteration skip it: nothing ever reads uninitialised memory
+//!   (invariant 2), even if a guard was `mem::forget`-ten.
+//! * Rewinding bumps the round tag instead of touching the marks, so [`Arena::reset`] is O(1)
+//!   when `T` has no drop glue. Tags are `1..=255`; every 255th reset rewrites the mark array
+//!   (N bytes) before a tag is reused, which amortises to N/255 bytes per reset. When `T` needs
+//!   dropping, reset visits each claimed slot once anyway and clears its mark as it drops it.
+//!
+//! The values are stored contiguously (`[UnsafeCell<MaybeUninit<T>>; N]` has the layout of
+//! `[T; N]`), which is what lets a batch be one `memcpy` and come back as `&mut [T]`. The marks
+//! live in their own array so they do not break that contiguity.
+
+use core::cell::UnsafeCell;
+use core::fmt;
+use core::marker::PhantomData;
+use core::mem::{self, MaybeUninit};
+use core::ptr;
+use core::slice;
+
+use crate::cursor::Cursor;
+use crate::error::Full;
+use crate::sync::TrackedCell;
+
+/// Mark of a slot that holds no value of any round.
+const EMPTY: u8 = 0;
+
+/// A bounded, lock-free arena of up to `N` values of type `T`, stored inline.
+///
+/// Any number of threads can [`alloc`](Arena::alloc) through a shared reference; each call
+/// claims one slot with one atomic operation and returns a `&mut T` that nobody else can reach.
+/// When all `N` slots are taken, `alloc` gives the value back in [`Full`]. Values live until
+/// [`reset`](Arena::reset) (which needs `&mut self`, so no reference can outlive it) or until
+/// the arena is dropped; each is dropped exactly once.
+///
+/// The storage is an inline array, so `Arena::new` is a `const fn` and an arena can be a
+/// `static` with no heap at all. For large capacities use [`Arena::new_boxed`], which builds the
+/// arena directly on the heap.
+///
+/// ```
+/// use atomicarena::Arena;
+///
+/// static NAMES: Arena<&str, 4> = Arena::new();
+///
+/// let a: &'static mut &str = NAMES.alloc("ada").unwrap();
+/// *a = "Ada";
+/// std::thread::scope(|s| {
+///     s.spawn(|| NAMES.alloc("grace").unwrap());
+///     s.spawn(|| NAMES.alloc("barbara").unwrap());
+/// });
+/// assert_eq!(NAMES.len(), 3);
+/// assert_eq!(NAMES.remaining(), 1);
+/// ```
+///
+/// Statistics: [`len`](Arena::len) counts the slots claimed this round (a slot whose
+/// constructor panicked is counted, but holds nothing); [`high_water`](Arena::high_water) is the
+/// largest `len` of any round; [`failed_allocs`](Arena::failed_allocs) counts, over the arena's
+/// whole life, the calls that found no room.
+pub struct Arena<T, const N: usize> {
+    /// Claims slots for this round; counts failures (see `cursor.rs`).
+    cursor: Cursor<N>,
+    /// Largest `len` of any finished round. Written only under `&mut self`.
+    high_water: usize,
+    /// Round counter `0..=254`; the marks of this round are `round + 1`, so the all-zero bit
+    /// pattern is a valid empty arena (see `new_boxed`). Written only under `&mut self`.
+    round: u8,
+    /// `marks[i] == round + 1` exactly when `slots[i]` holds a value. Written by the owner of
+    /// slot `i` after the value is in place; read only under `&mut self`.
+    marks: [TrackedCell<u8>; N],
+    /// The values; layout of `[T; N]`.
+    slots: [UnsafeCell<MaybeUninit<T>>; N],
+    /// The arena owns `T`s and drops them (for dropck).
+    _owns: PhantomData<T>,
+}
+
+// SAFETY: sharing `&Arena` lets other threads move `T`s in (`alloc`) and get `&mut T` to them,
+// each slot reachable from exactly one thread (invariant 1); under `&mut self` one thread
+// touches every value, possibly created elsewhere. That is moving `T` between threads, so
+// `T: Send` is required and sufficient; no `&T` is ever shared, so `T: Sync` is not needed.
+unsafe impl<T: Send, const N: usize> Sync for Arena<T, N> {}
+
+impl<T, const N: usize> Arena<T, N> {
+    /// The number of slots, `N`.
+    ///
+    /// ```
+    /// assert_eq!(atomicarena::Arena::<u64, 128>::CAPACITY, 128);
+    /// ```
+    pub const CAPACITY: usize = N;
+
+    /// Compile-time check that the arena's storage fits in `isize::MAX` bytes, which also
+    /// bounds the cursor (see the field docs). Evaluated by every constructor.
+    const FITS: () = {
+        let per_slot = mem::size_of::<T>() + 1; // the value and its mark
+        assert!(
+            N <= isize::MAX as usize / per_slot,
+            "atomicarena: capacity × (size_of::<T>() + 1) exceeds isize::MAX bytes; lower the capacity"
+        );
+    };
+
+    /// Creates an empty arena. A `const fn`: the arena can live in a `static`.
+    ///
+    /// The arena is built where it is returned, which for a local variable is the stack; for
+    /// capacities beyond a few kilobytes, prefer a `static` or [`Arena::new_boxed`].
+    ///
+    /// ```
+    /// use atomicarena::Arena;
+    ///
+    /// static LOG: Arena<u32, 1024> = Arena::new();
+    /// let local: Arena<u32, 16> = Arena::new();
+    /// assert!(LOG.is_empty() && local.is_empty());
+    /// ```
+    #[cfg(not(loom))]
+    pub const fn new() -> Self {
+        let () = Self::FITS;
+        Arena {
+            cursor: Cursor::new(),
+            high_water: 0,
+            round: 0,
+            marks: [const { TrackedCell::new(EMPTY) }; N],
+            slots: [const { UnsafeCell::new(MaybeUninit::uninit()) }; N],
+            _owns: PhantomData,
+        }
+    }
+
+    /// Creates an empty arena (loom build: loom's atomics are not `const`).
+    #[cfg(loom)]
+    pub fn new() -> Self {
+        let () = Self::FITS;
+        Arena {
+            cursor: Cursor::new(),
+            high_water: 0,
+            round: 0,
+            marks: core::array::from_fn(|_| TrackedCell::new(EMPTY)),
+            slots: [const { UnsafeCell::new(MaybeUninit::uninit()) }; N],
+            _owns: PhantomData,
+        }
+    }
+
+    /// Creates an empty arena directly on the heap, with no temporary on the stack, so that
+    /// capacities of millions of slots work on any thread.
+    ///
+    /// The memory comes zeroed from the allocator (the all-zero bytes are an empty arena), so
+    /// untouched slots cost no page faults on systems that map zeroed pages lazily.
+    ///
+    /// ```
+    /// use atomicarena::Arena;
+    ///
+    /// let big = Arena::<u64, 4_000_000>::new_boxed();
+    /// assert_eq!(big.capacity(), 4_000_000);
+    /// ```
+    #[cfg(feature = "alloc")]
+    pub fn new_boxed() -> alloc::boxed::Box<Self> {
+        let () = Self::FITS;
+        #[cfg(not(loom))]
+        {
+            crate::zeroable::new_boxed_zeroed()
+        }
+        #[cfg(loom)]
+        {
+            alloc::boxed::Box::new(Self::new())
+        }
+    }
+
+    /// Stores `value` in a free slot and returns a mutable reference to it.
+    ///
+    /// Lock-free: one atomic add on the cursor, then a plain write. Callable from any number of
+    /// threads at once. When the arena is full the value comes back in [`Full`], untouched.
+    ///
+    /// ```
+    /// use atomicarena::Arena;
+    ///
+    /// let arena: Arena<Vec<u8>, 2> = Arena::new();
+    /// let a = arena.alloc(vec![1, 2]).unwrap();
+    /// let b = arena.alloc(vec![3]).unwrap();
+    /// a.push(9);
+    /// b.clear();
+    /// assert_eq!(*a, [1, 2, 9]);
+    /// let back = arena.alloc(vec![7]).unwrap_err().into_inner();
+    /// assert_eq!(back, [7]);
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)] // each slot is handed out once per round (invariant 1)
+    pub fn alloc(&self, value: T) -> Result<&mut T, Full<T>> {
+        match self.cursor.claim_one() {
+            // SAFETY: `claim_one` returned `i < N`, claimed by this call alone this round.
+            Some(i) => Ok(unsafe { self.write(i, value) }),
+            None => Err(Full(value)),
+        }
+    }
+
+    /// Runs `f` to build a value in a free slot, and returns a reference to it.
+    ///
+    /// `f` runs only once a slot has been claimed, so a full arena costs nothing but the
+    /// failed claim. If `f` panics, the claimed slot stays empty (a *hole*, counted by
+    /// [`len`](Arena::len)) and is skipped by iteration, reset and drop.
+    ///
+    /// ```
+    /// use atomicarena::Arena;
+    ///
+    /// let arena: Arena<[u64; 64], 1> = Arena::new();
+    /// let table = arena.alloc_with(|| std::array::from_fn(|i| i as u64 * 2)).unwrap();
+    /// assert_eq!(table[10], 20);
+    /// assert!(arena.alloc_with(|| unreachable!("not called when full")).is_err());
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)] // each slot is handed out once per round (invariant 1)
+    pub fn alloc_with<F: FnOnce() -> T>(&self, f: F) -> Result<&mut T, Full<()>> {
+        let i = self.cursor.claim_one().ok_or(Full(()))?;
+        // A panic in `f` leaves slot `i` unmarked: a hole (invariant 2).
+        let value = f();
+        // SAFETY: `claim_one` returned `i < N`, claimed by this call alone this round.
+        Ok(unsafe { self.write(i, value) })
+    }
+
+    /// Copies `src` into contiguous slots with one `memcpy`, all or nothing.
+    ///
+    /// If `src.len()` slots are not free together, nothing is taken and `Full(())` comes back
+    /// (the Go `AppendSlice` contract). An empty `src` always succeeds.
+    ///
+    /// ```
+    /// use atomicarena::Arena;
+    ///
+    /// let arena: Arena<u32, 5> = Arena::new();
+    /// let s = arena.alloc_slice_copy(&[1, 2, 3]).unwrap();
+    /// s[0] = 10;
+    /// assert_eq!(s, [10, 2, 3]);
+    /// assert!(arena.alloc_slice_copy(&[4, 5, 6]).is_err()); // 3 do not fit in the 2 left
+    /// assert_eq!(arena.len(), 3);
+    /// ```
+    #[allow(clippy::mut_from_ref)] // each slot is handed out once per round (invariant 1)
+    pub fn alloc_slice_copy(&self, src: &[T]) -> Result<&mut [T], Full<()>>
+    where
+        T: Copy,
+    {
+        if src.is_empty() {
+            return Ok(&mut []);
+        }
+        let start = self.cursor.claim(src.len())?;
+        let dst = self.slot_ptr(start);
+        // SAFETY: `claim` gave this call `start..start + src.len()` (within `0..N`) alone;
+        // `src` is a live `&[T]` and cannot overlap slots nobody else can reach. `T: Copy`, so
+        // a bitwise copy is a valid duplicate.
+        unsafe { ptr::copy_nonoverlapping(src.as_ptr(), dst, src.len()) };
+        self.mark_range(start, src.len());
+        // SAFETY: the range was just initialised and marked, and is ours for the round.
+        Ok(unsafe { slice::from_raw_parts_mut(dst, src.len()) })
+    }
+
+    /// Clones `src` into contiguous slots, all or nothing.
+    ///
+    /// If a `clone` panics, the values cloned so far are dropped at once and the claimed slots
+    /// stay empty (holes); nothing of the batch is visible afterwards.
+    ///
+    /// ```
+    /// use atomicarena::Arena;
+    ///
+    /// let arena: Arena<String, 4> = Arena::new();
+    /// let words = ["to".to_string(), "be".to_string()];
+    /// let copy = arena.alloc_slice_clone(&words).unwrap();
+    /// copy[1].push('e');
+    /// assert_eq!(copy, ["to", "bee"]);
+    /// ```
+    #[allow(clippy::mut_from_ref)] // each slot is handed out once per round (invariant 1)
+    pub fn alloc_slice_clone(&self, src: &[T]) -> Result<&mut [T], Full<()>>
+    where
+        T: Clone,
+    {
+        self.alloc_exact(src.len(), src.iter().cloned())
+    }
+
+    /// Moves the items of an exact-size iterator into contiguous slots, all or nothing.
+    ///
+    /// The iterator's [`len`](ExactSizeIterator::len) decides how many slots are claimed.
+    /// An iterator that lies stays sound: if it yields fewer items, the returned slice is
+    /// shorter and the unused claimed slots stay empty (holes); if it would yield more, the
+    /// extra items are never pulled. A panicking iterator drops what it had yielded.
+    ///
+    /// ```
+    /// use atomicarena::Arena;
+    ///
+    /// let arena: Arena<u64, 100> = Arena::new();
+    /// let squares = arena.alloc_iter((1..=10).map(|x| x * x)).unwrap();
+    /// assert_eq!(squares.iter().sum::<u64>(), 385);
+    /// assert!(arena.alloc_iter(0..1000).is_err()); // does not fit: nothing taken
+    /// assert_eq!(arena.len(), 10);
+    /// ```
+    #[allow(clippy::mut_from_ref)] // each slot is handed out once per round (invariant 1)
+    pub fn alloc_iter<I>(&self, iter: I) -> Result<&mut [T], Full<()>>
+    where
+        I: IntoIterator<Item = T>,
+        I::IntoIter: ExactSizeIterator,
+    {
+        let iter = iter.into_iter();
+        self.alloc_exact(iter.len(), iter)
+    }
+
+    /// Claims `len` contiguous slots and fills them from `iter`, which may yield fewer.
+    #[allow(clippy::mut_from_ref)] // each slot is handed out once per round (invariant 1)
+    fn alloc_exact(&self, len: usize, iter: impl Iterator<Item = T>) -> Result<&mut [T], Full<()>> {
+        if len == 0 {
+            return Ok(&mut []);
+        }
+        let start = self.cursor.claim(len)?;
+        let dst = self.slot_ptr(start);
+        // Drops the values written so far if `iter` panics; their slots stay unmarked.
+        let mut guard = PartialBatch { dst, written: 0 };
+        for value in iter.take(len) {
+            // SAFETY: `guard.written < len` (`take`), and `start..start + len` was claimed by
+            // this call alone, so the slot is ours and holds nothing.
+            unsafe { dst.add(guard.written).write(value) };
+            guard.written += 1;
+        }
+        let written = guard.written;
+        mem::forget(guard);
+        self.mark_range(start, written);
+        // SAFETY: the first `written` slots of the range were initialised and marked above and
+        // belong to this call for the round.
+        Ok(unsafe { slice::from_raw_parts_mut(dst, written) })
+    }
+
+    /// Fills every free slot (and every hole) with `T::default()` and returns all `N` values in
+    /// slot order (the Go `MakeSlice`). The arena is full afterwards.
+    ///
+    /// If `T::default()` panics, the slots filled so far keep their values and the rest stay
+    /// empty; the arena stays sound.
+    ///
+    /// ```
+    /// use atomicarena::Arena;
+    ///
+    /// let mut arena: Arena<u32, 4> = Arena::new();
+    /// arena.alloc(7).unwrap();
+    /// let all = arena.fill_default();
+    /// assert_eq!(all, [7, 0, 0, 0]);
+    /// assert!(arena.is_full());
+    /// ```
+    pub fn fill_default(&mut self) -> &mut [T]
+    where
+        T: Default,
+    {
+        let tag = self.tag();
+        // Claim everything first: if `T::default()` panics, unfilled slots are holes.
+        self.cursor.set_len(N);
+        for i in 0..N {
+            // SAFETY: `i < N`.
+            let mark = unsafe { self.marks.get_unchecked_mut(i) }.get_mut();
+            if *mark != tag {
+                // SAFETY: `&mut self`; the slot is unmarked, so it holds no value to overwrite.
+                unsafe { self.slot_ptr(i).write(T::default()) };
+                // SAFETY: `i < N`; re-borrowed after `T::default()` ran.
+                *unsafe { self.marks.get_unchecked_mut(i) }.get_mut() = tag;
+            }
+        }
+        // SAFETY: every slot in `0..N` is now marked, hence initialised; `&mut self` makes the
+        // slice exclusive for its lifetime.
+        unsafe { slice::from_raw_parts_mut(self.slot_ptr(0), N) }
+    }
+
+    /// Drops every value and empties the arena for the next round.
+    ///
+    /// O(1) when `T` has no drop glue, whatever `N` (amortised: every 255th reset rewrites the
+    /// one-byte-per-slot mark array). Otherwise each value is dropped once, in slot order; if a
+    /// destructor panics, the remaining values are still dropped before the panic continues.
+    ///
+    /// The `&mut self` receiver is what makes this sound: no reference returned by `alloc` can
+    /// be alive across a reset.
+    ///
+    /// ```
+    /// use atomicarena::Arena;
+    ///
+    /// let mut arena: Arena<String, 2> = Arena::new();
+    /// arena.alloc("a".into()).unwrap();
+    /// arena.alloc("b".into()).unwrap();
+    /// assert!(arena.is_full());
+    /// arena.reset();
+    /// assert!(arena.is_empty());
+    /// assert_eq!(arena.high_water(), 2);
+    /// ```
+    pub fn reset(&mut self) {
+        let len = self.len();
+        self.high_water = self.high_water.max(len);
+        let tag = self.tag();
+        self.cursor.set_len(0);
+        if mem::needs_drop::<T>() {
+            self.drop_marked(0, len, tag);
+        }
+        self.next_round();
+    }
+
+    /// Moves every value out, in slot order, and leaves the arena empty.
+    ///
+    /// Values the iterator did not yield are dropped when it is dropped. Forgetting the
+    /// iterator leaks the values it did not yield (it never exposes one twice).
+    ///
+    /// ```
+    /// use atomicarena::Arena;
+    ///
+    /// let mut arena: Arena<String, 4> = Arena::new();
+    /// arena.alloc("x".into()).unwrap();
+    /// arena.alloc("y".into()).unwrap();
+    /// let all: Vec<String> = arena.drain().collect();
+    /// assert_eq!(all, ["x", "y"]);
+    /// assert!(arena.is_empty());
+    /// ```
+    pub fn drain(&mut self) -> Drain<'_, T, N> {
+        let len = self.len();
+        let tag = self.tag();
+        Drain { arena: self, next: 0, len, tag }
+    }
+
+    /// Iterates mutably over the values, in slot order, skipping holes.
+    ///
+    /// ```
+    /// use atomicarena::Arena;
+    ///
+    /// let mut arena: Arena<u32, 8> = Arena::new();
+    /// arena.alloc_slice_copy(&[1, 2, 3]).unwrap();
+    /// for v in arena.iter_mut() {
+    ///     *v *= 10;
+    /// }
+    /// assert_eq!(arena.iter_mut().map(|v| *v).collect::<Vec<_>>(), [10, 20, 30]);
+    /// ```
+    pub fn iter_mut(&mut self) -> IterMut<'_, T> {
+        let len = self.len();
+        let tag = self.tag();
+        IterMut {
+            slots: self.slots[..len].iter_mut().zip(self.marks[..len].iter_mut()),
+            tag,
+        }
+    }
+
+    /// The value in slot `index` (allocation order), or `None` if that slot is free or a hole.
+    ///
+    /// ```
+    /// use atomicarena::Arena;
+    ///
+    /// let mut arena: Arena<char, 4> = Arena::new();
+    /// arena.alloc('a').unwrap();
+    /// arena.alloc('b').unwrap();
+    /// *arena.get_mut(1).unwrap() = 'B';
+    /// assert_eq!(arena.get_mut(1), Some(&mut 'B'));
+    /// assert_eq!(arena.get_mut(2), None);
+    /// ```
+    pub fn get_mut(&mut self, index: usize) -> Option<&mut T> {
+        if index >= self.len() {
+            return None;
+        }
+        let tag = self.tag();
+        let (mark, slot) = (self.marks[index].get_mut(), &mut self.slots[index]);
+        if *mark == tag {
+            // SAFETY: the mark equals this round's tag, so the slot holds a value (invariant 2).
+            Some(unsafe { slot.get_mut().assume_init_mut() })
+        } else {
+            None
+        }
+    }
+
+    /// The number of slots claimed this round, holes included.
+    ///
+    /// Under concurrent `alloc` this is a snapshot that may already be out of date.
+    ///
+    /// ```
+    /// let arena: atomicarena::Arena<u8, 4> = atomicarena::Arena::new();
+    /// arena.alloc(1).unwrap();
+    /// assert_eq!(arena.len(), 1);
+    /// ```
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.cursor.len()
+    }
+
+    /// `true` when no slot was claimed this round.
+    ///
+    /// ```
+    /// let arena: atomicarena::Arena<u8, 4> = atomicarena::Arena::new();
+    /// assert!(arena.is_empty());
+    /// ```
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The number of slots, `N`.
+    ///
+    /// ```
+    /// let arena: atomicarena::Arena<u8, 4> = atomicarena::Arena::new();
+    /// assert_eq!(arena.capacity(), 4);
+    /// ```
+    #[inline]
+    pub const fn capacity(&self) -> usize {
+        N
+    }
+
+    /// The number of slots still free this round.
+    ///
+    /// ```
+    /// let arena: atomicarena::Arena<u8, 4> = atomicarena::Arena::new();
+    /// arena.alloc(1).unwrap();
+    /// assert_eq!(arena.remaining(), 3);
+    /// ```
+    #[inline]
+    pub fn remaining(&self) -> usize {
+        N - self.len()
+    }
+
+    /// `true` when every slot was claimed this round.
+    ///
+    /// ```
+    /// let arena: atomicarena::Arena<u8, 1> = atomicarena::Arena::new();
+    /// arena.alloc(1).unwrap();
+    /// assert!(arena.is_full());
+    /// ```
+    #[inline]
+    pub fn is_full(&self) -> bool {
+        self.len() == N
+    }
+
+    /// Bytes of slot storage claimed this round, `len() * size_of::<T>()` (the Go arena's
+    /// offset).
+    ///
+    /// ```
+    /// let arena: atomicarena::Arena<u64, 4> = atomicarena::Arena::new();
+    /// arena.alloc_slice_copy(&[1, 2, 3]).unwrap();
+    /// assert_eq!(arena.bytes_used(), 24);
+    /// ```
+    #[inline]
+    pub fn bytes_used(&self) -> usize {
+        self.len() * mem::size_of::<T>()
+    }
+
+    /// The largest [`len`](Arena::len) of any round so far, the current one included.
+    ///
+    /// ```
+    /// let mut arena: atomicarena::Arena<u8, 8> = atomicarena::Arena::new();
+    /// arena.alloc_slice_copy(&[0; 5]).unwrap();
+    /// arena.reset();
+    /// arena.alloc(1).unwrap();
+    /// assert_eq!(arena.high_water(), 5);
+    /// ```
+    #[inline]
+    pub fn high_water(&self) -> usize {
+        self.high_water.max(self.len())
+    }
+
+    /// How many allocation calls found no room, over the arena's whole life (reset does not
+    /// clear it).
+    ///
+    /// ```
+    /// let arena: atomicarena::Arena<u8, 1> = atomicarena::Arena::new();
+    /// arena.alloc(1).unwrap();
+    /// assert!(arena.alloc(2).is_err());
+    /// assert!(arena.alloc_slice_copy(&[3, 4]).is_err());
+    /// assert_eq!(arena.failed_allocs(), 2);
+    /// ```
+    #[inline]
+    pub fn failed_allocs(&self) -> usize {
+        self.cursor.failed()
+    }
+
+    // ---- internals ----------------------------------------------------------------------
+
+    /// This round's mark.
+    #[inline(always)]
+    fn tag(&self) -> u8 {
+        self.round + 1
+    }
+
+    /// Pointer to slot `i`'s value, derived from the whole array so that ranges can be used.
+    #[inline(always)]
+    fn slot_ptr(&self, i: usize) -> *mut T {
+        debug_assert!(i <= N);
+        // `UnsafeCell<MaybeUninit<T>>` has the layout of `T`, so the array is a `[T; N]`;
+        // `raw_get` keeps the write permission of the cells. `wrapping_add` keeps this safe;
+        // `i <= N` means it never actually wraps.
+        UnsafeCell::raw_get(self.slots.as_ptr()).cast::<T>().wrapping_add(i)
+    }
+
+    /// Writes `value` into slot `i` and marks it.
+    ///
+    /// # Safety
+    ///
+    /// `i < N`, and slot `i` was claimed by the caller this round and not written yet.
+    #[inline(always)]
+    #[allow(clippy::mut_from_ref)] // the caller owns the slot (see # Safety)
+    unsafe fn write(&self, i: usize, value: T) -> &mut T {
+        debug_assert!(i < N);
+        let p = self.slot_ptr(i);
+        // SAFETY: the caller owns slot `i` (in bounds) and it holds no value.
+        unsafe { p.write(value) };
+        // SAFETY: `i < N` (caller).
+        let mark = unsafe { self.marks.get_unchecked(i) };
+        // SAFETY: the caller owns slot `i`, mark included; nobody else reads or writes it
+        // until `&mut self`. The value is in place before the mark says so.
+        mark.with_mut(|m| unsafe { *m = self.tag() });
+        // SAFETY: just initialised; exclusive to the caller for the round.
+        unsafe { &mut *p }
+    }
+
+    /// Marks `start..start + len`, all claimed by the caller and initialised.
+    #[inline]
+    fn mark_range(&self, start: usize, len: usize) {
+        let tag = self.tag();
+        for mark in &self.marks[start..start + len] {
+            // SAFETY: the caller owns these slots and their marks for the round, and has
+            // initialised the values.
+            mark.with_mut(|m| unsafe { *m = tag });
+        }
+    }
+
+    /// Drops the values of round `tag` in `from..to`, clearing their marks first. If a
+    /// destructor panics, the rest are still dropped while unwinding (as `Vec` does).
+    fn drop_marked(&mut self, from: usize, to: usize, tag: u8) {
+        struct Dropper<'a, T, const N: usize> {
+            arena: &'a mut Arena<T, N>,
+            next: usize,
+            to: usize,
+            tag: u8,
+        }
+        impl<T, const N: usize> Dropper<'_, T, N> {
+            fn run(&mut self) {
+                while self.next < self.to {
+                    let i = self.next;
+                    self.next += 1;
+                    let mark = self.arena.marks[i].get_mut();
+                    if *mark == self.tag {
+                        *mark = EMPTY;
+                        // SAFETY: the mark said the slot holds a value of this round; the mark
+                        // is cleared first, so even a panicking destructor never sees it
+                        // dropped twice (invariant 3).
+                        unsafe { self.arena.slots[i].get_mut().assume_init_drop() };
+                    }
+                }
+            }
+        }
+        impl<T, const N: usize> Drop for Dropper<'_, T, N> {
+            fn drop(&mut self) {
+                // Reached with work left only when a destructor panicked in `run`.
+                self.run();
+            }
+        }
+        let mut dropper = Dropper { arena: self, next: from, to, tag };
+        dropper.run();
+    }
+
+    /// Starts a new round: a fresh tag, so every old mark means "empty".
+    fn next_round(&mut self) {
+        if self.round == 254 {
+            // Tag 1 comes back: clear all marks so that none from 255 rounds ago matches.
+            for mark in &mut self.marks {
+                *mark.get_mut() = EMPTY;
+            }
+            self.round = 0;
+        } else {
+            self.round += 1;
+        }
+    }
+}
+
+/// Drops the first `written` values of a batch whose iterator panicked.
+struct PartialBatch<T> {
+    dst: *mut T,
+    written: usize,
+}
+
+impl<T> Drop for PartialBatch<T> {
+    fn drop(&mut self) {
+        // SAFETY: exactly the first `written` slots at `dst` were initialised by the batch and
+        // never marked, so nothing else will drop them.
+        unsafe { ptr::drop_in_place(ptr::slice_from_raw_parts_mut(self.dst, self.written)) };
+    }
+}
+
+impl<T, const N: usize> Drop for Arena<T, N> {
+    fn drop(&mut self) {
+        if mem::needs_drop::<T>() {
+            let (len, tag) = (self.len(), self.tag());
+            self.drop_marked(0, len, tag);
+        }
+    }
+}
+
+impl<T, const N: usize> Default for Arena<T, N> {
+    /// Same as [`Arena::new`].
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T, const N: usize> fmt::Debug for Arena<T, N> {
+    /// Shows the statistics, not the values (they belong to whoever holds their `&mut T`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Arena")
+            .field("len", &self.len())
+            .field("capacity", &N)
+            .field("high_water", &self.high_water())
+            .field("failed_allocs", &self.failed_allocs())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, T, const N: usize> IntoIterator for &'a mut Arena<T, N> {
+    type Item = &'a mut T;
+    type IntoIter = IterMut<'a, T>;
+
+    fn into_iter(self) -> IterMut<'a, T> {
+        self.iter_mut()
+    }
+}
+
+/// Mutable iterator over an arena's values, from [`Arena::iter_mut`].
+///
+/// ```
+/// let mut arena: atomicarena::Arena<i32, 4> = atomicarena::Arena::new();
+/// arena.alloc(-1).unwrap();
+/// let it: atomicarena::IterMut<'_, i32> = arena.iter_mut();
+/// assert_eq!(it.count(), 1);
+/// ```
+pub struct IterMut<'a, T> {
+    slots: core::iter::Zip<
+        slice::IterMut<'a, UnsafeCell<MaybeUninit<T>>>,
+        slice::IterMut<'a, TrackedCell<u8>>,
+    >,
+    tag: u8,
+}
+
+impl<'a, T> Iterator for IterMut<'a, T> {
+    type Item = &'a mut T;
+
+    fn next(&mut self) -> Option<&'a mut T> {
+        for (slot, mark) in self.slots.by_ref() {
+            if *mark.get_mut() == self.tag {
+                // SAFETY: the mark equals this round's tag, so the slot holds a value; the
+                // iterator borrows the arena mutably and yields each slot once.
+                return Some(unsafe { slot.get_mut().assume_init_mut() });
+            }
+        }
+        None
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (0, self.slots.size_hint().1)
+    }
+}
+
+impl<T> fmt::Debug for IterMut<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IterMut").finish_non_exhaustive()
+    }
+}
+
+/// Draining iterator over an arena's values, from [`Arena::drain`].
+///
+/// ```
+/// let mut arena: atomicarena::Arena<u8, 4> = atomicarena::Arena::new();
+/// arena.alloc_slice_copy(&[1, 2, 3]).unwrap();
+/// let mut drain = arena.drain();
+/// assert_eq!(drain.next(), Some(1));
+/// drop(drain); // drops 2 and 3, empties the arena
+/// assert!(arena.is_empty());
+/// ```
+pub struct Drain<'a, T, const N: usize> {
+    arena: &'a mut Arena<T, N>,
+    next: usize,
+    len: usize,
+    tag: u8,
+}
+
+impl<T, const N: usize> Iterator for Drain<'_, T, N> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        while self.next < self.len {
+            let i = self.next;
+            self.next += 1;
+            let mark = self.arena.marks[i].get_mut();
+            if *mark == self.tag {
+                // Clear the mark first: whatever happens next, this value is never read again.
+                *mark = EMPTY;
+                // SAFETY: the mark said the slot holds a value; it is moved out exactly once.
+                return Some(unsafe { self.arena.slots[i].get_mut().assume_init_read() });
+            }
+        }
+        None
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (0, Some(self.len - self.next))
+    }
+}
+
+impl<T, const N: usize> Drop for Drain<'_, T, N> {
+    fn drop(&mut self) {
+        if mem::needs_drop::<T>() {
+            self.arena.drop_marked(self.next, self.len, self.tag);
+        }
+        // Reached only if no destructor panicked; otherwise every mark is cleared already and
+        // the arena is merely left with holes, which is sound.
+        self.arena.reset();
+    }
+}
+
+impl<T, const N: usize> fmt::Debug for Drain<'_, T, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Drain").field("remaining_slots", &(self.len - self.next)).finish()
+    }
+}
+
+// SAFETY (for `zeroable`): every field of an empty arena is zero: the atomics hold 0,
+// `high_water` and `round` are 0, every mark is `EMPTY` (0), and the slots are `MaybeUninit`,
+// for which any bytes are valid.
+#[cfg(not(loom))]
+unsafe impl<T, const N: usize> crate::zeroable::Zeroable for Arena<T, N> {}

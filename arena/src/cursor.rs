@@ -1,0 +1,123 @@
+//! The shared bump cursor of the bounded arena and the pool.
+//!
+//! One `CachePadded<AtomicUsize>` counts the slots claimed this round. A single claim is one
+//! `fetch_add(1)`; a batch is a compare-and-swap loop that never moves the cursor past `N`.
+//! Every claim is a read-modify-write of this one location, so claims form a single
+//! modification order and no index is handed out twice (invariant 1) whatever the orderings.
+
+use crossbeam_utils::CachePadded;
+
+use crate::error::Full;
+use crate::sync::{AtomicUsize, Ordering};
+
+/// Claims slot indices `0..N` for one round; rewound under `&mut self`.
+pub(crate) struct Cursor<const N: usize> {
+    /// Number of slots claimed this round. Above `N` only transiently: a failing single claim
+    /// adds one and takes it back, so the excess is at most the number of threads inside a
+    /// failing claim and the counter cannot wrap (`N <= isize::MAX`).
+    next: CachePadded<AtomicUsize>,
+    /// Claims that found no room, over the cursor's life. Touched only on the failure path.
+    failed: AtomicUsize,
+}
+
+impl<const N: usize> Cursor<N> {
+    #[cfg(not(loom))]
+    pub(crate) const fn new() -> Self {
+        Cursor { next: CachePadded::new(AtomicUsize::new(0)), failed: AtomicUsize::new(0) }
+    }
+
+    #[cfg(loom)]
+    pub(crate) fn new() -> Self {
+        Cursor { next: CachePadded::new(AtomicUsize::new(0)), failed: AtomicUsize::new(0) }
+    }
+
+    /// Claims one slot: `Some(i)` with `i < N`, claimed by the caller alone this round.
+    #[inline(always)]
+    pub(crate) fn claim_one(&self) -> Option<usize> {
+        // Relaxed is enough: uniqueness comes from the read-modify-write itself (one
+        // modification order on one location). The slot's contents need no ordering through
+        // the cursor: the claimer writes them and publishes them itself (by sending the
+        // `&mut T`), and a new round starts only under `&mut self`, which happens-after every
+        // `&self` use of the last round.
+        let i = self.next.fetch_add(1, Ordering::Relaxed);
+        if i < N {
+            Some(i)
+        } else {
+            self.claim_failed_one();
+            None
+        }
+    }
+
+    /// Undoes a failed `claim_one`, so failures can never walk the cursor towards a wrap.
+    #[cold]
+    #[inline(never)]
+    fn claim_failed_one(&self) {
+        // Relaxed: only the count matters. The cursor was `>= N` when we added one, and while
+        // it is above `N` only failed claims (each taking back its own one) lower it, so this
+        // never brings it below `N`: no slot is freed twice.
+        self.next.fetch_sub(1, Ordering::Relaxed);
+        self.record_failure();
+    }
+
+    #[cold]
+    fn record_failure(&self) {
+        // Relaxed: a statistic; it orders nothing.
+        self.failed.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Claims `len >= 1` contiguous slots, all or nothing; returns the first index. Never
+    /// moves the cursor past `N`.
+    pub(crate) fn claim(&self, len: usize) -> Result<usize, Full<()>> {
+        // Relaxed throughout, for the reasons given in `claim_one`: uniqueness comes from the
+        // compare-and-swap being a read-modify-write of the cursor.
+        let mut cur = self.next.load(Ordering::Relaxed);
+        let backoff = crossbeam_utils::Backoff::new();
+        loop {
+            if cur > N || len > N - cur {
+                self.record_failure();
+                return Err(Full(()));
+            }
+            match self.next.compare_exchange_weak(
+                cur,
+                cur + len,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return Ok(cur),
+                Err(now) => {
+                    cur = now;
+                    backoff.spin();
+                }
+            }
+        }
+    }
+
+    /// Slots claimed this round (a snapshot under concurrency).
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        // Relaxed: a statistic; it orders nothing.
+        self.next.load(Ordering::Relaxed).min(N)
+    }
+
+    /// Claims that found no room, over the cursor's life.
+    #[inline]
+    pub(crate) fn failed(&self) -> usize {
+        // Relaxed: a statistic; it orders nothing.
+        self.failed.load(Ordering::Relaxed)
+    }
+
+    /// Sets the number of claimed slots; `&mut self` means no claim is in flight.
+    #[inline]
+    pub(crate) fn set_len(&mut self, len: usize) {
+        debug_assert!(len <= N);
+        #[cfg(not(loom))]
+        {
+            *self.next.get_mut() = len;
+        }
+        #[cfg(loom)]
+        {
+            // loom's atomics have no `get_mut`; `&mut self` makes a plain store equivalent.
+            self.next.store(len, Ordering::Relaxed);
+        }
+    }
+}

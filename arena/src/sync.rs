@@ -1,0 +1,76 @@
+//! The one place the runtime takes its atomics and cells from.
+//!
+//! Under `cfg(loom)` everything comes from [loom] so that the model checker sees every atomic
+//! operation and every access to a tracked cell; otherwise it comes from `core`. The rest of the
+//! crate imports only from here (the pattern of crossbeam-utils and sharded-slab).
+//!
+//! [`TrackedCell`] mirrors loom's `UnsafeCell` API (`with`/`with_mut`). Outside loom it is a
+//! plain `core::cell::UnsafeCell` and its closures compile to a pointer access; under loom it
+//! records every access, so a slot handed out twice is reported as a data race.
+
+#[cfg(loom)]
+pub(crate) use loom::sync::atomic::{AtomicUsize, Ordering};
+
+#[cfg(not(loom))]
+pub(crate) use core::sync::atomic::{AtomicUsize, Ordering};
+
+#[cfg(loom)]
+pub(crate) use loom::hint::spin_loop;
+
+#[cfg(not(loom))]
+#[allow(unused_imports)]
+pub(crate) use core::hint::spin_loop;
+
+/// A cell whose accesses loom tracks (a plain `UnsafeCell` outside loom).
+#[cfg(not(loom))]
+#[repr(transparent)]
+pub(crate) struct TrackedCell<T>(core::cell::UnsafeCell<T>);
+
+#[cfg(not(loom))]
+impl<T> TrackedCell<T> {
+    pub(crate) const fn new(v: T) -> Self {
+        Self(core::cell::UnsafeCell::new(v))
+    }
+
+    /// Runs `f` with a const pointer to the contents.
+    #[inline(always)]
+    #[allow(dead_code)] // used by the ring
+    pub(crate) fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
+        f(self.0.get())
+    }
+
+    /// Runs `f` with a mutable pointer to the contents.
+    #[inline(always)]
+    pub(crate) fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
+        f(self.0.get())
+    }
+
+    #[inline(always)]
+    pub(crate) fn get_mut(&mut self) -> &mut T {
+        self.0.get_mut()
+    }
+}
+
+#[cfg(loom)]
+pub(crate) struct TrackedCell<T>(loom::cell::UnsafeCell<T>);
+
+#[cfg(loom)]
+impl<T> TrackedCell<T> {
+    pub(crate) fn new(v: T) -> Self {
+        Self(loom::cell::UnsafeCell::new(v))
+    }
+
+    #[allow(dead_code)] // used by the ring
+    pub(crate) fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
+        self.0.with(f)
+    }
+
+    pub(crate) fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
+        self.0.with_mut(f)
+    }
+
+    pub(crate) fn get_mut(&mut self) -> &mut T {
+        // SAFETY: `&mut self` proves no other access to the cell exists.
+        self.0.with_mut(|p| unsafe { &mut *p })
+    }
+}
