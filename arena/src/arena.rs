@@ -11,19 +11,31 @@
 //!   (invariant 1), whatever the orderings.
 //! * A round ends only under `&mut self` ([`Arena::reset`], [`Arena::drain`], `Drop`), so a
 //!   `&mut T` handed out from `&self` can never alias another reference.
-//! * Next to each slot lives a one-byte *mark*, written by the thread that owns the slot after
-//!   the value is in place. A slot holds a value exactly when its mark equals the arena's
-//!   current round tag. A claimed slot whose constructor panicked (a *hole*) keeps a stale mark,
-//!   so reset, drop and iteration skip it: nothing ever reads uninitialised memory
-//!   (invariant 2), even if a guard was `mem::forget`-ten.
+//! * Next to each slot lives a one-byte *mark* that records **holes**: a claimed slot that
+//!   holds no value, because its constructor, `Clone` or iterator panicked, an iterator yielded
+//!   fewer items than it promised, or a [`Local`](crate::Local) handle was forgotten with part
+//!   of its chunk unused. A claimed slot (`i < len`) holds a value exactly when its mark is
+//!   *not* this round's hole tag, so reset, drop and iteration skip holes and nothing ever reads
+//!   uninitialised memory (invariant 2). Slots at or above the cursor never carry the tag.
+//! * Only the paths that can leave a hole write marks, and they do so from their cold unwind
+//!   or tail paths; `alloc` and `alloc_slice_copy` touch nothing but the cursor and the values,
+//!   the same work as the Go arena. A [`Local`](crate::Local) handle marks its whole chunk as
+//!   holes when it claims it and clears the marks of the slots it used when it refills or is
+//!   dropped, so a forgotten handle leaves holes (and leaks its values), never a slot that
+//!   looks initialised but is not.
 //! * Rewinding bumps the round tag instead of touching the marks, so [`Arena::reset`] is O(1)
-//!   when `T` has no drop glue. Tags are `1..=255`; every 255th reset rewrites the mark array
-//!   (N bytes) before a tag is reused, which amortises to N/255 bytes per reset. When `T` needs
-//!   dropping, reset visits each claimed slot once anyway and clears its mark as it drops it.
+//!   when `T` has no drop glue. Tags are `1..=255`. Before a tag comes back, every mark that
+//!   could carry it must be cleared: each reset clears one 255th of the mark array (round `r`
+//!   clears chunk `r`), so any 255 consecutive resets clear all of it, every byte after the
+//!   round whose tag is about to return. That is N/255 bytes per reset, never a full sweep.
+//!   When `T` needs dropping, reset visits each claimed slot once anyway.
 //!
 //! The values are stored contiguously (`[UnsafeCell<MaybeUninit<T>>; N]` has the layout of
 //! `[T; N]`), which is what lets a batch be one `memcpy` and come back as `&mut [T]`. The marks
 //! live in their own array so they do not break that contiguity.
+//!
+//! Under loom, a loom-tracked `owners` cell per slot stands for the value, touched wherever
+//! the value is written or read, so a slot handed out twice is reported as a data race.
 
 use core::cell::UnsafeCell;
 use core::fmt;
@@ -34,10 +46,10 @@ use core::slice;
 
 use crate::cursor::Cursor;
 use crate::error::Full;
-use crate::sync::TrackedCell;
+use crate::sync::{fence, Ordering, TrackedCell};
 
-/// Mark of a slot that holds no value of any round.
-const EMPTY: u8 = 0;
+/// A mark that is no round's hole tag (tags are `1..=255`).
+const CLEAR: u8 = 0;
 
 /// A bounded, lock-free arena of up to `N` values of type `T`, stored inline.
 ///
@@ -72,15 +84,19 @@ const EMPTY: u8 = 0;
 /// whole life, the calls that found no room.
 pub struct Arena<T, const N: usize> {
     /// Claims slots for this round; counts failures (see `cursor.rs`).
-    cursor: Cursor<N>,
+    pub(crate) cursor: Cursor<N>,
     /// Largest `len` of any finished round. Written only under `&mut self`.
     high_water: usize,
-    /// Round counter `0..=254`; the marks of this round are `round + 1`, so the all-zero bit
+    /// Round counter `0..=254`; this round's hole tag is `round + 1`, so the all-zero bit
     /// pattern is a valid empty arena (see `new_boxed`). Written only under `&mut self`.
     round: u8,
-    /// `marks[i] == round + 1` exactly when `slots[i]` holds a value. Written by the owner of
-    /// slot `i` after the value is in place; read only under `&mut self`.
+    /// For a claimed slot `i < len`: `marks[i] == round + 1` exactly when the slot is a hole.
+    /// Slots `>= len` never carry this round's tag. Written by the owner of slot `i` (or under
+    /// `&mut self`); read under `&mut self`.
     marks: [TrackedCell<u8>; N],
+    /// loom only: a tracked cell per slot standing for its value (see the module docs).
+    #[cfg(loom)]
+    owners: [TrackedCell<()>; N],
     /// The values; layout of `[T; N]`.
     slots: [UnsafeCell<MaybeUninit<T>>; N],
     /// The arena owns `T`s and drops them (for dropck).
@@ -130,7 +146,7 @@ impl<T, const N: usize> Arena<T, N> {
             cursor: Cursor::new(),
             high_water: 0,
             round: 0,
-            marks: [const { TrackedCell::new(EMPTY) }; N],
+            marks: [const { TrackedCell::new(CLEAR) }; N],
             slots: [const { UnsafeCell::new(MaybeUninit::uninit()) }; N],
             _owns: PhantomData,
         }
@@ -144,7 +160,8 @@ impl<T, const N: usize> Arena<T, N> {
             cursor: Cursor::new(),
             high_water: 0,
             round: 0,
-            marks: core::array::from_fn(|_| TrackedCell::new(EMPTY)),
+            marks: core::array::from_fn(|_| TrackedCell::new(CLEAR)),
+            owners: core::array::from_fn(|_| TrackedCell::new(())),
             slots: [const { UnsafeCell::new(MaybeUninit::uninit()) }; N],
             _owns: PhantomData,
         }
@@ -220,8 +237,13 @@ impl<T, const N: usize> Arena<T, N> {
     #[allow(clippy::mut_from_ref)] // each slot is handed out once per round (invariant 1)
     pub fn alloc_with<F: FnOnce() -> T>(&self, f: F) -> Result<&mut T, Full<()>> {
         let i = self.cursor.claim_one().ok_or(Full(()))?;
-        // A panic in `f` leaves slot `i` unmarked: a hole (invariant 2).
+        // If `f` panics, slot `i` is marked as a hole (invariant 2).
+        let guard = HoleOnUnwind {
+            arena: self,
+            range: i..i + 1,
+        };
         let value = f();
+        mem::forget(guard);
         // SAFETY: `claim_one` returned `i < N`, claimed by this call alone this round.
         Ok(unsafe { self.write(i, value) })
     }
@@ -255,8 +277,9 @@ impl<T, const N: usize> Arena<T, N> {
         // `src` is a live `&[T]` and cannot overlap slots nobody else can reach. `T: Copy`, so
         // a bitwise copy is a valid duplicate.
         unsafe { ptr::copy_nonoverlapping(src.as_ptr(), dst, src.len()) };
-        self.mark_range(start, src.len());
-        // SAFETY: the range was just initialised and marked, and is ours for the round.
+        self.touch_owners(start..start + src.len());
+        // SAFETY: the range was just initialised (its marks are not this round's tag, as for
+        // every slot the cursor had not reached), and is ours for the round.
         Ok(unsafe { slice::from_raw_parts_mut(dst, src.len()) })
     }
 
@@ -292,9 +315,9 @@ impl<T, const N: usize> Arena<T, N> {
     /// ```
     /// use atomicarena::Arena;
     ///
-    /// let arena: Arena<u64, 100> = Arena::new();
-    /// let squares = arena.alloc_iter((1..=10).map(|x| x * x)).unwrap();
-    /// assert_eq!(squares.iter().sum::<u64>(), 385);
+    /// let arena: Arena<u32, 100> = Arena::new();
+    /// let squares = arena.alloc_iter((1..11).map(|x| x * x)).unwrap();
+    /// assert_eq!(squares.iter().sum::<u32>(), 385);
     /// assert!(arena.alloc_iter(0..1000).is_err()); // does not fit: nothing taken
     /// assert_eq!(arena.len(), 10);
     /// ```
@@ -316,8 +339,13 @@ impl<T, const N: usize> Arena<T, N> {
         }
         let start = self.cursor.claim(len)?;
         let dst = self.slot_ptr(start);
-        // Drops the values written so far if `iter` panics; their slots stay unmarked.
-        let mut guard = PartialBatch { dst, written: 0 };
+        // If `iter` panics: drops the values written so far and marks the range as holes.
+        let mut guard = PartialBatch {
+            arena: self,
+            start,
+            len,
+            written: 0,
+        };
         for value in iter.take(len) {
             // SAFETY: `guard.written < len` (`take`), and `start..start + len` was claimed by
             // this call alone, so the slot is ours and holds nothing.
@@ -326,9 +354,13 @@ impl<T, const N: usize> Arena<T, N> {
         }
         let written = guard.written;
         mem::forget(guard);
-        self.mark_range(start, written);
-        // SAFETY: the first `written` slots of the range were initialised and marked above and
-        // belong to this call for the round.
+        self.touch_owners(start..start + written);
+        if written < len {
+            // The iterator yielded fewer items than it promised: the tail is holes.
+            self.mark_holes(start + written..start + len);
+        }
+        // SAFETY: the first `written` slots of the range were initialised above (their marks
+        // are clear) and belong to this call for the round.
         Ok(unsafe { slice::from_raw_parts_mut(dst, written) })
     }
 
@@ -352,28 +384,31 @@ impl<T, const N: usize> Arena<T, N> {
         T: Default,
     {
         let tag = self.tag();
-        // Claim everything first: if `T::default()` panics, unfilled slots are holes.
+        // Claim everything first, as holes: if `T::default()` panics, unfilled slots stay
+        // holes.
+        let len = self.len();
+        for mark in &mut self.marks[len..] {
+            *mark.get_mut() = tag;
+        }
         self.cursor.set_len(N);
         for i in 0..N {
-            // SAFETY: `i < N`.
-            let mark = unsafe { self.marks.get_unchecked_mut(i) }.get_mut();
-            if *mark != tag {
-                // SAFETY: `&mut self`; the slot is unmarked, so it holds no value to overwrite.
+            if *self.marks[i].get_mut() == tag {
+                // SAFETY: `&mut self`; the slot is a hole, so it holds no value to overwrite.
                 unsafe { self.slot_ptr(i).write(T::default()) };
-                // SAFETY: `i < N`; re-borrowed after `T::default()` ran.
-                *unsafe { self.marks.get_unchecked_mut(i) }.get_mut() = tag;
+                *self.marks[i].get_mut() = CLEAR;
             }
         }
-        // SAFETY: every slot in `0..N` is now marked, hence initialised; `&mut self` makes the
-        // slice exclusive for its lifetime.
+        // SAFETY: no slot in `0..N` is a hole any more, so all are initialised; `&mut self`
+        // makes the slice exclusive for its lifetime.
         unsafe { slice::from_raw_parts_mut(self.slot_ptr(0), N) }
     }
 
     /// Drops every value and empties the arena for the next round.
     ///
-    /// O(1) when `T` has no drop glue, whatever `N` (amortised: every 255th reset rewrites the
-    /// one-byte-per-slot mark array). Otherwise each value is dropped once, in slot order; if a
-    /// destructor panics, the remaining values are still dropped before the panic continues.
+    /// O(1) in the number of values when `T` has no drop glue: it rewinds the cursor and clears
+    /// one 255th of the one-byte-per-slot hole marks (N/255 bytes, about 4 KB for a million
+    /// slots), never more. Otherwise each value is dropped once, in slot order; if a destructor
+    /// panics, the remaining values are still dropped before the panic continues.
     ///
     /// The `&mut self` receiver is what makes this sound: no reference returned by `alloc` can
     /// be alive across a reset.
@@ -394,16 +429,26 @@ impl<T, const N: usize> Arena<T, N> {
         self.high_water = self.high_water.max(len);
         let tag = self.tag();
         self.cursor.set_len(0);
-        if mem::needs_drop::<T>() {
-            self.drop_marked(0, len, tag);
+        // The round must end even if a destructor panics: the dropped slots are marked as
+        // holes of this round, and slots at or above the (rewound) cursor must not carry the
+        // current tag.
+        struct EndRound<'a, T, const N: usize>(&'a mut Arena<T, N>);
+        impl<T, const N: usize> Drop for EndRound<'_, T, N> {
+            fn drop(&mut self) {
+                self.0.next_round();
+            }
         }
-        self.next_round();
+        let end = EndRound(self);
+        if mem::needs_drop::<T>() {
+            end.0.drop_values(0, len, tag);
+        }
     }
 
     /// Moves every value out, in slot order, and leaves the arena empty.
     ///
     /// Values the iterator did not yield are dropped when it is dropped. Forgetting the
-    /// iterator leaks the values it did not yield (it never exposes one twice).
+    /// iterator leaves the values it did not yield in the arena (the next `reset` or the
+    /// arena's drop drops them) and the yielded ones as holes: none is exposed or dropped twice.
     ///
     /// ```
     /// use atomicarena::Arena;
@@ -418,7 +463,12 @@ impl<T, const N: usize> Arena<T, N> {
     pub fn drain(&mut self) -> Drain<'_, T, N> {
         let len = self.len();
         let tag = self.tag();
-        Drain { arena: self, next: 0, len, tag }
+        Drain {
+            arena: self,
+            next: 0,
+            len,
+            tag,
+        }
     }
 
     /// Iterates mutably over the values, in slot order, skipping holes.
@@ -437,7 +487,9 @@ impl<T, const N: usize> Arena<T, N> {
         let len = self.len();
         let tag = self.tag();
         IterMut {
-            slots: self.slots[..len].iter_mut().zip(self.marks[..len].iter_mut()),
+            slots: self.slots[..len]
+                .iter_mut()
+                .zip(self.marks[..len].iter_mut()),
             tag,
         }
     }
@@ -460,8 +512,9 @@ impl<T, const N: usize> Arena<T, N> {
         }
         let tag = self.tag();
         let (mark, slot) = (self.marks[index].get_mut(), &mut self.slots[index]);
-        if *mark == tag {
-            // SAFETY: the mark equals this round's tag, so the slot holds a value (invariant 2).
+        if *mark != tag {
+            // SAFETY: a claimed slot (`index < len`) that is not a hole holds a value
+            // (invariant 2).
             Some(unsafe { slot.get_mut().assume_init_mut() })
         } else {
             None
@@ -572,7 +625,7 @@ impl<T, const N: usize> Arena<T, N> {
 
     // ---- internals ----------------------------------------------------------------------
 
-    /// This round's mark.
+    /// This round's hole tag.
     #[inline(always)]
     fn tag(&self) -> u8 {
         self.round + 1
@@ -580,12 +633,14 @@ impl<T, const N: usize> Arena<T, N> {
 
     /// Pointer to slot `i`'s value, derived from the whole array so that ranges can be used.
     #[inline(always)]
-    fn slot_ptr(&self, i: usize) -> *mut T {
+    pub(crate) fn slot_ptr(&self, i: usize) -> *mut T {
         debug_assert!(i <= N);
         // `UnsafeCell<MaybeUninit<T>>` has the layout of `T`, so the array is a `[T; N]`;
         // `raw_get` keeps the write permission of the cells. `wrapping_add` keeps this safe;
         // `i <= N` means it never actually wraps.
-        UnsafeCell::raw_get(self.slots.as_ptr()).cast::<T>().wrapping_add(i)
+        UnsafeCell::raw_get(self.slots.as_ptr())
+            .cast::<T>()
+            .wrapping_add(i)
     }
 
     /// Writes `value` into slot `i` and marks it.
@@ -595,34 +650,55 @@ impl<T, const N: usize> Arena<T, N> {
     /// `i < N`, and slot `i` was claimed by the caller this round and not written yet.
     #[inline(always)]
     #[allow(clippy::mut_from_ref)] // the caller owns the slot (see # Safety)
-    unsafe fn write(&self, i: usize, value: T) -> &mut T {
+    pub(crate) unsafe fn write(&self, i: usize, value: T) -> &mut T {
         debug_assert!(i < N);
         let p = self.slot_ptr(i);
         // SAFETY: the caller owns slot `i` (in bounds) and it holds no value.
         unsafe { p.write(value) };
-        // SAFETY: `i < N` (caller).
-        let mark = unsafe { self.marks.get_unchecked(i) };
-        // SAFETY: the caller owns slot `i`, mark included; nobody else reads or writes it
-        // until `&mut self`. The value is in place before the mark says so.
-        mark.with_mut(|m| unsafe { *m = self.tag() });
+        self.touch_owners(i..i + 1);
         // SAFETY: just initialised; exclusive to the caller for the round.
         unsafe { &mut *p }
     }
 
-    /// Marks `start..start + len`, all claimed by the caller and initialised.
-    #[inline]
-    fn mark_range(&self, start: usize, len: usize) {
+    /// loom only: records a write to the values in `range` (a no-op otherwise).
+    #[inline(always)]
+    pub(crate) fn touch_owners(&self, range: core::ops::Range<usize>) {
+        #[cfg(loom)]
+        for owner in &self.owners[range] {
+            owner.with_mut(|_| ());
+        }
+        #[cfg(not(loom))]
+        let _ = range;
+    }
+
+    /// Marks `range` as holes of this round. The caller owns the range (claimed this round).
+    #[cold]
+    pub(crate) fn mark_holes(&self, range: core::ops::Range<usize>) {
+        // Acquire: a `Local` that gave these slots back cleared their marks before its Release
+        // exchange (`Cursor::give_back`); our claim read that value (or a later one in its
+        // release sequence), so this fence orders those writes before ours.
+        fence(Ordering::Acquire);
         let tag = self.tag();
-        for mark in &self.marks[start..start + len] {
-            // SAFETY: the caller owns these slots and their marks for the round, and has
-            // initialised the values.
+        for mark in &self.marks[range] {
+            // SAFETY: the caller owns these slots and their marks for the round; earlier
+            // writers are ordered before us by the fence above or by `&mut self`.
             mark.with_mut(|m| unsafe { *m = tag });
         }
     }
 
-    /// Drops the values of round `tag` in `from..to`, clearing their marks first. If a
-    /// destructor panics, the rest are still dropped while unwinding (as `Vec` does).
-    fn drop_marked(&mut self, from: usize, to: usize, tag: u8) {
+    /// Clears the marks of `range` (no longer holes: initialised, or about to be given back).
+    /// The caller owns the range.
+    pub(crate) fn clear_marks(&self, range: core::ops::Range<usize>) {
+        for mark in &self.marks[range] {
+            // SAFETY: the caller owns these slots and their marks for the round.
+            mark.with_mut(|m| unsafe { *m = CLEAR });
+        }
+    }
+
+    /// Drops the values in the claimed slots `from..to` (skipping holes of round `tag`),
+    /// marking each as a hole first. If a destructor panics, the rest are still dropped while
+    /// unwinding (as `Vec` does).
+    fn drop_values(&mut self, from: usize, to: usize, tag: u8) {
         struct Dropper<'a, T, const N: usize> {
             arena: &'a mut Arena<T, N>,
             next: usize,
@@ -635,10 +711,10 @@ impl<T, const N: usize> Arena<T, N> {
                     let i = self.next;
                     self.next += 1;
                     let mark = self.arena.marks[i].get_mut();
-                    if *mark == self.tag {
-                        *mark = EMPTY;
-                        // SAFETY: the mark said the slot holds a value of this round; the mark
-                        // is cleared first, so even a panicking destructor never sees it
+                    if *mark != self.tag {
+                        *mark = self.tag;
+                        // SAFETY: a claimed slot that was not a hole holds a value; it is
+                        // marked a hole first, so even a panicking destructor never sees it
                         // dropped twice (invariant 3).
                         unsafe { self.arena.slots[i].get_mut().assume_init_drop() };
                     }
@@ -651,35 +727,57 @@ impl<T, const N: usize> Arena<T, N> {
                 self.run();
             }
         }
-        let mut dropper = Dropper { arena: self, next: from, to, tag };
+        let mut dropper = Dropper {
+            arena: self,
+            next: from,
+            to,
+            tag,
+        };
         dropper.run();
     }
 
-    /// Starts a new round: a fresh tag, so every old mark means "empty".
+    /// Starts a new round with a fresh hole tag, clearing one 255th of the marks (see the
+    /// module docs: any 255 consecutive rounds clear every mark before a tag comes back).
     fn next_round(&mut self) {
-        if self.round == 254 {
-            // Tag 1 comes back: clear all marks so that none from 255 rounds ago matches.
-            for mark in &mut self.marks {
-                *mark.get_mut() = EMPTY;
-            }
-            self.round = 0;
-        } else {
-            self.round += 1;
+        let chunk = N.div_ceil(255);
+        let start = (usize::from(self.round) * chunk).min(N);
+        for mark in &mut self.marks[start..(start + chunk).min(N)] {
+            *mark.get_mut() = CLEAR;
         }
+        self.round = if self.round == 254 { 0 } else { self.round + 1 };
     }
 }
 
-/// Drops the first `written` values of a batch whose iterator panicked.
-struct PartialBatch<T> {
-    dst: *mut T,
+/// Marks a claimed slot as a hole if the constructor running for it panics.
+struct HoleOnUnwind<'a, T, const N: usize> {
+    arena: &'a Arena<T, N>,
+    range: core::ops::Range<usize>,
+}
+
+impl<T, const N: usize> Drop for HoleOnUnwind<'_, T, N> {
+    fn drop(&mut self) {
+        self.arena.mark_holes(self.range.clone());
+    }
+}
+
+/// If a batch's iterator panics: drops the `written` values of the batch and marks its whole
+/// range as holes, so nothing of it is visible afterwards.
+struct PartialBatch<'a, T, const N: usize> {
+    arena: &'a Arena<T, N>,
+    start: usize,
+    len: usize,
     written: usize,
 }
 
-impl<T> Drop for PartialBatch<T> {
+impl<T, const N: usize> Drop for PartialBatch<'_, T, N> {
     fn drop(&mut self) {
-        // SAFETY: exactly the first `written` slots at `dst` were initialised by the batch and
-        // never marked, so nothing else will drop them.
-        unsafe { ptr::drop_in_place(ptr::slice_from_raw_parts_mut(self.dst, self.written)) };
+        // Holes first: even if a destructor below panics, no slot of the batch looks
+        // initialised afterwards.
+        self.arena.mark_holes(self.start..self.start + self.len);
+        let dst = self.arena.slot_ptr(self.start);
+        // SAFETY: exactly the first `written` slots of the batch were initialised by it, and
+        // the batch was never returned, so nothing else will drop them.
+        unsafe { ptr::drop_in_place(ptr::slice_from_raw_parts_mut(dst, self.written)) };
     }
 }
 
@@ -687,7 +785,7 @@ impl<T, const N: usize> Drop for Arena<T, N> {
     fn drop(&mut self) {
         if mem::needs_drop::<T>() {
             let (len, tag) = (self.len(), self.tag());
-            self.drop_marked(0, len, tag);
+            self.drop_values(0, len, tag);
         }
     }
 }
@@ -741,9 +839,9 @@ impl<'a, T> Iterator for IterMut<'a, T> {
 
     fn next(&mut self) -> Option<&'a mut T> {
         for (slot, mark) in self.slots.by_ref() {
-            if *mark.get_mut() == self.tag {
-                // SAFETY: the mark equals this round's tag, so the slot holds a value; the
-                // iterator borrows the arena mutably and yields each slot once.
+            if *mark.get_mut() != self.tag {
+                // SAFETY: a claimed slot that is not a hole holds a value; the iterator
+                // borrows the arena mutably and yields each slot once.
                 return Some(unsafe { slot.get_mut().assume_init_mut() });
             }
         }
@@ -786,10 +884,11 @@ impl<T, const N: usize> Iterator for Drain<'_, T, N> {
             let i = self.next;
             self.next += 1;
             let mark = self.arena.marks[i].get_mut();
-            if *mark == self.tag {
-                // Clear the mark first: whatever happens next, this value is never read again.
-                *mark = EMPTY;
-                // SAFETY: the mark said the slot holds a value; it is moved out exactly once.
+            if *mark != self.tag {
+                // Make it a hole first: whatever happens next, this value is never read again.
+                *mark = self.tag;
+                // SAFETY: a claimed slot that was not a hole holds a value; it is moved out
+                // exactly once.
                 return Some(unsafe { self.arena.slots[i].get_mut().assume_init_read() });
             }
         }
@@ -804,22 +903,24 @@ impl<T, const N: usize> Iterator for Drain<'_, T, N> {
 impl<T, const N: usize> Drop for Drain<'_, T, N> {
     fn drop(&mut self) {
         if mem::needs_drop::<T>() {
-            self.arena.drop_marked(self.next, self.len, self.tag);
+            self.arena.drop_values(self.next, self.len, self.tag);
         }
-        // Reached only if no destructor panicked; otherwise every mark is cleared already and
-        // the arena is merely left with holes, which is sound.
+        // Reached only if no destructor panicked; otherwise every claimed slot is a hole
+        // already, which is sound.
         self.arena.reset();
     }
 }
 
 impl<T, const N: usize> fmt::Debug for Drain<'_, T, N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Drain").field("remaining_slots", &(self.len - self.next)).finish()
+        f.debug_struct("Drain")
+            .field("remaining_slots", &(self.len - self.next))
+            .finish()
     }
 }
 
-// SAFETY (for `zeroable`): every field of an empty arena is zero: the atomics hold 0,
-// `high_water` and `round` are 0, every mark is `EMPTY` (0), and the slots are `MaybeUninit`,
-// for which any bytes are valid.
+// SAFETY: every field of an empty arena is zero: the atomics hold 0, `high_water` and `round`
+// are 0, every mark is `CLEAR` (0), and the slots are `MaybeUninit`, for which any bytes are
+// valid. So the all-zero bytes are exactly `Arena::new()` (what `new_boxed` relies on).
 #[cfg(not(loom))]
 unsafe impl<T, const N: usize> crate::zeroable::Zeroable for Arena<T, N> {}

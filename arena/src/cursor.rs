@@ -23,12 +23,18 @@ pub(crate) struct Cursor<const N: usize> {
 impl<const N: usize> Cursor<N> {
     #[cfg(not(loom))]
     pub(crate) const fn new() -> Self {
-        Cursor { next: CachePadded::new(AtomicUsize::new(0)), failed: AtomicUsize::new(0) }
+        Cursor {
+            next: CachePadded::new(AtomicUsize::new(0)),
+            failed: AtomicUsize::new(0),
+        }
     }
 
     #[cfg(loom)]
     pub(crate) fn new() -> Self {
-        Cursor { next: CachePadded::new(AtomicUsize::new(0)), failed: AtomicUsize::new(0) }
+        Cursor {
+            next: CachePadded::new(AtomicUsize::new(0)),
+            failed: AtomicUsize::new(0),
+        }
     }
 
     /// Claims one slot: `Some(i)` with `i < N`, claimed by the caller alone this round.
@@ -90,6 +96,55 @@ impl<const N: usize> Cursor<N> {
                 }
             }
         }
+    }
+
+    /// Claims between 1 and `want` contiguous slots (fewer only near the end of capacity);
+    /// returns the range. One compare-and-swap when uncontended. `want >= 1`.
+    pub(crate) fn claim_up_to(&self, want: usize) -> Option<core::ops::Range<usize>> {
+        debug_assert!(want >= 1);
+        // Relaxed throughout, for the reasons given in `claim_one`. (A `Local` then marks the
+        // chunk as holes; `Arena::mark_holes` has the Acquire fence for that.)
+        let mut cur = self.next.load(Ordering::Relaxed);
+        let backoff = crossbeam_utils::Backoff::new();
+        loop {
+            if cur >= N {
+                self.record_failure();
+                return None;
+            }
+            let end = cur + want.min(N - cur);
+            match self
+                .next
+                .compare_exchange_weak(cur, end, Ordering::Relaxed, Ordering::Relaxed)
+            {
+                Ok(_) => return Some(cur..end),
+                Err(now) => {
+                    cur = now;
+                    backoff.spin();
+                }
+            }
+        }
+    }
+
+    /// Gives back the unused tail `unused.start..unused.end` of a claimed range if it is still
+    /// at the cursor's end (nobody claimed after it); returns whether it did. Otherwise the
+    /// slots stay claimed by the caller.
+    pub(crate) fn give_back(&self, unused: core::ops::Range<usize>) -> bool {
+        // The exchange succeeds only if the cursor is exactly at our range's end, so no slot
+        // claimed by anyone else is ever given back.
+        // Release on success: the caller cleared these slots' marks just before; whoever
+        // claims them next and writes their marks (a hole) does so after an Acquire fence
+        // (`Arena::mark_holes`), which pairs with this. Relaxed on failure: nothing is handed
+        // over.
+        unused.start < unused.end
+            && self
+                .next
+                .compare_exchange(
+                    unused.end,
+                    unused.start,
+                    Ordering::Release,
+                    Ordering::Relaxed,
+                )
+                .is_ok()
     }
 
     /// Slots claimed this round (a snapshot under concurrency).

@@ -54,13 +54,21 @@ extern crate std;
 mod arena;
 mod cursor;
 mod error;
+mod local;
+mod pool;
 mod reset;
+#[cfg(target_has_atomic = "64")]
+mod ring;
 mod sync;
 mod zeroable;
 
 pub use crate::arena::{Arena, Drain, IterMut};
 pub use crate::error::Full;
+pub use crate::local::Local;
+pub use crate::pool::Pool;
 pub use crate::reset::FieldReset;
+#[cfg(target_has_atomic = "64")]
+pub use crate::ring::{Handle, Ref, Ring, RingIter};
 
 /// Derives named arena types for a struct; see the [crate docs](crate) and the README.
 #[cfg(feature = "derive")]
@@ -70,10 +78,13 @@ pub use atomicarena_derive::ArenaAlloc;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::arena::Arena;
+    pub use crate::pool::Pool;
     pub use crate::reset::FieldReset;
-    pub use crate::zeroable::Zeroable;
+    #[cfg(target_has_atomic = "64")]
+    pub use crate::ring::Ring;
     #[cfg(feature = "alloc")]
     pub use crate::zeroable::new_boxed_zeroed;
+    pub use crate::zeroable::Zeroable;
     pub use core;
 
     /// `Box`, for `new_boxed()` in generated code.
@@ -101,6 +112,120 @@ pub mod __private {
     pub const fn assert_zeroable<T: Zeroable + ?Sized>() {}
     /// Compile-time proof that a type is `Send` (used by generated checks).
     pub const fn assert_send<T: Send + ?Sized>() {}
+
+    /// Whether `capacity` slots of `T` fit in `isize::MAX` bytes: the derive's eager version of
+    /// `Arena::FITS` (the same formula: the value and its one-byte mark per slot), checked in a
+    /// `const _` spanned on the user's `capacity` so the error comes before any use.
+    #[doc(hidden)]
+    pub const fn capacity_fits<T>(capacity: usize) -> bool {
+        capacity <= isize::MAX as usize / (core::mem::size_of::<T>() + 1)
+    }
+
+    /// Formats `value` with its `Debug`, but with its leading type name replaced by `name`: the
+    /// generated arena types print as `ParticleArena { len: .., .. }`, not as the runtime type
+    /// they wrap. Flags (`{:#?}`) are passed on.
+    #[doc(hidden)]
+    pub fn fmt_renamed<T: core::fmt::Debug + ?Sized>(
+        f: &mut core::fmt::Formatter<'_>,
+        name: &str,
+        value: &T,
+    ) -> core::fmt::Result {
+        use core::fmt::Write;
+
+        /// Drops the identifier the output starts with, writes `name` in its place, and passes
+        /// everything after it through.
+        struct Rename<'a, 'b> {
+            out: &'a mut core::fmt::Formatter<'b>,
+            name: &'a str,
+            /// Still inside the leading identifier (it may come in several pieces).
+            in_name: bool,
+        }
+        impl Write for Rename<'_, '_> {
+            fn write_str(&mut self, mut s: &str) -> core::fmt::Result {
+                if self.in_name {
+                    let end = s
+                        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                        .unwrap_or(s.len());
+                    s = &s[end..];
+                    if s.is_empty() {
+                        return Ok(());
+                    }
+                    self.in_name = false;
+                    self.out.write_str(self.name)?;
+                }
+                self.out.write_str(s)
+            }
+        }
+
+        let alternate = f.alternate();
+        let mut w = Rename {
+            out: f,
+            name,
+            in_name: true,
+        };
+        if alternate {
+            write!(w, "{value:#?}")?;
+        } else {
+            write!(w, "{value:?}")?;
+        }
+        if w.in_name {
+            // The whole output was the name (a unit-like `Debug`).
+            w.out.write_str(name)?;
+        }
+        Ok(())
+    }
+
+    /// The bound on a pool field with no reset option: it is reset to `Default::default()`.
+    /// A trait of its own only to carry the message, pointed at the field by the derive.
+    #[doc(hidden)]
+    #[diagnostic::on_unimplemented(
+        message = "pool field of type `{Self}` has no reset option and `{Self}` does not implement `Default`",
+        label = "a pool resets this field to `Default::default()` between rounds",
+        note = "give the field a reset option: `#[arena(reset = EXPR)]`, `#[arena(reset_with = path)]`, `#[arena(clear)]`, `#[arena(nested)]` or `#[arena(keep)]`; or implement `Default` for `{Self}`"
+    )]
+    pub trait PoolFieldDefault {
+        /// `Default::default()`.
+        fn pool_field_default() -> Self;
+    }
+    impl<T: Default> PoolFieldDefault for T {
+        #[inline]
+        fn pool_field_default() -> Self {
+            T::default()
+        }
+    }
+
+    /// Resets a pool field that has no option: `*field = Default::default()`.
+    #[doc(hidden)]
+    #[inline]
+    pub fn reset_to_default<T: PoolFieldDefault>(field: &mut T) {
+        *field = T::pool_field_default();
+    }
+
+    /// The bound on an `#[arena(nested)]` pool field: `FieldReset`, with a message that says
+    /// how to get it.
+    #[doc(hidden)]
+    #[diagnostic::on_unimplemented(
+        message = "`#[arena(nested)]` field of type `{Self}` needs `{Self}: FieldReset`",
+        label = "`nested` resets this field with `FieldReset::reset_fields`",
+        note = "derive `ArenaAlloc` for `{Self}` with a `pool` attribute, or implement `atomicarena::FieldReset` for it by hand; or give the field another option: `#[arena(reset = EXPR)]`, `#[arena(reset_with = path)]`, `#[arena(clear)]` or `#[arena(keep)]`"
+    )]
+    pub trait PoolFieldNested {
+        /// `FieldReset::reset_fields`.
+        fn pool_field_reset(&mut self);
+    }
+    impl<T: FieldReset + ?Sized> PoolFieldNested for T {
+        #[inline]
+        fn pool_field_reset(&mut self) {
+            self.reset_fields();
+        }
+    }
+
+    /// Resets an `#[arena(nested)]` pool field: `FieldReset::reset_fields(field)`.
+    #[doc(hidden)]
+    #[inline]
+    pub fn reset_nested<T: PoolFieldNested + ?Sized>(field: &mut T) {
+        field.pool_field_reset();
+    }
 }
 
 #[doc = include_str!("../../README.md")]

@@ -9,6 +9,10 @@
 /// `#[arena(nested)]` calls `FieldReset::reset_fields` on it, and a field with no option is set
 /// to `Default::default()`. Implement it by hand for types you do not derive on.
 ///
+/// The runtime implements it for `Vec`, `String` and `VecDeque` (feature `alloc`) and for
+/// `HashMap` and `HashSet` (feature `std`) as `clear()`, so a `Pool<Vec<u8>, N>` recycles
+/// buffers with no derive at all.
+///
 /// ```
 /// use atomicarena::FieldReset;
 ///
@@ -32,4 +36,25 @@
 pub trait FieldReset {
     /// Resets `self` field by field for the next round.
     fn reset_fields(&mut self);
+}
+
+/// Collections reset by `clear()`, which keeps their allocation.
+macro_rules! reset_by_clear {
+    ($($(#[$cfg:meta])* [$($gen:tt)*] $ty:ty;)*) => {$(
+        $(#[$cfg])*
+        impl<$($gen)*> FieldReset for $ty {
+            /// Calls `clear()`: the contents go, the allocation stays.
+            fn reset_fields(&mut self) {
+                self.clear();
+            }
+        }
+    )*};
+}
+
+reset_by_clear! {
+    #[cfg(feature = "alloc")] [T] alloc::vec::Vec<T>;
+    #[cfg(feature = "alloc")] [] alloc::string::String;
+    #[cfg(feature = "alloc")] [T] alloc::collections::VecDeque<T>;
+    #[cfg(feature = "std")] [K, V, S] std::collections::HashMap<K, V, S>;
+    #[cfg(feature = "std")] [T, S] std::collections::HashSet<T, S>;
 }

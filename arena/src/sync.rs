@@ -9,12 +9,13 @@
 //! records every access, so a slot handed out twice is reported as a data race.
 
 #[cfg(loom)]
-pub(crate) use loom::sync::atomic::{AtomicUsize, Ordering};
+pub(crate) use loom::sync::atomic::{fence, AtomicU64, AtomicUsize, Ordering};
 
 #[cfg(not(loom))]
-pub(crate) use core::sync::atomic::{AtomicUsize, Ordering};
+pub(crate) use core::sync::atomic::{fence, AtomicU64, AtomicUsize, Ordering};
 
 #[cfg(loom)]
+#[allow(unused_imports)]
 pub(crate) use loom::hint::spin_loop;
 
 #[cfg(not(loom))]
@@ -34,7 +35,6 @@ impl<T> TrackedCell<T> {
 
     /// Runs `f` with a const pointer to the contents.
     #[inline(always)]
-    #[allow(dead_code)] // used by the ring
     pub(crate) fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
         f(self.0.get())
     }
@@ -60,7 +60,6 @@ impl<T> TrackedCell<T> {
         Self(loom::cell::UnsafeCell::new(v))
     }
 
-    #[allow(dead_code)] // used by the ring
     pub(crate) fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
         self.0.with(f)
     }

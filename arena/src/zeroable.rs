@@ -17,9 +17,30 @@ pub unsafe trait Zeroable {}
 unsafe impl<T: Zeroable> Zeroable for core::mem::ManuallyDrop<T> {}
 
 /// Allocates a zeroed `Box<T>`: the empty `T`, built in place on the heap.
+///
+/// Written with `alloc_zeroed` rather than `Box::new_zeroed`, which is stable only since Rust
+/// 1.92 (the workspace's `rust-version` is 1.85).
 #[cfg(feature = "alloc")]
 pub fn new_boxed_zeroed<T: Zeroable>() -> alloc::boxed::Box<T> {
-    let zeroed = alloc::boxed::Box::<T>::new_zeroed();
-    // SAFETY: `T: Zeroable`, so zeroed memory is a valid (empty) `T`.
-    unsafe { zeroed.assume_init() }
+    use alloc::alloc::{alloc_zeroed, handle_alloc_error, Layout};
+    use alloc::boxed::Box;
+
+    // No `T` value may appear in this function, not even in a branch never taken: an
+    // unoptimised build reserves stack for it, which overflows for huge arenas.
+    let layout = Layout::new::<T>();
+    let ptr = if layout.size() == 0 {
+        // A zero-sized `Box` owns no allocation; its pointer only has to be aligned.
+        core::ptr::NonNull::<T>::dangling().as_ptr()
+    } else {
+        // SAFETY: `layout` has a non-zero size.
+        let ptr = unsafe { alloc_zeroed(layout) }.cast::<T>();
+        if ptr.is_null() {
+            handle_alloc_error(layout);
+        }
+        ptr
+    };
+    // SAFETY: `ptr` was allocated by the global allocator with `T`'s layout (what `Box` frees
+    // it with), or is dangling and aligned for a zero-sized `T` (which `Box` never frees). Its
+    // bytes are all zero (or there are none), a valid `T` because `T: Zeroable`.
+    unsafe { Box::from_raw(ptr) }
 }

@@ -1,0 +1,270 @@
+//! The per-thread fast path: claim a chunk of slots with one atomic operation, then bump
+//! inside it with plain arithmetic.
+//!
+//! A [`Local`] owns the chunk `start..end` it claimed from the arena's cursor. Its slots are
+//! claimed exactly like any other (one read-modify-write of the cursor, invariant 1), so the
+//! handle may write them without atomics. When it claims a chunk it marks the whole chunk as
+//! holes (see `arena.rs`); `alloc` is then a plain write and a bump of `next`, and the marks
+//! of the used part `start..next` are cleared in one pass when the handle refills or is
+//! dropped. On drop the unused tail `next..end` goes back to the arena if it is still at the
+//! cursor's end, and otherwise stays holes, which reset, drop and iteration skip.
+//!
+//! Forgetting a `Local` is therefore never unsound: its whole last chunk stays marked as holes,
+//! so nothing uninitialised is ever read. The values it stored since its last refill are
+//! leaked (never dropped, never iterated), as `mem::forget` of a `Vec::drain` leaks.
+
+use core::fmt;
+use core::ops::Range;
+use core::slice;
+
+use crate::arena::Arena;
+use crate::error::Full;
+
+/// Largest chunk an adaptive [`Local`] claims at once.
+const MAX_CHUNK: usize = 1024;
+/// First chunk of an adaptive [`Local`].
+const FIRST_CHUNK: usize = 16;
+
+impl<T, const N: usize> Arena<T, N> {
+    /// A per-thread allocation handle: it claims chunks of slots with one atomic operation and
+    /// allocates inside them with no atomics at all.
+    ///
+    /// The chunk size adapts: the first chunk has 16 slots and each refill doubles it, up to
+    /// 1,024 slots or `N / 32`, whichever is smaller (at least 1). Larger chunks mean fewer
+    /// atomic operations; the price is that, while a handle is alive, its unused slots are
+    /// claimed (other threads may see the arena full up to a chunk early), values from
+    /// different handles interleave in slot order by chunk, not by time, and slots of a chunk
+    /// that is no longer at the cursor's end when the handle drops stay empty for the round
+    /// (counted by [`len`](Arena::len), skipped by everything else). Use
+    /// [`local_with_chunk`](Arena::local_with_chunk) to fix the size.
+    ///
+    /// ```
+    /// use atomicarena::Arena;
+    ///
+    /// let arena = Arena::<u64, 10_000>::new_boxed();
+    /// std::thread::scope(|s| {
+    ///     for t in 0..2u64 {
+    ///         let arena = &*arena;
+    ///         s.spawn(move || {
+    ///             let mut local = arena.local();
+    ///             for i in 0..1000 {
+    ///                 let v: &mut u64 = local.alloc(t * 1000 + i).unwrap();
+    ///                 *v += 1;
+    ///             }
+    ///         });
+    ///     }
+    /// });
+    /// let mut arena = arena;
+    /// assert_eq!(arena.iter_mut().count(), 2000);
+    /// ```
+    pub fn local(&self) -> Local<'_, T, N> {
+        let max = (N / 32).clamp(1, MAX_CHUNK);
+        Local {
+            arena: self,
+            start: 0,
+            next: 0,
+            end: 0,
+            chunk: FIRST_CHUNK.min(max),
+            max_chunk: max,
+        }
+    }
+
+    /// A per-thread handle like [`local`](Arena::local) that always claims `chunk` slots at
+    /// a time (fewer only at the end of capacity). `chunk` is clamped to `1..=N`.
+    ///
+    /// ```
+    /// let arena: atomicarena::Arena<u32, 64> = atomicarena::Arena::new();
+    /// let mut local = arena.local_with_chunk(8);
+    /// local.alloc(1).unwrap();
+    /// assert_eq!(arena.len(), 8); // the whole chunk is claimed
+    /// drop(local);
+    /// assert_eq!(arena.len(), 1); // the unused 7 went back
+    /// ```
+    pub fn local_with_chunk(&self, chunk: usize) -> Local<'_, T, N> {
+        let chunk = chunk.clamp(1, N.max(1));
+        Local {
+            arena: self,
+            start: 0,
+            next: 0,
+            end: 0,
+            chunk,
+            max_chunk: chunk,
+        }
+    }
+}
+
+/// A per-thread allocation handle into an [`Arena`], from [`Arena::local`].
+///
+/// Its methods take `&mut self`: each thread makes its own handle (it is `Send`, so it can also
+/// be moved to another thread). The references it returns live as long as the arena borrow
+/// (`'a`), not as long as the handle.
+///
+/// ```
+/// use atomicarena::Arena;
+///
+/// let arena: Arena<String, 100> = Arena::new();
+/// let kept: &mut String = {
+///     let mut local = arena.local();
+///     local.alloc("outlives the handle".to_string()).unwrap()
+/// };
+/// kept.push('!');
+/// assert_eq!(kept, "outlives the handle!");
+/// ```
+pub struct Local<'a, T, const N: usize> {
+    arena: &'a Arena<T, N>,
+    /// First slot of the current chunk whose hole mark is not cleared yet; `start..next` hold
+    /// values, `next..end` are free. All of `start..end` is marked as holes.
+    start: usize,
+    /// Next free slot of the current chunk.
+    next: usize,
+    /// End of the current chunk; `next == end` means no chunk.
+    end: usize,
+    /// Size of the next chunk to claim.
+    chunk: usize,
+    /// Largest chunk to grow to.
+    max_chunk: usize,
+}
+
+impl<'a, T, const N: usize> Local<'a, T, N> {
+    /// Stores `value` in the handle's chunk (claiming a new chunk when it is used up) and
+    /// returns a reference that lives as long as the arena borrow. When the arena is full the
+    /// value comes back in [`Full`].
+    ///
+    /// ```
+    /// let arena: atomicarena::Arena<u8, 2> = atomicarena::Arena::new();
+    /// let mut local = arena.local();
+    /// let a = local.alloc(1).unwrap();
+    /// let b = local.alloc(2).unwrap();
+    /// assert_eq!((*a, *b), (1, 2));
+    /// assert_eq!(local.alloc(3).unwrap_err().into_inner(), 3);
+    /// ```
+    #[inline]
+    pub fn alloc(&mut self, value: T) -> Result<&'a mut T, Full<T>> {
+        match self.next_slot() {
+            // SAFETY: `next_slot` returned a slot of this handle's chunk (`< N`), claimed from
+            // the cursor and handed out by this handle once.
+            Some(i) => Ok(unsafe { self.arena.write(i, value) }),
+            None => Err(Full(value)),
+        }
+    }
+
+    /// Builds a value with `f` in the handle's chunk; `f` runs only when a slot is available.
+    /// If `f` panics, the slot stays empty (a hole).
+    ///
+    /// ```
+    /// let arena: atomicarena::Arena<Vec<u8>, 4> = atomicarena::Arena::new();
+    /// let mut local = arena.local();
+    /// assert_eq!(local.alloc_with(|| vec![1, 2]).unwrap().len(), 2);
+    /// ```
+    #[inline]
+    pub fn alloc_with<F: FnOnce() -> T>(&mut self, f: F) -> Result<&'a mut T, Full<()>> {
+        if self.next == self.end {
+            self.refill().ok_or(Full(()))?;
+        }
+        // `next` moves only after `f` returned: if `f` panics, the slot stays free in the
+        // chunk (and marked as a hole), never counted as used.
+        let value = f();
+        let i = self.next;
+        self.next += 1;
+        // SAFETY: as in `alloc`.
+        Ok(unsafe { self.arena.write(i, value) })
+    }
+
+    /// Copies `src` into contiguous slots, all or nothing: inside the current chunk when it
+    /// fits there, otherwise straight from the arena like [`Arena::alloc_slice_copy`].
+    ///
+    /// ```
+    /// let arena: atomicarena::Arena<u16, 64> = atomicarena::Arena::new();
+    /// let mut local = arena.local();
+    /// let s = local.alloc_slice_copy(&[1, 2, 3]).unwrap();
+    /// assert_eq!(s, [1, 2, 3]);
+    /// ```
+    pub fn alloc_slice_copy(&mut self, src: &[T]) -> Result<&'a mut [T], Full<()>>
+    where
+        T: Copy,
+    {
+        if src.len() > self.end - self.next {
+            return self.arena.alloc_slice_copy(src);
+        }
+        let start = self.next;
+        self.next += src.len();
+        let dst = self.arena.slot_ptr(start);
+        // SAFETY: `start..start + src.len()` lies in this handle's chunk (checked above), was
+        // claimed from the cursor and is handed out once; `T: Copy`.
+        unsafe { core::ptr::copy_nonoverlapping(src.as_ptr(), dst, src.len()) };
+        self.arena.touch_owners(start..start + src.len());
+        // SAFETY: initialised just now (their hole marks are cleared at the next refill or on
+        // drop); exclusive to the caller for the round.
+        Ok(unsafe { slice::from_raw_parts_mut(dst, src.len()) })
+    }
+
+    /// Slots left in the handle's current chunk.
+    ///
+    /// ```
+    /// let arena: atomicarena::Arena<u8, 64> = atomicarena::Arena::new();
+    /// let mut local = arena.local_with_chunk(4);
+    /// local.alloc(0).unwrap();
+    /// assert_eq!(local.chunk_remaining(), 3);
+    /// ```
+    pub fn chunk_remaining(&self) -> usize {
+        self.end - self.next
+    }
+
+    /// The next slot index of this handle, claiming a chunk if needed.
+    #[inline(always)]
+    fn next_slot(&mut self) -> Option<usize> {
+        if self.next == self.end {
+            self.refill()?;
+        }
+        let i = self.next;
+        self.next += 1;
+        Some(i)
+    }
+
+    /// Claims the next chunk (the old one is used up). `None` when the arena is full.
+    #[cold]
+    #[inline(never)]
+    fn refill(&mut self) -> Option<()> {
+        self.commit();
+        let Range { start, end } = self.arena.cursor.claim_up_to(self.chunk)?;
+        // Holes until used and committed: a forgotten handle leaves nothing that looks
+        // initialised.
+        self.arena.mark_holes(start..end);
+        (self.start, self.next, self.end) = (start, start, end);
+        self.chunk = (self.chunk * 2).min(self.max_chunk);
+        Some(())
+    }
+
+    /// Clears the hole marks of the slots used since the last commit: they hold values.
+    fn commit(&mut self) {
+        self.arena.clear_marks(self.start..self.next);
+        self.start = self.next;
+    }
+}
+
+impl<T, const N: usize> Drop for Local<'_, T, N> {
+    fn drop(&mut self) {
+        self.commit();
+        let unused = self.next..self.end;
+        if unused.is_empty() {
+            return;
+        }
+        // Slots at or above the cursor must not carry the hole tag: clear the marks before
+        // giving the slots back (the Release exchange publishes the clearing), and make them
+        // holes again if someone claimed after us and they must stay ours.
+        self.arena.clear_marks(unused.clone());
+        if !self.arena.cursor.give_back(unused.clone()) {
+            self.arena.mark_holes(unused);
+        }
+    }
+}
+
+impl<T, const N: usize> fmt::Debug for Local<'_, T, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Local")
+            .field("chunk", &(self.start..self.end))
+            .field("next", &self.next)
+            .field("next_chunk_len", &self.chunk)
+            .finish()
+    }
+}

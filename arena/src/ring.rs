@@ -1,0 +1,1160 @@
+//! The ring: a wrap-around arena with generation-checked handles and read guards.
+//!
+//! # Algorithm
+//!
+//! A bump cursor modulo the capacity (the Go seed's ring) made safe to share, with per-slot
+//! *stamps* in the style of crossbeam-queue's `ArrayQueue` (itself Dmitry Vyukov's bounded
+//! MPMC queue, <https://www.1024cores.net/home/lock-free-algorithms/queues/bounded-mpmc-queue>):
+//!
+//! * `head` (a `CachePadded<AtomicU64>`) hands out 64-bit *sequence numbers* with one
+//!   `fetch_add(1)`. Sequence `s` belongs to slot `s % N`, lap `s / N`. A [`Handle`] is just
+//!   `s`.
+//! * Each slot has a one-word stamp (see [`Slot::state`]) holding the lap tag of its value, a
+//!   writer-busy bit and a reader pin count, so that every decision about a slot is one
+//!   compare-and-swap: a writer *claims* the slot only when no reader pins it, no writer is busy
+//!   in it and the slot holds an older lap; a reader *pins* it only when no writer is busy and
+//!   the lap tag is the handle's. Claims and pins exclude each other, so a writer never changes
+//!   a value that a [`Ref`] can see and a reader never sees a half-written value.
+//! * Next to the stamp, [`Slot::seq`] holds the full 64-bit sequence number of the value, read
+//!   under a pin, so that a handle matches only the exact push that made it: no aliasing, even
+//!   on 32-bit targets, within any realistic time (2^64 pushes is 584 years at one push per
+//!   nanosecond).
+//! * Consecutive sequence numbers live `STRIDE` slots apart in the array (a permutation of the
+//!   slots), so threads pushing at once do not write to the same cache lines. To the user,
+//!   slot `i` is still "the value whose sequence number is `i mod N`" ([`Ring::peek`]).
+//!
+//! A push is two read-modify-writes: the `fetch_add` and the claim. Claiming with the slot's
+//! compare-and-swap alone and keeping `head` as a hint moved on by plain stores (as
+//! `ArrayQueue` claims with its tail CAS) would save one, but such a hint can move backwards
+//! when two pushes race on it, and a later push from the same thread could then take a smaller
+//! sequence number than its previous push, breaking the order of [`Ring::iter`]. The
+//! `fetch_add` keeps sequence numbers in the order in which pushes happen.
+//!
+//! # Policy for pinned slots
+//!
+//! A writer never waits. If its slot is pinned by a live [`Ref`], is being written by another
+//! push (from another lap), or already holds a newer lap (this push was overtaken), the writer
+//! *skips* it: it takes the next sequence number and tries that slot. The skipped slot keeps its
+//! value, which therefore outlives values pushed after it; [`Ring::iter`] still shows it first,
+//! since it is the oldest. After `max(N, 4)` fruitless attempts (every slot pinned, say) the push
+//! gives up: the value is dropped at once and the returned handle is already stale, exactly as if
+//! the value had been written and immediately overwritten. Nothing blocks and nothing fails
+//! "for lack of room".
+//!
+//! # Soundness
+//!
+//! * Invariant 2 (no uninitialised read): a slot's value is readable exactly when its `seq` is
+//!   non-zero; `seq` is written by the claiming writer after the value, and readers look at it
+//!   only under a pin, which the writer's `Release` publication orders after the value write.
+//! * Invariant 3 (drop once): a value is dropped by the one writer that claims its slot next
+//!   (after the claim, outside the critical section), by `reset`, or by `Drop`, and `seq` is
+//!   zeroed (or replaced) before the drop. A push that gives up drops its own value.
+//! * A `mem::forget`-ten [`Ref`] leaves its pin behind: the slot is skipped by every writer until
+//!   `reset` or `Drop`, which run under `&mut self` and may drop the value normally, since `&mut`
+//!   proves that no `Ref` (whose borrow of the ring has ended) can still reach it.
+//! * `Ring<T, N>: Sync` needs `T: Send + Sync`: pushes move `T`s in from any thread and drop
+//!   them on whichever thread overwrites them (`Send`), and readers on many threads share `&T`
+//!   (`Sync`).
+
+use core::fmt;
+use core::hash::{Hash, Hasher};
+use core::marker::PhantomData;
+use core::mem::{self, MaybeUninit};
+use core::ptr;
+
+use crossbeam_utils::{Backoff, CachePadded};
+
+use crate::sync::{AtomicU64, AtomicUsize, Ordering, TrackedCell};
+
+/// Bits of [`Slot::state`] that count pins (live `Ref`s) on the slot.
+const PIN_BITS: u32 = 20;
+/// Mask of the pin count. A count that reaches it *saturates*: the slot is then pinned until
+/// `reset`/`Drop`, and further pins and unpins leave the count alone (only reachable by
+/// `mem::forget`-ting about a million `Ref`s to one slot).
+const PIN_MASK: u64 = (1 << PIN_BITS) - 1;
+/// A writer is between its claim and its publication.
+const BUSY: u64 = 1 << PIN_BITS;
+/// Where the lap tag starts.
+const TAG_SHIFT: u32 = PIN_BITS + 1;
+/// Bits of the lap tag.
+const TAG_BITS: u32 = 64 - TAG_SHIFT;
+/// Mask of a lap tag (after shifting down).
+const TAG_MASK: u64 = (1 << TAG_BITS) - 1;
+
+/// The lap tag of sequence number `seq` in a ring of `N` slots: `(seq / N + 1) mod 2^43`, so
+/// that tag 0 is "never written" in a zeroed ring.
+#[inline(always)]
+fn tag_of<const N: usize>(seq: u64) -> u64 {
+    (seq / N as u64).wrapping_add(1) & TAG_MASK
+}
+
+/// `true` if lap tag `own` is strictly newer than `cur` (modulo 2^43, within half the range).
+#[inline(always)]
+fn is_newer(own: u64, cur: u64) -> bool {
+    let d = own.wrapping_sub(cur) & TAG_MASK;
+    d != 0 && d < 1 << (TAG_BITS - 1)
+}
+
+/// Runs `f` on the value of an atomic we hold `&mut` to (loom's atomics have no `get_mut`).
+#[inline(always)]
+fn with_mut_u64<R>(a: &mut AtomicU64, f: impl FnOnce(&mut u64) -> R) -> R {
+    #[cfg(not(loom))]
+    {
+        f(a.get_mut())
+    }
+    #[cfg(loom)]
+    {
+        a.with_mut(f)
+    }
+}
+
+/// One slot of the ring.
+struct Slot<T> {
+    /// The stamp: every claim, pin, unpin and publication is one atomic operation on it.
+    ///
+    /// ```text
+    ///  63                              21   20    19                  0
+    /// +----------------------------------+------+---------------------+
+    /// |  tag = (lap + 1) mod 2^43        | BUSY |  pins (20 bits)     |
+    /// +----------------------------------+------+---------------------+
+    /// ```
+    ///
+    /// * `tag`: the lap of the last value published here, plus one (0: never written since the
+    ///   ring was built; after `reset`, the lap that `reset` skipped). Only increases (modulo
+    ///   2^43): a writer claims the slot only for a newer lap, so writers of different laps on
+    ///   one slot are ordered by their laps, and a writer overtaken by a newer lap skips instead
+    ///   of going back in time. The tag is a fast filter for stale handles; the exact check is
+    ///   [`Slot::seq`].
+    /// * `BUSY`: a writer has claimed the slot and is replacing its value. Set by a CAS that
+    ///   requires `pins == 0` and `BUSY` clear; cleared by the writer's publication, which also
+    ///   stores the new tag. While it is set nothing else changes the word.
+    /// * `pins`: live [`Ref`]s to the value. Incremented by a CAS that requires `BUSY` clear and
+    ///   the expected tag; decremented when a `Ref` drops. Saturates at `PIN_MASK` (see there).
+    ///
+    /// All zeros is an empty, never-written slot.
+    state: AtomicU64,
+    /// `seq + 1` of the value in `value`, or 0 if the slot holds no value. Written only by the
+    /// writer holding `BUSY` (before it publishes) and under `&mut`; read exactly under a pin,
+    /// and as a hint (re-checked under a pin) by `iter` and `latest`.
+    seq: AtomicU64,
+    /// The value: initialised exactly when `seq != 0`.
+    value: TrackedCell<MaybeUninit<T>>,
+}
+
+impl<T> Slot<T> {
+    #[cfg(not(loom))]
+    const fn new() -> Self {
+        Slot {
+            state: AtomicU64::new(0),
+            seq: AtomicU64::new(0),
+            value: TrackedCell::new(MaybeUninit::uninit()),
+        }
+    }
+
+    #[cfg(loom)]
+    fn new() -> Self {
+        Slot {
+            state: AtomicU64::new(0),
+            seq: AtomicU64::new(0),
+            value: TrackedCell::new(MaybeUninit::uninit()),
+        }
+    }
+
+    /// Tries to claim the slot for a write of lap tag `tag`.
+    #[inline(always)]
+    fn claim(&self, tag: u64) -> Result<(), Skip> {
+        // Fast path: guess the steady state, the previous lap with no pins and no writer (or,
+        // in the first lap, a never-written slot), and try to set BUSY straight away.
+        // Orderings as in the loop below.
+        let guess = (tag.wrapping_sub(1) & TAG_MASK) << TAG_SHIFT;
+        let mut state = match self.state.compare_exchange(
+            guess,
+            guess | BUSY,
+            Ordering::Acquire,
+            Ordering::Relaxed,
+        ) {
+            Ok(_) => return Ok(()),
+            Err(now) => now,
+        };
+        let backoff = Backoff::new();
+        loop {
+            if state & PIN_MASK != 0 {
+                return Err(Skip::Pinned);
+            }
+            if state & BUSY != 0 {
+                return Err(Skip::Busy);
+            }
+            if !is_newer(tag, state >> TAG_SHIFT) {
+                return Err(Skip::Overtaken);
+            }
+            // Set BUSY, keeping the tag (readers seeing BUSY with their tag know that their
+            // value is going away).
+            //
+            // Acquire on success: pairs with the Release publication of the previous writer
+            // (its value and `seq` are visible, so we may move the value out and drop it) and
+            // with the Release unpin of every reader of that value (their reads happen-before
+            // our overwrite). Both reach us through the release sequence of the word: every
+            // change to it is a read-modify-write except the publication that heads it.
+            // Relaxed on failure: we only look at the new value and try again.
+            match self.state.compare_exchange_weak(
+                state,
+                state | BUSY,
+                Ordering::Acquire,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return Ok(()),
+                Err(now) => {
+                    state = now;
+                    backoff.spin();
+                }
+            }
+        }
+    }
+
+    /// Replaces the value (if any) by `value`, stamped `seq`, and publishes it. Returns whether
+    /// the slot was empty, and the old value if it needs dropping (the caller drops it, outside
+    /// the critical section, so a panicking destructor cannot leave the slot busy).
+    ///
+    /// # Safety
+    ///
+    /// The caller claimed the slot (`claim` returned `Ok`) and has not published since, and
+    /// `seq < u64::MAX` (so `seq + 1` is a non-zero stamp).
+    #[inline(always)]
+    unsafe fn write(&self, seq: u64, tag: u64, value: T) -> (bool, Option<T>) {
+        // Relaxed: we own the slot; the previous writer's store happens-before our claim.
+        let old_seq = self.seq.load(Ordering::Relaxed);
+        let old = self.value.with_mut(|p| {
+            let old = if mem::needs_drop::<T>() && old_seq != 0 {
+                // SAFETY: `old_seq != 0`, so the slot holds a value (invariant 2); we own it
+                // (BUSY), no `Ref` reaches it (pins were 0 at the claim and cannot grow while
+                // BUSY), and moving it out leaves the memory to be overwritten right below.
+                Some(unsafe { ptr::read(p).assume_init() })
+            } else {
+                None
+            };
+            // SAFETY: we own the slot; the old value (if any) was moved out above or has no
+            // drop glue, so overwriting it leaks nothing and drops nothing twice.
+            unsafe { ptr::write(p, MaybeUninit::new(value)) };
+            old
+        });
+        // Relaxed: readers look at `seq` only after pinning, and their pin (Acquire) reads from
+        // the Release publication below, which comes after this store in our program order.
+        self.seq.store(seq + 1, Ordering::Relaxed);
+        // Publish: clear BUSY, store our tag; no pins can exist (pins need BUSY clear), and the
+        // word did not change since our claim, so a plain store loses nothing.
+        // Release: pairs with the Acquire of the next pin (readers then see the value and
+        // `seq`) and of the next claim (the next writer sees them too).
+        self.state.store(tag << TAG_SHIFT, Ordering::Release);
+        (old_seq == 0, old)
+    }
+
+    /// Pins the slot if it holds lap tag `tag` and no writer is busy in it. On `true`, the
+    /// caller must check `seq` and eventually `unpin` (usually through a [`Ref`]).
+    #[inline(always)]
+    fn pin(&self, tag: Option<u64>) -> bool {
+        let backoff = Backoff::new();
+        // Acquire: in the saturated case below we pin without writing, so this load must be
+        // the one that synchronises with the publication (its release sequence contains the
+        // pins that saturated the count).
+        let mut state = self.state.load(Ordering::Acquire);
+        loop {
+            if state & BUSY != 0 {
+                return false;
+            }
+            if tag.is_some_and(|tag| state >> TAG_SHIFT != tag) {
+                return false;
+            }
+            if state & PIN_MASK == PIN_MASK {
+                // Saturated: pinned until `&mut self`, nothing to count.
+                return true;
+            }
+            // Acquire on success: pairs with the Release publication of the writer of the value
+            // (through the word's release sequence), so the value and `seq` are visible.
+            // Acquire on failure: the next iteration may take the saturated exit above.
+            match self.state.compare_exchange_weak(
+                state,
+                state + 1,
+                Ordering::Acquire,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => return true,
+                Err(now) => {
+                    state = now;
+                    backoff.spin();
+                }
+            }
+        }
+    }
+
+    /// Undoes one `pin`.
+    #[inline(always)]
+    fn unpin(&self) {
+        let backoff = Backoff::new();
+        // Relaxed: only a guess; the compare-and-swap validates it.
+        let mut state = self.state.load(Ordering::Relaxed);
+        loop {
+            debug_assert!(state & PIN_MASK != 0 && state & BUSY == 0);
+            if state & PIN_MASK == PIN_MASK {
+                // Saturated: the slot stays pinned until `&mut self`.
+                return;
+            }
+            // Release on success: pairs with the Acquire claim of the next writer, so our reads
+            // of the value happen-before it is moved out and overwritten.
+            match self.state.compare_exchange_weak(
+                state,
+                state - 1,
+                Ordering::Release,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return,
+                Err(now) => {
+                    state = now;
+                    backoff.spin();
+                }
+            }
+        }
+    }
+
+    /// `seq + 1` of the value, 0 if empty. Exact under a pin, a hint otherwise.
+    #[inline(always)]
+    fn stamp(&self) -> u64 {
+        // Relaxed: under a pin, the pin's Acquire already ordered the writer's store before
+        // us; without one it is only a hint that the caller re-checks under a pin.
+        self.seq.load(Ordering::Relaxed)
+    }
+}
+
+/// Why a writer passed over a slot.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Skip {
+    /// A live (or forgotten) `Ref` pins it.
+    Pinned,
+    /// Another push is writing it.
+    Busy,
+    /// It already holds a lap at least as new as ours.
+    Overtaken,
+}
+
+/// A wrap-around ring of `N` values of type `T`, stored inline, with generation-checked
+/// handles.
+///
+/// [`push`](Ring::push) never fails for lack of room: it overwrites (and drops) the oldest value
+/// and returns a [`Handle`]. [`get`](Ring::get) turns a handle back into a read guard
+/// ([`Ref`]) while the value is still there, and returns `None` once it was overwritten or the
+/// ring was reset: never another value, never a torn one. [`peek`](Ring::peek) looks at slot
+/// `i mod N` (the Go `PtrAt`), and [`iter`](Ring::iter) walks the live values from oldest to
+/// newest. Every operation takes `&self` and is lock-free; only [`reset`](Ring::reset) needs
+/// `&mut self`.
+///
+/// ```
+/// use atomicarena::Ring;
+///
+/// static LOG: Ring<String, 3> = Ring::new();
+///
+/// let first = LOG.push("boot".to_string());
+/// std::thread::scope(|s| {
+///     s.spawn(|| LOG.push("disk ok".to_string()));
+///     s.spawn(|| LOG.push("net ok".to_string()));
+/// });
+/// assert_eq!(LOG.get(first).as_deref().map(String::as_str), Some("boot"));
+///
+/// LOG.push("ready".to_string()); // the ring is full: "boot" is overwritten and dropped
+/// assert!(LOG.get(first).is_none());
+/// assert_eq!(LOG.len(), 3);
+/// assert_eq!(LOG.iter().last().map(|(_, v)| v.clone()), Some("ready".to_string()));
+/// ```
+///
+/// # Pinned slots
+///
+/// A slot whose value is held by a live [`Ref`] is never overwritten and never waited for: a
+/// push that lands on it takes the next sequence number and moves on (so the pinned value
+/// outlives newer ones, and `iter` still shows it first, as the oldest). A push that finds no
+/// usable slot in `max(N, 4)` attempts (every slot pinned, say) drops its value at once and
+/// returns a handle that is already stale, as if the value had been overwritten immediately.
+///
+/// ```
+/// use atomicarena::Ring;
+///
+/// let ring: Ring<u32, 2> = Ring::new();
+/// let a = ring.push(1);
+/// let pinned = ring.get(a).unwrap();
+/// for i in 2..20 {
+///     ring.push(i); // skips the pinned slot
+/// }
+/// assert_eq!(*pinned, 1);
+/// let b = ring.get(ring.latest().unwrap()).unwrap();
+/// assert_eq!(*b, 19);
+/// let lost = ring.push(20); // both slots pinned: 20 is dropped at once
+/// assert!(ring.get(lost).is_none());
+/// ```
+///
+/// A `mem::forget`-ten `Ref` pins its slot until [`reset`](Ring::reset) or drop.
+///
+/// # Sequence numbers
+///
+/// Every push takes the next 64-bit sequence number (a push that skips slots takes several, and
+/// `reset` moves on to a fresh lap), so a handle names exactly one push, on any target: numbers
+/// would repeat only after 2^64 of them (584 years at one per nanosecond). Handles are only
+/// meaningful with the ring that made them; used with another ring they name whatever that
+/// ring stored under the same number (still a whole, initialised value).
+///
+/// The storage is an inline array, so `Ring::new` is a `const fn` and a ring can be a `static`.
+/// For large capacities use [`Ring::new_boxed`].
+pub struct Ring<T, const N: usize> {
+    /// The next sequence number to hand out. Only grows (`fetch_add`; `reset` moves it on to a
+    /// fresh lap), so handles from before a reset stay stale forever.
+    head: CachePadded<AtomicU64>,
+    /// Number of slots holding a value: incremented by the push that fills an empty slot (so
+    /// only during the first lap of a round), zeroed by `reset`. Never above `N`.
+    len: AtomicUsize,
+    /// The slots; `slot_at(i)` holds sequence numbers `s` with `s % N == i` (see `STRIDE`).
+    slots: [Slot<T>; N],
+    /// The ring owns `T`s and drops them (for dropck).
+    _owns: PhantomData<T>,
+}
+
+// SAFETY: `&Ring` lets any thread move a `T` in (`push`) and drop the `T` it overwrites, which
+// may come from another thread: `T: Send`. It also lets many threads hold `&T` to one value at
+// once (`Ref`): `T: Sync`. Everything else is atomics.
+unsafe impl<T: Send + Sync, const N: usize> Sync for Ring<T, N> {}
+
+// `Send` is automatic: the fields are `Send` exactly when `T: Send` (the slots' cells).
+
+impl<T, const N: usize> Ring<T, N> {
+    /// The number of slots, `N`.
+    ///
+    /// ```
+    /// assert_eq!(atomicarena::Ring::<u64, 128>::CAPACITY, 128);
+    /// ```
+    pub const CAPACITY: usize = N;
+
+    /// Distance, in the slot array, between the slots of consecutive sequence numbers: at least
+    /// 128 bytes (two cache lines, the unit of the adjacent-line prefetcher) and coprime with
+    /// `N`, so `i -> i * STRIDE % N` is a permutation. Threads pushing at once take consecutive
+    /// sequence numbers; without the spread they would write to the same cache lines (false
+    /// sharing), which costs a third of the throughput with two threads. 1 for tiny rings, and
+    /// for rings of more than 2^32 slots (where `i * STRIDE` could overflow a `u64`).
+    const STRIDE: usize = {
+        const fn gcd(mut a: usize, mut b: usize) -> usize {
+            while b != 0 {
+                (a, b) = (b, a % b);
+            }
+            a
+        }
+        let size = mem::size_of::<Slot<T>>();
+        let want = 128usize.div_ceil(size);
+        if N <= 2 * want || N > u32::MAX as usize {
+            1
+        } else {
+            let mut stride = want;
+            while gcd(stride, N) != 1 {
+                stride += 1; // ends by `N - 1` at the latest
+            }
+            stride
+        }
+    };
+
+    /// Pushes try at most this many sequence numbers before giving up (see the type docs).
+    const ATTEMPTS: usize = if N < 4 { 4 } else { N };
+
+    /// Compile-time checks, evaluated by every constructor.
+    const FITS: () = {
+        assert!(N > 0, "atomicarena: a Ring needs a capacity of at least 1");
+        assert!(
+            N <= isize::MAX as usize / mem::size_of::<Slot<T>>(),
+            "atomicarena: capacity × size_of::<T>() (plus 16 bytes per slot) exceeds isize::MAX bytes; lower the capacity"
+        );
+    };
+
+    /// Creates an empty ring. A `const fn`: the ring can live in a `static`.
+    ///
+    /// The ring is built where it is returned, which for a local variable is the stack; for
+    /// capacities beyond a few kilobytes, prefer a `static` or [`Ring::new_boxed`].
+    ///
+    /// ```
+    /// use atomicarena::Ring;
+    ///
+    /// static EVENTS: Ring<u32, 1024> = Ring::new();
+    /// let local: Ring<u32, 16> = Ring::new();
+    /// assert!(EVENTS.is_empty() && local.is_empty());
+    /// ```
+    #[cfg(not(loom))]
+    pub const fn new() -> Self {
+        let () = Self::FITS;
+        Ring {
+            head: CachePadded::new(AtomicU64::new(0)),
+            len: AtomicUsize::new(0),
+            slots: [const { Slot::new() }; N],
+            _owns: PhantomData,
+        }
+    }
+
+    /// Creates an empty ring (loom build: loom's atomics are not `const`).
+    #[cfg(loom)]
+    pub fn new() -> Self {
+        let () = Self::FITS;
+        Ring {
+            head: CachePadded::new(AtomicU64::new(0)),
+            len: AtomicUsize::new(0),
+            slots: core::array::from_fn(|_| Slot::new()),
+            _owns: PhantomData,
+        }
+    }
+
+    /// Creates an empty ring directly on the heap, with no temporary on the stack, so that
+    /// capacities of millions of slots work on any thread.
+    ///
+    /// The memory comes zeroed from the allocator (the all-zero bytes are an empty ring).
+    ///
+    /// ```
+    /// use atomicarena::Ring;
+    ///
+    /// let big = Ring::<[u8; 64], 1_000_000>::new_boxed();
+    /// let h = big.push([7; 64]);
+    /// assert_eq!(big.get(h).unwrap()[63], 7);
+    /// assert_eq!(big.capacity(), 1_000_000);
+    /// ```
+    #[cfg(feature = "alloc")]
+    pub fn new_boxed() -> alloc::boxed::Box<Self> {
+        let () = Self::FITS;
+        #[cfg(not(loom))]
+        {
+            crate::zeroable::new_boxed_zeroed()
+        }
+        #[cfg(loom)]
+        {
+            alloc::boxed::Box::new(Self::new())
+        }
+    }
+
+    /// Stores `value` in the next slot, overwriting (and dropping) the oldest value, and
+    /// returns its handle.
+    ///
+    /// Lock-free and never fails for lack of room. Slots pinned by a [`Ref`] are skipped; if
+    /// every attempt finds its slot pinned or busy (see [`Ring`]'s docs), the value is dropped
+    /// at once and the returned handle is already stale. The old value is dropped after the new
+    /// one is in place; if its destructor panics, the panic propagates and the new value stays
+    /// in the ring.
+    ///
+    /// ```
+    /// use atomicarena::Ring;
+    ///
+    /// let ring: Ring<&str, 2> = Ring::new();
+    /// let a = ring.push("a");
+    /// let b = ring.push("b");
+    /// let c = ring.push("c"); // overwrites "a"
+    /// assert_eq!(ring.get(a).as_deref(), None);
+    /// assert_eq!(ring.get(b).as_deref(), Some(&"b"));
+    /// assert_eq!(ring.get(c).as_deref(), Some(&"c"));
+    /// ```
+    #[inline]
+    pub fn push(&self, value: T) -> Handle<T> {
+        let backoff = Backoff::new();
+        let mut attempts = 0;
+        loop {
+            // Take the next sequence number. Relaxed: uniqueness comes from the read-modify-
+            // write itself; the value is published through the slot's stamp, not the head.
+            let seq = self.head.fetch_add(1, Ordering::Relaxed);
+            // Deconstruct it: slot and lap tag.
+            let slot = self.slot_of(seq);
+            // Never publish `u64::MAX` (its stamp `seq + 1` would read as "empty"); reached only
+            // after 2^64 pushes, so it is simply skipped.
+            let claimed = if seq == u64::MAX {
+                Err(Skip::Overtaken)
+            } else {
+                slot.claim(tag_of::<N>(seq))
+            };
+            match claimed {
+                Ok(()) => {
+                    // SAFETY: we claimed the slot just now, and `seq < u64::MAX`.
+                    let (was_empty, old) = unsafe { slot.write(seq, tag_of::<N>(seq), value) };
+                    if was_empty {
+                        // Relaxed: a statistic; it orders nothing.
+                        self.len.fetch_add(1, Ordering::Relaxed);
+                    }
+                    drop(old);
+                    return Handle::new(seq);
+                }
+                // Try moving on: take the next sequence number (and slot).
+                Err(Skip::Busy) => backoff.spin(),
+                Err(Skip::Pinned | Skip::Overtaken) => {}
+            }
+            attempts += 1;
+            if attempts >= Self::ATTEMPTS {
+                // Give up: as if written and overwritten at once. `seq` was taken by us alone
+                // and never published, so the handle is stale forever.
+                drop(value);
+                return Handle::new(seq);
+            }
+        }
+    }
+
+    /// A read guard on the value of `handle`, or `None` if it was overwritten or the ring was
+    /// reset since.
+    ///
+    /// While the guard lives the value is never overwritten (pushes skip its slot). `None`
+    /// also when a push is replacing the value at this very moment: it is on its way out.
+    ///
+    /// ```
+    /// use atomicarena::Ring;
+    ///
+    /// let ring: Ring<Vec<u8>, 4> = Ring::new();
+    /// let h = ring.push(vec![1, 2, 3]);
+    /// let v = ring.get(h).unwrap();
+    /// assert_eq!(v.len(), 3);
+    /// ```
+    #[inline]
+    pub fn get(&self, handle: Handle<T>) -> Option<Ref<'_, T>> {
+        self.get_seq(handle.seq)
+    }
+
+    /// A clone of the value of `handle`, or `None` if it was overwritten or the ring was reset.
+    ///
+    /// ```
+    /// use atomicarena::Ring;
+    ///
+    /// let ring: Ring<String, 1> = Ring::new();
+    /// let h = ring.push("x".into());
+    /// assert_eq!(ring.read(h), Some("x".to_string()));
+    /// ring.push("y".into());
+    /// assert_eq!(ring.read(h), None);
+    /// ```
+    #[inline]
+    pub fn read(&self, handle: Handle<T>) -> Option<T>
+    where
+        T: Clone,
+    {
+        self.get(handle).map(|r| T::clone(&r))
+    }
+
+    /// The value now in slot `index mod N` with its handle (the Go `PtrAt`), or `None` if that
+    /// slot is empty or a push is writing it at this moment.
+    ///
+    /// ```
+    /// use atomicarena::Ring;
+    ///
+    /// let ring: Ring<char, 3> = Ring::new();
+    /// for c in ['a', 'b', 'c', 'd'] {
+    ///     ring.push(c);
+    /// }
+    /// let (h, v) = ring.peek(0).unwrap(); // 'd' overwrote 'a' in slot 0
+    /// assert_eq!(*v, 'd');
+    /// assert_eq!(ring.peek(4).map(|(_, v)| *v), Some('b')); // 4 mod 3 == 1
+    /// assert_eq!(ring.get(h).as_deref(), Some(&'d'));
+    /// ```
+    pub fn peek(&self, index: usize) -> Option<(Handle<T>, Ref<'_, T>)> {
+        let slot = self.slot_at(index % N);
+        // Early out on an empty slot without pinning it (a hint; the check below is exact).
+        if slot.stamp() == 0 || !slot.pin(None) {
+            return None;
+        }
+        let guard = Ref { slot };
+        match slot.stamp() {
+            0 => None, // not reached: a stamp goes back to 0 only under `&mut self`
+            stamp => Some((Handle::new(stamp - 1), guard)),
+        }
+    }
+
+    /// The live values from oldest to newest, each with its handle.
+    ///
+    /// The iterator walks the sequence numbers handed out before the call, in order, and
+    /// yields the values still in the ring when it gets to them: a value overwritten in the
+    /// meantime is skipped, and values pushed after the call are not shown. Values kept past
+    /// their turn by a pin (see [`Ring`]) are the oldest and come first. Each item holds a
+    /// [`Ref`], so collecting them pins their slots.
+    ///
+    /// Cost: O(N), plus O(N) for each value older than the last `N` sequence numbers (values
+    /// kept by pins or by pushes still in flight).
+    ///
+    /// ```
+    /// use atomicarena::Ring;
+    ///
+    /// let ring: Ring<u32, 3> = Ring::new();
+    /// for i in 1..=5 {
+    ///     ring.push(i);
+    /// }
+    /// let values: Vec<u32> = ring.iter().map(|(_, v)| *v).collect();
+    /// assert_eq!(values, [3, 4, 5]);
+    /// ```
+    pub fn iter(&self) -> RingIter<'_, T, N> {
+        // Relaxed: a snapshot of how far sequence numbers went; values are read under pins.
+        let end = self.head.load(Ordering::Relaxed);
+        let window = end.saturating_sub(N as u64);
+        RingIter {
+            ring: self,
+            end,
+            window,
+            old_after: 0,
+            old_done: false,
+            next: window,
+        }
+    }
+
+    /// The handle of the newest value in the ring, or `None` if it is empty.
+    ///
+    /// A snapshot: a concurrent push may overwrite that value at any time.
+    ///
+    /// ```
+    /// use atomicarena::Ring;
+    ///
+    /// let ring: Ring<u8, 4> = Ring::new();
+    /// assert_eq!(ring.latest(), None);
+    /// ring.push(1);
+    /// let h = ring.push(2);
+    /// assert_eq!(ring.latest(), Some(h));
+    /// ```
+    pub fn latest(&self) -> Option<Handle<T>> {
+        // Relaxed throughout: we return a number, not a value; `get` re-checks it under a pin.
+        let end = self.head.load(Ordering::Relaxed);
+        // Usually one of the last `N` sequence numbers is published: look there first.
+        for seq in (end.saturating_sub(N as u64)..end).rev() {
+            let slot = self.slot_of(seq);
+            let state = slot.state.load(Ordering::Relaxed);
+            if state & BUSY == 0
+                && state >> TAG_SHIFT == tag_of::<N>(seq)
+                && slot.stamp() == seq.wrapping_add(1)
+            {
+                return Some(Handle::new(seq));
+            }
+        }
+        // Every recent push was skipped or is in flight: the newest is an older survivor.
+        self.slots
+            .iter()
+            .map(Slot::stamp)
+            .max()
+            .filter(|&s| s != 0)
+            .map(|s| Handle::new(s - 1))
+    }
+
+    /// The number of slots holding a value (at most `N`).
+    ///
+    /// ```
+    /// let ring: atomicarena::Ring<u8, 2> = atomicarena::Ring::new();
+    /// for i in 0..5 {
+    ///     ring.push(i);
+    /// }
+    /// assert_eq!(ring.len(), 2);
+    /// ```
+    #[inline]
+    pub fn len(&self) -> usize {
+        // Relaxed: a statistic; it orders nothing.
+        self.len.load(Ordering::Relaxed)
+    }
+
+    /// `true` when no slot holds a value.
+    ///
+    /// ```
+    /// let ring: atomicarena::Ring<u8, 2> = atomicarena::Ring::new();
+    /// assert!(ring.is_empty());
+    /// ```
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The number of slots, `N`.
+    ///
+    /// ```
+    /// let ring: atomicarena::Ring<u8, 2> = atomicarena::Ring::new();
+    /// assert_eq!(ring.capacity(), 2);
+    /// ```
+    #[inline]
+    pub const fn capacity(&self) -> usize {
+        N
+    }
+
+    /// Drops every value and empties the ring. Handles from before stay stale forever, and pins
+    /// left by `mem::forget`-ten [`Ref`]s are cleared.
+    ///
+    /// Sequence numbers keep counting: the next push starts one whole lap past the last number
+    /// handed out (up to `2N` numbers are skipped), so that no old handle matches any slot's
+    /// lap tag any more and a `get` with one is refused without even pinning the slot.
+    ///
+    /// Values are dropped in slot order; if a destructor panics, the rest are still dropped
+    /// before the panic continues. O(N).
+    ///
+    /// ```
+    /// use atomicarena::Ring;
+    ///
+    /// let mut ring: Ring<String, 4> = Ring::new();
+    /// let h = ring.push("old".into());
+    /// ring.reset();
+    /// assert!(ring.is_empty() && ring.get(h).is_none());
+    /// let h2 = ring.push("new".into());
+    /// assert!(h2 > h);
+    /// assert!(ring.get(h).is_none() && ring.get(h2).is_some());
+    /// ```
+    pub fn reset(&mut self) {
+        // Skip to a fresh lap: no handle was issued for lap `lap(head) + 1` (sequence numbers
+        // stop below `head`), and new pushes start at lap `lap(head) + 2`. Tagging every slot
+        // with the skipped lap makes old handles (laps up to `lap(head)`) mismatch and new
+        // pushes (later laps) newer, whatever was in the slot before.
+        let lap = with_mut_u64(&mut self.head, |head| {
+            let lap = *head / N as u64;
+            *head = lap.wrapping_add(2).wrapping_mul(N as u64);
+            lap
+        });
+        let tag = lap.wrapping_add(2) & TAG_MASK; // `tag_of` lap + 1
+        for slot in &mut self.slots {
+            // `&mut self`: no `Ref` is alive (a forgotten one's borrow has ended) and no push
+            // is in flight, so pins and BUSY can go.
+            with_mut_u64(&mut slot.state, |s| *s = tag << TAG_SHIFT);
+        }
+        // Relaxed: `&mut self` makes a plain store equivalent (loom's atomics have no
+        // `get_mut`).
+        self.len.store(0, Ordering::Relaxed);
+        self.drop_values();
+    }
+
+    // ---- internals ----------------------------------------------------------------------
+
+    /// The slot of logical index `i < N` (sequence numbers `s` with `s % N == i`), spread by
+    /// `STRIDE`.
+    #[inline(always)]
+    fn slot_at(&self, i: usize) -> &Slot<T> {
+        debug_assert!(i < N);
+        // `i < N <= u32::MAX` and `STRIDE < N` whenever `STRIDE != 1`: the product fits.
+        let physical = if Self::STRIDE == 1 {
+            i
+        } else {
+            (i as u64 * Self::STRIDE as u64 % N as u64) as usize
+        };
+        debug_assert!(physical < N);
+        // SAFETY: `physical < N` (a remainder of a division by `N`, or `i < N`).
+        unsafe { self.slots.get_unchecked(physical) }
+    }
+
+    /// The slot of sequence number `seq`.
+    #[inline(always)]
+    fn slot_of(&self, seq: u64) -> &Slot<T> {
+        self.slot_at((seq % N as u64) as usize)
+    }
+
+    /// A guard on the value of sequence number `seq`, if it is still in the ring.
+    #[inline]
+    fn get_seq(&self, seq: u64) -> Option<Ref<'_, T>> {
+        let slot = self.slot_of(seq);
+        if !slot.pin(Some(tag_of::<N>(seq))) {
+            return None;
+        }
+        let guard = Ref { slot };
+        // Exact check under the pin: the full sequence number, non-zero (not empty).
+        let stamp = slot.stamp();
+        if stamp != 0 && stamp == seq.wrapping_add(1) {
+            Some(guard)
+        } else {
+            None // dropping the guard unpins
+        }
+    }
+
+    /// Drops every value (under `&mut self`), zeroing each `seq` before its drop. If a
+    /// destructor panics, the rest are still dropped while unwinding (as `Vec` does).
+    fn drop_values(&mut self) {
+        if !mem::needs_drop::<T>() {
+            for slot in &mut self.slots {
+                with_mut_u64(&mut slot.seq, |s| *s = 0);
+            }
+            return;
+        }
+        struct Dropper<'a, T> {
+            slots: core::slice::IterMut<'a, Slot<T>>,
+        }
+        impl<T> Dropper<'_, T> {
+            fn run(&mut self) {
+                for slot in self.slots.by_ref() {
+                    let full = with_mut_u64(&mut slot.seq, |s| mem::replace(s, 0) != 0);
+                    if full {
+                        // SAFETY: `seq` was non-zero, so the slot held a value (invariant 2);
+                        // `seq` is zeroed first, so even a panicking destructor never sees it
+                        // dropped twice (invariant 3). `&mut` means no `Ref` reaches it.
+                        unsafe { slot.value.get_mut().assume_init_drop() };
+                    }
+                }
+            }
+        }
+        impl<T> Drop for Dropper<'_, T> {
+            fn drop(&mut self) {
+                // Reached with work left only when a destructor panicked in `run`.
+                self.run();
+            }
+        }
+        Dropper {
+            slots: self.slots.iter_mut(),
+        }
+        .run();
+    }
+}
+
+impl<T, const N: usize> Drop for Ring<T, N> {
+    fn drop(&mut self) {
+        if mem::needs_drop::<T>() {
+            self.drop_values();
+        }
+    }
+}
+
+impl<T, const N: usize> Default for Ring<T, N> {
+    /// Same as [`Ring::new`].
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T, const N: usize> fmt::Debug for Ring<T, N> {
+    /// Shows the statistics, not the values (use [`Ring::iter`] for those).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ring")
+            .field("len", &self.len())
+            .field("capacity", &N)
+            // Relaxed: a statistic; it orders nothing.
+            .field("next_seq", &self.head.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, T, const N: usize> IntoIterator for &'a Ring<T, N> {
+    type Item = (Handle<T>, Ref<'a, T>);
+    type IntoIter = RingIter<'a, T, N>;
+
+    fn into_iter(self) -> RingIter<'a, T, N> {
+        self.iter()
+    }
+}
+
+// SAFETY: (`Zeroable`) every field of an empty ring is zero: the head, `len`, every
+// slot's state (tag 0: never written, no pins, not busy) and `seq` (0: empty); the values are
+// `MaybeUninit`, for which any bytes are valid.
+#[cfg(not(loom))]
+unsafe impl<T, const N: usize> crate::zeroable::Zeroable for Ring<T, N> {}
+
+/// Names one push into a [`Ring`]: its 64-bit sequence number.
+///
+/// `Copy`, comparable and hashable whatever `T` is. Handles order by sequence number, which is
+/// the order in which their pushes took their slots. Turn a handle back into the value with
+/// [`Ring::get`]; once the value is overwritten (or the ring reset) the handle is *stale* and
+/// `get` returns `None` forever.
+///
+/// ```
+/// use atomicarena::{Handle, Ring};
+/// use std::collections::HashSet;
+///
+/// struct NotCopy;
+/// let ring: Ring<NotCopy, 4> = Ring::new();
+/// let a: Handle<NotCopy> = ring.push(NotCopy);
+/// let b = ring.push(NotCopy);
+/// let copy = a;
+/// assert!(a == copy && a != b && a < b);
+/// assert_eq!(HashSet::from([a, b, copy]).len(), 2);
+/// assert_eq!(format!("{a:?}"), "Handle(0)");
+/// ```
+pub struct Handle<T> {
+    /// The sequence number of the push.
+    seq: u64,
+    /// `fn() -> T`: the handle owns no `T`, so it is `Send + Sync` and covariant whatever `T`.
+    _type: PhantomData<fn() -> T>,
+}
+
+impl<T> Handle<T> {
+    #[inline(always)]
+    fn new(seq: u64) -> Self {
+        Handle {
+            seq,
+            _type: PhantomData,
+        }
+    }
+
+    /// The push's sequence number: pushes into one ring take increasing numbers (a push that
+    /// skipped slots took the numbers in between too).
+    ///
+    /// ```
+    /// let ring: atomicarena::Ring<u8, 4> = atomicarena::Ring::new();
+    /// assert_eq!(ring.push(1).sequence(), 0);
+    /// assert_eq!(ring.push(2).sequence(), 1);
+    /// ```
+    #[inline]
+    pub const fn sequence(self) -> u64 {
+        self.seq
+    }
+}
+
+impl<T> Clone for Handle<T> {
+    #[inline]
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Handle<T> {}
+
+impl<T> PartialEq for Handle<T> {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        self.seq == other.seq
+    }
+}
+
+impl<T> Eq for Handle<T> {}
+
+impl<T> PartialOrd for Handle<T> {
+    #[inline]
+    fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<T> Ord for Handle<T> {
+    #[inline]
+    fn cmp(&self, other: &Self) -> core::cmp::Ordering {
+        self.seq.cmp(&other.seq)
+    }
+}
+
+impl<T> Hash for Handle<T> {
+    #[inline]
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.seq.hash(state);
+    }
+}
+
+impl<T> fmt::Debug for Handle<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Handle").field(&self.seq).finish()
+    }
+}
+
+/// A read guard on a value in a [`Ring`], from [`Ring::get`], [`Ring::peek`] or
+/// [`Ring::iter`]. Dereferences to `&T`.
+///
+/// While it lives, its slot is *pinned*: pushes skip it, so the value stays exactly as it was.
+/// Dropping the guard unpins the slot. Forgetting it (`mem::forget`) is sound: the slot stays
+/// pinned until [`Ring::reset`] or the ring's drop.
+///
+/// `Send` and `Sync` when `T: Sync`, like `&T`.
+///
+/// ```
+/// use atomicarena::{Ref, Ring};
+///
+/// let ring: Ring<(u32, &str), 2> = Ring::new();
+/// let h = ring.push((7, "seven"));
+/// let r: Ref<'_, (u32, &str)> = ring.get(h).unwrap();
+/// assert_eq!(r.1, "seven");
+/// assert_eq!(format!("{r:?}"), r#"(7, "seven")"#);
+/// ```
+pub struct Ref<'a, T> {
+    /// The pinned slot; its `seq` is non-zero and stays so while we live.
+    slot: &'a Slot<T>,
+}
+
+// SAFETY: a `Ref` gives `&T` (so `T: Sync`, like `&T: Send`) and unpins with an atomic
+// operation on drop, which any thread may do.
+unsafe impl<T: Sync> Send for Ref<'_, T> {}
+// SAFETY: sharing a `Ref` shares `&T`: `T: Sync`.
+unsafe impl<T: Sync> Sync for Ref<'_, T> {}
+
+impl<T> core::ops::Deref for Ref<'_, T> {
+    type Target = T;
+
+    #[inline]
+    fn deref(&self) -> &T {
+        // SAFETY: the slot is pinned and its `seq` was non-zero when we pinned it, so it holds
+        // an initialised value (invariant 2), which no writer changes while the pin lasts (a
+        // claim needs `pins == 0`); the pin's Acquire ordered the value's write before us.
+        self.slot.value.with(|p| unsafe { &*p.cast::<T>() })
+    }
+}
+
+impl<T> Drop for Ref<'_, T> {
+    #[inline]
+    fn drop(&mut self) {
+        self.slot.unpin();
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Ref<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl<T: fmt::Display> fmt::Display for Ref<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&**self, f)
+    }
+}
+
+/// Iterator over a ring's live values, oldest first, from [`Ring::iter`].
+///
+/// ```
+/// let ring: atomicarena::Ring<u8, 4> = atomicarena::Ring::new();
+/// ring.push(1);
+/// let mut it: atomicarena::RingIter<'_, u8, 4> = ring.iter();
+/// let (h, v) = it.next().unwrap();
+/// assert_eq!((h.sequence(), *v), (0, 1));
+/// assert!(it.next().is_none());
+/// ```
+pub struct RingIter<'a, T, const N: usize> {
+    ring: &'a Ring<T, N>,
+    /// Sequence numbers handed out before the iterator was made: `..end`.
+    end: u64,
+    /// Start of the last `N` of them; older values (pin survivors) come first.
+    window: u64,
+    /// Phase 1: yield old values with `seq + 1 > old_after`, smallest first.
+    old_after: u64,
+    /// Phase 1 is over.
+    old_done: bool,
+    /// Phase 2: the next sequence number in `window..end` to look at.
+    next: u64,
+}
+
+impl<'a, T, const N: usize> Iterator for RingIter<'a, T, N> {
+    type Item = (Handle<T>, Ref<'a, T>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        // Phase 1: values older than the window, in order, by repeated selection.
+        while !self.old_done {
+            let window_stamp = self.window.wrapping_add(1);
+            let oldest = self
+                .ring
+                .slots
+                .iter()
+                .map(Slot::stamp)
+                .filter(|&s| s > self.old_after && s < window_stamp)
+                .min();
+            match oldest {
+                None => self.old_done = true,
+                Some(stamp) => {
+                    self.old_after = stamp;
+                    if let Some(r) = self.ring.get_seq(stamp - 1) {
+                        return Some((Handle::new(stamp - 1), r));
+                    }
+                }
+            }
+        }
+        // Phase 2: the last `N` sequence numbers, in order.
+        while self.next < self.end {
+            let seq = self.next;
+            self.next += 1;
+            let slot = self.ring.slot_of(seq);
+            if slot.stamp() == seq.wrapping_add(1) {
+                if let Some(r) = self.ring.get_seq(seq) {
+                    return Some((Handle::new(seq), r));
+                }
+            }
+        }
+        None
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        // Phase 1 yields at most one value per slot; phase 2 at most one per number left.
+        let old = if self.old_done { 0 } else { N };
+        (0, old.checked_add((self.end - self.next) as usize))
+    }
+}
+
+impl<T, const N: usize> fmt::Debug for RingIter<'_, T, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RingIter")
+            .field("end", &self.end)
+            .finish_non_exhaustive()
+    }
+}

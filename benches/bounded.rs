@@ -1,0 +1,931 @@
+//! The bounded `Arena<T, N>` against its peers, in one criterion run.
+//!
+//! Groups (throughput is per element, so `benches/ratios.py` prints ns per element and
+//! atomicarena / peer ratios; function names starting with `atomicarena` are ours):
+//!
+//! * `alloc_u64_1t`, `alloc_32b_1t`: fill an empty container with 1,000,000 values (a `u64`, a
+//!   32-byte record), one call per value, on one thread. Ours: shared `Arena::alloc`
+//!   (`atomicarena`) and `Arena::local().alloc` (`atomicarena_local`, handle made and dropped
+//!   inside the timed region). Peers: bumpalo `Bump::alloc`, typed-arena `Arena::alloc`,
+//!   boxcar `Vec::push`, `Box::new` (kept in a preallocated `Vec<Box<T>>`), `Vec::push` into a
+//!   preallocated `Vec` (not shareable: the cost of a plain store), and `floor`: a bare
+//!   `fetch_add` on a padded cursor plus a store, the least any shared cursor can cost.
+//! * `alloc_u64_2t`: two threads × 500,000 into one shared container; the time is the wall
+//!   time from a common start to the last thread's finish, over 1,000,000 elements. Peers:
+//!   boxcar, `Mutex<typed_arena::Arena>`, crossbeam `ArrayQueue::push`, `floor`, and
+//!   `vec_per_thread` (each thread pushes into its own `Vec`: the floor with no sharing).
+//! * `batch`: 1,000 batches of 1,000 `u64` (`alloc_slice_copy`) against
+//!   `Vec::extend_from_slice` into a preallocated `Vec` and bumpalo `alloc_slice_copy`.
+//! * `reset_u64_1M`: one `reset` of a full 1,000,000-slot `u64` arena, each reset timed alone
+//!   (the refill is untimed), against `Vec::clear` and bumpalo `Bump::reset` of the same
+//!   8 MB, and `timer_only` (an empty timed region: what reading the clock costs).
+//! * `reset_string_100k`: `reset` of 100,000 `String`s against `Vec<String>::clear` and
+//!   dropping a `typed_arena::Arena<String>`.
+//!
+//! Fairness: every container is emptied (or rebuilt) *outside* the timed region with
+//! `iter_custom`, so each timed fill starts empty with its memory already allocated; nothing
+//! allocates inside a timed region except `Box::new`, whose job it is. Every returned
+//! reference goes through `black_box`.
+//!
+//! Instruction counts: `bounded --icount-list` lists the single-thread cases and
+//! `bounded --icount <group/function>` runs one of them once, its timed part inside the
+//! `#[inline(never)]` function `measured`, and prints how many elements that was. Under
+//! `valgrind --tool=callgrind --toggle-collect='*measured*'` that gives instructions per
+//! element; `python3 benches/ratios.py --icount` does all of it.
+//!
+//! Run (see BENCHMARKS.md): `cargo bench --bench bounded -- --warm-up-time 1
+//! --measurement-time 3`, then `python3 benches/ratios.py`.
+
+use std::cell::UnsafeCell;
+use std::hint::black_box;
+use std::mem::MaybeUninit;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::thread;
+use std::time::{Duration, Instant, SystemTime};
+
+use atomicarena::Arena;
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, SamplingMode, Throughput};
+use crossbeam_queue::ArrayQueue;
+
+/// Elements per timed fill (and slots in the arenas of the fill groups).
+const N: usize = 1_000_000;
+/// Elements per thread in `alloc_u64_2t`.
+const PER_THREAD: usize = N / 2;
+/// Slots of the two-thread arena: `N` plus room for the unused tails of two `Local` chunks
+/// (at most 1,024 slots each) that were not at the cursor's end when their handle dropped.
+const N_2T: usize = N + 4096;
+/// Values per batch in `batch`.
+const BATCH: usize = 1_000;
+/// Strings in `reset_string_100k`.
+const STRINGS: usize = 100_000;
+/// Resets per criterion iteration in `reset_u64_1M`, each refilled untimed and timed alone.
+const RESETS: u64 = 64;
+
+/// A value type for the benchmarks: built from a counter, cheap to build.
+trait Item: Copy + Send + Sync + 'static {
+    fn make(i: u64) -> Self;
+}
+
+impl Item for u64 {
+    #[inline(always)]
+    fn make(i: u64) -> Self {
+        i
+    }
+}
+
+/// A 32-byte record.
+#[derive(Clone, Copy)]
+#[allow(dead_code)] // written, never read: only its size matters
+struct Rec32 {
+    id: u64,
+    a: u64,
+    b: u64,
+    c: u64,
+}
+
+impl Item for Rec32 {
+    #[inline(always)]
+    fn make(i: u64) -> Self {
+        Rec32 {
+            id: i,
+            a: i + 1,
+            b: i ^ 0x5555,
+            c: !i,
+        }
+    }
+}
+
+/// Keeps `T` alone on its cache lines (crossbeam's `CachePadded`, which this package does not
+/// depend on).
+#[repr(align(128))]
+struct Padded<T>(T);
+
+/// The floor for a shared bump cursor: one `fetch_add` and one store, nothing else.
+struct Floor<T> {
+    next: Padded<AtomicUsize>,
+    buf: Box<[UnsafeCell<MaybeUninit<T>>]>,
+}
+
+// SAFETY: each index is handed out once between `clear`s (one `fetch_add` per claim), so
+// every slot is reached by one thread only, as in the arena; `T: Send` lets values move.
+unsafe impl<T: Send> Sync for Floor<T> {}
+
+impl<T> Floor<T> {
+    fn new(cap: usize) -> Self {
+        Floor {
+            next: Padded(AtomicUsize::new(0)),
+            buf: (0..cap)
+                .map(|_| UnsafeCell::new(MaybeUninit::uninit()))
+                .collect(),
+        }
+    }
+
+    #[inline(always)]
+    #[allow(clippy::mut_from_ref)] // each slot is handed out once per round
+    fn alloc(&self, v: T) -> Option<&mut T> {
+        // Relaxed: uniqueness comes from the read-modify-write, as in the arena's cursor.
+        let i = self.next.0.fetch_add(1, Ordering::Relaxed);
+        let cell = self.buf.get(i)?;
+        // SAFETY: index `i` was handed out to this call alone this round (see `Sync`), so no
+        // other reference to the slot exists; `MaybeUninit::write` initialises it.
+        Some(unsafe { (*cell.get()).write(v) })
+    }
+
+    /// Forgets the values (`T: Copy` here) and rewinds.
+    fn clear(&mut self) {
+        *self.next.0.get_mut() = 0;
+    }
+}
+
+// ---- cases ----------------------------------------------------------------------------------
+
+/// One function of a single-thread group: a container, emptied untimed, filled (or reset)
+/// timed.
+trait Case<T> {
+    /// The function's name in its criterion group.
+    const NAME: &'static str;
+    /// Elements one `run` handles: criterion's throughput, the divisor of instruction counts.
+    const ELEMS: u64 = N as u64;
+    /// `run`s per instruction count (each after an untimed `prepare`).
+    const ICOUNT_RUNS: u64 = 1;
+    type State;
+    fn new() -> Self::State;
+    /// Untimed: empties (or refills) the container.
+    fn prepare(s: &mut Self::State);
+    /// Timed: the work measured.
+    fn run(s: &mut Self::State);
+}
+
+/// One function of `alloc_u64_2t`: `run(state, t)` runs on thread `t` (0 and 1) at once.
+trait Case2 {
+    const NAME: &'static str;
+    type State: Sync;
+    fn new() -> Self::State;
+    fn prepare(s: &mut Self::State);
+    fn run(s: &Self::State, thread: usize);
+}
+
+struct Shared;
+impl<T: Item> Case<T> for Shared {
+    const NAME: &'static str = "atomicarena";
+    type State = Box<Arena<T, N>>;
+    fn new() -> Self::State {
+        Arena::new_boxed()
+    }
+    fn prepare(a: &mut Self::State) {
+        a.reset();
+    }
+    fn run(a: &mut Self::State) {
+        for i in 0..N as u64 {
+            black_box(a.alloc(T::make(i)).unwrap());
+        }
+    }
+}
+
+struct Local;
+impl<T: Item> Case<T> for Local {
+    const NAME: &'static str = "atomicarena_local";
+    type State = Box<Arena<T, N>>;
+    fn new() -> Self::State {
+        Arena::new_boxed()
+    }
+    fn prepare(a: &mut Self::State) {
+        a.reset();
+    }
+    fn run(a: &mut Self::State) {
+        let mut local = a.local();
+        for i in 0..N as u64 {
+            black_box(local.alloc(T::make(i)).unwrap());
+        }
+    }
+}
+
+struct FloorCase;
+impl<T: Item> Case<T> for FloorCase {
+    const NAME: &'static str = "floor";
+    type State = Floor<T>;
+    fn new() -> Self::State {
+        Floor::new(N)
+    }
+    fn prepare(f: &mut Self::State) {
+        f.clear();
+    }
+    fn run(f: &mut Self::State) {
+        for i in 0..N as u64 {
+            black_box(f.alloc(T::make(i)).unwrap());
+        }
+    }
+}
+
+struct Bumpalo;
+impl<T: Item> Case<T> for Bumpalo {
+    const NAME: &'static str = "bumpalo";
+    type State = bumpalo::Bump;
+    fn new() -> Self::State {
+        bumpalo::Bump::with_capacity(N * std::mem::size_of::<T>())
+    }
+    fn prepare(b: &mut Self::State) {
+        b.reset(); // keeps the (one) chunk
+    }
+    fn run(b: &mut Self::State) {
+        for i in 0..N as u64 {
+            black_box(b.alloc(T::make(i)));
+        }
+    }
+}
+
+struct TypedArena;
+impl<T: Item> Case<T> for TypedArena {
+    const NAME: &'static str = "typed_arena";
+    type State = Option<typed_arena::Arena<T>>;
+    fn new() -> Self::State {
+        None
+    }
+    fn prepare(a: &mut Self::State) {
+        // typed-arena has no reset: a fresh arena with room for all N, built untimed.
+        *a = None;
+        *a = Some(typed_arena::Arena::with_capacity(N));
+    }
+    fn run(a: &mut Self::State) {
+        let a = a.as_ref().unwrap();
+        for i in 0..N as u64 {
+            black_box(a.alloc(T::make(i)));
+        }
+    }
+}
+
+struct Boxcar;
+impl<T: Item> Case<T> for Boxcar {
+    const NAME: &'static str = "boxcar";
+    type State = boxcar::Vec<T>;
+    fn new() -> Self::State {
+        boxcar::Vec::with_capacity(N)
+    }
+    fn prepare(v: &mut Self::State) {
+        v.clear(); // keeps the buckets
+    }
+    fn run(v: &mut Self::State) {
+        for i in 0..N as u64 {
+            black_box(v.push(T::make(i)));
+        }
+    }
+}
+
+struct BoxNew;
+impl<T: Item> Case<T> for BoxNew {
+    const NAME: &'static str = "box_new";
+    type State = Vec<Box<T>>;
+    fn new() -> Self::State {
+        Vec::with_capacity(N)
+    }
+    fn prepare(v: &mut Self::State) {
+        v.clear(); // frees the boxes of the last run, untimed
+    }
+    fn run(v: &mut Self::State) {
+        for i in 0..N as u64 {
+            v.push(black_box(Box::new(T::make(i))));
+        }
+    }
+}
+
+struct VecPush;
+impl<T: Item> Case<T> for VecPush {
+    const NAME: &'static str = "vec_push";
+    type State = Vec<T>;
+    fn new() -> Self::State {
+        Vec::with_capacity(N)
+    }
+    fn prepare(v: &mut Self::State) {
+        v.clear();
+    }
+    fn run(v: &mut Self::State) {
+        for i in 0..N as u64 {
+            v.push(T::make(i));
+            black_box(v.last_mut());
+        }
+    }
+}
+
+// -- alloc_u64_2t
+
+impl Case2 for Shared {
+    const NAME: &'static str = "atomicarena";
+    type State = Box<Arena<u64, N_2T>>;
+    fn new() -> Self::State {
+        Arena::new_boxed()
+    }
+    fn prepare(a: &mut Self::State) {
+        a.reset();
+    }
+    fn run(a: &Self::State, _: usize) {
+        for i in 0..PER_THREAD as u64 {
+            black_box(a.alloc(i).unwrap());
+        }
+    }
+}
+
+impl Case2 for Local {
+    const NAME: &'static str = "atomicarena_local";
+    type State = Box<Arena<u64, N_2T>>;
+    fn new() -> Self::State {
+        Arena::new_boxed()
+    }
+    fn prepare(a: &mut Self::State) {
+        a.reset();
+    }
+    fn run(a: &Self::State, _: usize) {
+        let mut local = a.local();
+        for i in 0..PER_THREAD as u64 {
+            black_box(local.alloc(i).unwrap());
+        }
+    }
+}
+
+impl Case2 for FloorCase {
+    const NAME: &'static str = "floor";
+    type State = Floor<u64>;
+    fn new() -> Self::State {
+        Floor::new(N)
+    }
+    fn prepare(f: &mut Self::State) {
+        f.clear();
+    }
+    fn run(f: &Self::State, _: usize) {
+        for i in 0..PER_THREAD as u64 {
+            black_box(f.alloc(i).unwrap());
+        }
+    }
+}
+
+impl Case2 for Boxcar {
+    const NAME: &'static str = "boxcar";
+    type State = boxcar::Vec<u64>;
+    fn new() -> Self::State {
+        boxcar::Vec::with_capacity(N)
+    }
+    fn prepare(v: &mut Self::State) {
+        v.clear();
+    }
+    fn run(v: &Self::State, _: usize) {
+        for i in 0..PER_THREAD as u64 {
+            black_box(v.push(i));
+        }
+    }
+}
+
+struct MutexTypedArena;
+impl Case2 for MutexTypedArena {
+    const NAME: &'static str = "mutex_typed_arena";
+    type State = Mutex<typed_arena::Arena<u64>>;
+    fn new() -> Self::State {
+        Mutex::new(typed_arena::Arena::new())
+    }
+    fn prepare(a: &mut Self::State) {
+        *a = Mutex::new(typed_arena::Arena::new()); // drop the old one first
+        *a = Mutex::new(typed_arena::Arena::with_capacity(N));
+    }
+    fn run(a: &Self::State, _: usize) {
+        for i in 0..PER_THREAD as u64 {
+            black_box(a.lock().unwrap().alloc(i));
+        }
+    }
+}
+
+struct ArrayQueuePush;
+impl Case2 for ArrayQueuePush {
+    const NAME: &'static str = "array_queue";
+    type State = ArrayQueue<u64>;
+    fn new() -> Self::State {
+        ArrayQueue::new(N)
+    }
+    fn prepare(q: &mut Self::State) {
+        while q.pop().is_some() {} // empties it in place: no fresh pages in the timed region
+    }
+    fn run(q: &Self::State, _: usize) {
+        for i in 0..PER_THREAD as u64 {
+            black_box(q.push(i)).unwrap();
+        }
+    }
+}
+
+struct VecPerThread;
+impl Case2 for VecPerThread {
+    const NAME: &'static str = "vec_per_thread";
+    /// One `Vec` per thread; each thread locks its own once (uncontended).
+    type State = [Mutex<Vec<u64>>; 2];
+    fn new() -> Self::State {
+        [(); 2].map(|()| Mutex::new(Vec::with_capacity(PER_THREAD)))
+    }
+    fn prepare(vs: &mut Self::State) {
+        for v in vs {
+            v.get_mut().unwrap().clear();
+        }
+    }
+    fn run(vs: &Self::State, t: usize) {
+        let mut v = vs[t].lock().unwrap();
+        for i in 0..PER_THREAD as u64 {
+            v.push(i);
+            black_box(v.last_mut());
+        }
+    }
+}
+
+// -- batch
+
+/// The 1,000 values every batch copies.
+fn batch_src() -> Vec<u64> {
+    (0..BATCH as u64).collect()
+}
+
+struct BatchArena;
+impl Case<u64> for BatchArena {
+    const NAME: &'static str = "atomicarena";
+    type State = (Box<Arena<u64, N>>, Vec<u64>);
+    fn new() -> Self::State {
+        (Arena::new_boxed(), batch_src())
+    }
+    fn prepare((a, _): &mut Self::State) {
+        a.reset();
+    }
+    fn run((a, src): &mut Self::State) {
+        for _ in 0..N / BATCH {
+            black_box(a.alloc_slice_copy(black_box(src)).unwrap());
+        }
+    }
+}
+
+struct BatchVec;
+impl Case<u64> for BatchVec {
+    const NAME: &'static str = "vec_extend";
+    type State = (Vec<u64>, Vec<u64>);
+    fn new() -> Self::State {
+        (Vec::with_capacity(N), batch_src())
+    }
+    fn prepare((v, _): &mut Self::State) {
+        v.clear();
+    }
+    fn run((v, src): &mut Self::State) {
+        for _ in 0..N / BATCH {
+            v.extend_from_slice(black_box(src));
+            black_box(&mut *v);
+        }
+    }
+}
+
+struct BatchBump;
+impl Case<u64> for BatchBump {
+    const NAME: &'static str = "bumpalo";
+    type State = (bumpalo::Bump, Vec<u64>);
+    fn new() -> Self::State {
+        (bumpalo::Bump::with_capacity(N * 8), batch_src())
+    }
+    fn prepare((b, _): &mut Self::State) {
+        b.reset();
+    }
+    fn run((b, src): &mut Self::State) {
+        for _ in 0..N / BATCH {
+            black_box(b.alloc_slice_copy(black_box(src)));
+        }
+    }
+}
+
+// -- reset_u64_1M: `prepare` refills all 1,000,000 slots (an 8 MB copy), `run` is one reset.
+
+/// The 1,000,000 values a reset case refills with.
+fn big_src() -> Vec<u64> {
+    (0..N as u64).collect()
+}
+
+struct ResetArena;
+impl Case<u64> for ResetArena {
+    const NAME: &'static str = "atomicarena";
+    const ELEMS: u64 = 1;
+    const ICOUNT_RUNS: u64 = 255; // a whole cycle of round tags
+    type State = (Box<Arena<u64, N>>, Vec<u64>);
+    fn new() -> Self::State {
+        (Arena::new_boxed(), big_src())
+    }
+    fn prepare((a, src): &mut Self::State) {
+        a.alloc_slice_copy(src).unwrap();
+        debug_assert!(a.is_full());
+    }
+    fn run((a, _): &mut Self::State) {
+        black_box(&mut **a).reset();
+    }
+}
+
+struct ResetVec;
+impl Case<u64> for ResetVec {
+    const NAME: &'static str = "vec_clear";
+    const ELEMS: u64 = 1;
+    const ICOUNT_RUNS: u64 = 255;
+    type State = (Vec<u64>, Vec<u64>);
+    fn new() -> Self::State {
+        (Vec::with_capacity(N), big_src())
+    }
+    fn prepare((v, src): &mut Self::State) {
+        v.extend_from_slice(src);
+    }
+    fn run((v, _): &mut Self::State) {
+        black_box(&mut *v).clear();
+        black_box(v);
+    }
+}
+
+struct ResetBump;
+impl Case<u64> for ResetBump {
+    const NAME: &'static str = "bumpalo";
+    const ELEMS: u64 = 1;
+    const ICOUNT_RUNS: u64 = 255;
+    type State = (bumpalo::Bump, Vec<u64>);
+    fn new() -> Self::State {
+        (bumpalo::Bump::with_capacity(N * 8), big_src())
+    }
+    fn prepare((b, src): &mut Self::State) {
+        black_box(b.alloc_slice_copy(src));
+    }
+    fn run((b, _): &mut Self::State) {
+        black_box(&mut *b).reset();
+    }
+}
+
+/// An empty timed region: what reading the clock twice costs.
+struct TimerOnly;
+impl Case<u64> for TimerOnly {
+    const NAME: &'static str = "timer_only";
+    const ELEMS: u64 = 1;
+    type State = ();
+    fn new() {}
+    fn prepare(_: &mut ()) {}
+    fn run(_: &mut ()) {}
+}
+
+// -- reset_string_100k
+
+fn string(i: usize) -> String {
+    format!("string number {i}")
+}
+
+struct StringsArena;
+impl Case<String> for StringsArena {
+    const NAME: &'static str = "atomicarena";
+    const ELEMS: u64 = STRINGS as u64;
+    type State = Box<Arena<String, STRINGS>>;
+    fn new() -> Self::State {
+        Arena::new_boxed()
+    }
+    fn prepare(a: &mut Self::State) {
+        for i in 0..STRINGS {
+            a.alloc(string(i)).unwrap();
+        }
+    }
+    fn run(a: &mut Self::State) {
+        a.reset();
+    }
+}
+
+struct StringsVec;
+impl Case<String> for StringsVec {
+    const NAME: &'static str = "vec_clear";
+    const ELEMS: u64 = STRINGS as u64;
+    type State = Vec<String>;
+    fn new() -> Self::State {
+        Vec::with_capacity(STRINGS)
+    }
+    fn prepare(v: &mut Self::State) {
+        v.extend((0..STRINGS).map(string));
+    }
+    fn run(v: &mut Self::State) {
+        v.clear();
+    }
+}
+
+struct StringsTypedArena;
+impl Case<String> for StringsTypedArena {
+    const NAME: &'static str = "typed_arena_drop";
+    const ELEMS: u64 = STRINGS as u64;
+    type State = Option<typed_arena::Arena<String>>;
+    fn new() -> Self::State {
+        None
+    }
+    fn prepare(a: &mut Self::State) {
+        let arena = typed_arena::Arena::with_capacity(STRINGS);
+        for i in 0..STRINGS {
+            arena.alloc(string(i));
+        }
+        *a = Some(arena);
+    }
+    fn run(a: &mut Self::State) {
+        drop(a.take()); // typed-arena has no reset: dropping it drops the strings
+    }
+}
+
+// ---- timing ---------------------------------------------------------------------------------
+
+/// Runs `C::prepare` untimed and then `C::run` timed, `runs` times; returns the timed total.
+fn timed<T, C: Case<T>>(runs: u64, s: &mut C::State) -> Duration {
+    let mut total = Duration::ZERO;
+    for _ in 0..runs {
+        C::prepare(s);
+        let start = Instant::now();
+        C::run(s);
+        total += start.elapsed();
+    }
+    total
+}
+
+/// Runs `C::prepare` untimed, then `C::run` on two threads that start together; returns the
+/// sum over `runs` of the wall time from the first start to the last finish.
+fn timed_2t<C: Case2>(runs: u64, state: &mut C::State) -> Duration {
+    let mut total = Duration::ZERO;
+    for _ in 0..runs {
+        C::prepare(state);
+        let shared: &C::State = state;
+        // A spinning start line: a futex barrier would wake the second thread tens of
+        // microseconds late and let the first run uncontended meanwhile.
+        let ready = &AtomicUsize::new(0);
+        let spans: Vec<(Instant, Instant)> = thread::scope(|s| {
+            let handles: Vec<_> = (0..2)
+                .map(|t| {
+                    s.spawn(move || {
+                        ready.fetch_add(1, Ordering::AcqRel);
+                        let mut spins = 0u32;
+                        while ready.load(Ordering::Acquire) < 2 {
+                            spins += 1;
+                            if spins & 1023 == 0 {
+                                thread::yield_now(); // two cores, shared: let the other run
+                            } else {
+                                std::hint::spin_loop();
+                            }
+                        }
+                        let start = Instant::now();
+                        C::run(shared, t);
+                        (start, Instant::now())
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let first = spans.iter().map(|s| s.0).min().unwrap();
+        let last = spans.iter().map(|s| s.1).max().unwrap();
+        total += last - first;
+    }
+    total
+}
+
+/// Adds `C` to `g`; each criterion iteration is `reps` runs.
+fn bench<T, C: Case<T>>(g: &mut BenchmarkGroup<'_, WallTime>, reps: u64) {
+    g.bench_function(C::NAME, |b| {
+        let mut s = C::new();
+        b.iter_custom(|iters| timed::<T, C>(iters * reps, &mut s))
+    });
+}
+
+fn bench_2t<C: Case2>(g: &mut BenchmarkGroup<'_, WallTime>) {
+    g.bench_function(C::NAME, |b| {
+        let mut s = C::new();
+        b.iter_custom(|iters| timed_2t::<C>(iters, &mut s))
+    });
+}
+
+/// Settings of the fill groups: one timed iteration fills 1,000,000 elements (1 to 100 ms),
+/// so criterion's default linear sampling (at least 5,050 iterations) would overrun the
+/// measurement time many times over; flat sampling with 30 samples fits in it, and gives the
+/// minimum (the least disturbed sample on a shared machine) some meaning.
+fn flat(g: &mut BenchmarkGroup<'_, WallTime>, elems: usize) {
+    g.sampling_mode(SamplingMode::Flat)
+        .sample_size(30)
+        .throughput(Throughput::Elements(elems as u64));
+}
+
+// ---- groups ---------------------------------------------------------------------------------
+
+fn alloc_1t<T: Item>(c: &mut Criterion, name: &str) {
+    let mut g = c.benchmark_group(name);
+    flat(&mut g, N);
+    bench::<T, Shared>(&mut g, 1);
+    bench::<T, Local>(&mut g, 1);
+    bench::<T, FloorCase>(&mut g, 1);
+    bench::<T, Bumpalo>(&mut g, 1);
+    bench::<T, TypedArena>(&mut g, 1);
+    bench::<T, Boxcar>(&mut g, 1);
+    bench::<T, BoxNew>(&mut g, 1);
+    bench::<T, VecPush>(&mut g, 1);
+    g.finish();
+}
+
+fn alloc_2t(c: &mut Criterion) {
+    let mut g = c.benchmark_group("alloc_u64_2t");
+    flat(&mut g, N);
+    bench_2t::<Shared>(&mut g);
+    bench_2t::<Local>(&mut g);
+    bench_2t::<FloorCase>(&mut g);
+    bench_2t::<Boxcar>(&mut g);
+    bench_2t::<MutexTypedArena>(&mut g);
+    bench_2t::<ArrayQueuePush>(&mut g);
+    bench_2t::<VecPerThread>(&mut g);
+    g.finish();
+}
+
+fn batch(c: &mut Criterion) {
+    let mut g = c.benchmark_group("batch");
+    flat(&mut g, N);
+    bench::<u64, BatchArena>(&mut g, 1);
+    bench::<u64, BatchVec>(&mut g, 1);
+    bench::<u64, BatchBump>(&mut g, 1);
+    g.finish();
+}
+
+fn reset(c: &mut Criterion) {
+    // One reset takes well under a microsecond but needs a full arena, refilled untimed (an
+    // 8 MB copy, about a millisecond). Criterion sizes warm-up and samples by the *timed*
+    // time, which would mean thousands of untimed refills; so one iteration is `RESETS`
+    // resets, each timed alone, and warm-up and measurement are one iteration each (group
+    // settings win over the command line): 11 iterations in all, 10 samples. Criterion warns
+    // that it cannot complete 10 samples in that time; that is intended. The throughput is
+    // counted in resets: `ns/elem` in ratios.py is the time of one reset, one clock read-out
+    // included (see `timer_only`).
+    let mut g = c.benchmark_group("reset_u64_1M");
+    g.sampling_mode(SamplingMode::Flat)
+        .sample_size(10)
+        .warm_up_time(Duration::from_nanos(1))
+        .measurement_time(Duration::from_nanos(1))
+        .throughput(Throughput::Elements(RESETS));
+    bench::<u64, ResetArena>(&mut g, RESETS);
+    bench::<u64, ResetVec>(&mut g, RESETS);
+    bench::<u64, ResetBump>(&mut g, RESETS);
+    bench::<u64, TimerOnly>(&mut g, RESETS);
+    g.finish();
+
+    // Dropping 100,000 strings takes about a millisecond; building them, a few more. One
+    // second of measurement is a few hundred rounds.
+    let mut g = c.benchmark_group("reset_string_100k");
+    g.sampling_mode(SamplingMode::Flat)
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(200))
+        .measurement_time(Duration::from_secs(1))
+        .throughput(Throughput::Elements(STRINGS as u64));
+    bench::<String, StringsArena>(&mut g, 1);
+    bench::<String, StringsVec>(&mut g, 1);
+    bench::<String, StringsTypedArena>(&mut g, 1);
+    g.finish();
+}
+
+// ---- instruction counts ---------------------------------------------------------------------
+
+/// The region callgrind counts (`--toggle-collect='*measured*'`).
+#[inline(never)]
+fn measured(f: impl FnOnce()) {
+    f();
+}
+
+/// Runs `C` once unmeasured, then `ICOUNT_RUNS` times with its `run` inside `measured`;
+/// returns the elements measured.
+fn icount<T, C: Case<T>>() -> u64 {
+    let mut s = C::new();
+    // One unmeasured run first, as criterion warms up: malloc's free lists are then those of
+    // a steady state (what `Box::new` reuses), not a fresh heap.
+    C::prepare(&mut s);
+    C::run(&mut s);
+    for _ in 0..C::ICOUNT_RUNS {
+        C::prepare(&mut s);
+        measured(|| C::run(&mut s));
+    }
+    C::ICOUNT_RUNS * C::ELEMS
+}
+
+/// Runs both halves of `C` one after the other on this thread (uncontended), once unmeasured
+/// and once measured.
+fn icount_2t<C: Case2>() -> u64 {
+    let mut s = C::new();
+    C::prepare(&mut s);
+    C::run(&s, 0);
+    C::run(&s, 1);
+    C::prepare(&mut s);
+    measured(|| {
+        C::run(&s, 0);
+        C::run(&s, 1);
+    });
+    2 * PER_THREAD as u64
+}
+
+type IcountCase = (String, fn() -> u64);
+
+fn case<T, C: Case<T>>(group: &str) -> IcountCase {
+    (format!("{group}/{}", C::NAME), icount::<T, C>)
+}
+
+fn case_2t<C: Case2>() -> IcountCase {
+    (format!("alloc_u64_2t_seq/{}", C::NAME), icount_2t::<C>)
+}
+
+/// The cases `--icount` knows, named `group/function` as in criterion (`alloc_u64_2t_seq`:
+/// the two-thread cases run sequentially on one thread).
+fn icount_cases() -> Vec<IcountCase> {
+    fn fills<T: Item>(group: &str) -> Vec<IcountCase> {
+        vec![
+            case::<T, Shared>(group),
+            case::<T, Local>(group),
+            case::<T, FloorCase>(group),
+            case::<T, Bumpalo>(group),
+            case::<T, TypedArena>(group),
+            case::<T, Boxcar>(group),
+            case::<T, BoxNew>(group),
+            case::<T, VecPush>(group),
+        ]
+    }
+    let mut all = fills::<u64>("alloc_u64_1t");
+    all.extend(fills::<Rec32>("alloc_32b_1t"));
+    all.extend([
+        case_2t::<ArrayQueuePush>(),
+        case_2t::<MutexTypedArena>(),
+        case::<u64, BatchArena>("batch"),
+        case::<u64, BatchVec>("batch"),
+        case::<u64, BatchBump>("batch"),
+        case::<u64, ResetArena>("reset_u64_1M"),
+        case::<u64, ResetVec>("reset_u64_1M"),
+        case::<u64, ResetBump>("reset_u64_1M"),
+    ]);
+    all
+}
+
+// ---- main -----------------------------------------------------------------------------------
+
+/// The load average now, as a JSON object.
+fn load_now() -> String {
+    let now = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let secs = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    format!("{{\"time\": {secs}, \"loadavg\": \"{}\"}}", now.trim())
+}
+
+/// Writes the load average at the start (`start`, from `load_now`) and end of the run next to
+/// criterion's results (`<criterion dir>/bounded-load.json`), for BENCHMARKS.md. Best effort.
+fn record_load(start: &str) {
+    let dir = std::env::var_os("CRITERION_HOME")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("CARGO_TARGET_DIR").map(|d| PathBuf::from(d).join("criterion"))
+        })
+        .unwrap_or_else(|| PathBuf::from("target/criterion"));
+    let json = format!("{{\"start\": {start}, \"end\": {}}}\n", load_now());
+    if std::fs::create_dir_all(&dir).is_ok() {
+        let _ = std::fs::write(dir.join("bounded-load.json"), json);
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == "--icount-list") {
+        for (name, _) in icount_cases() {
+            println!("{name}");
+        }
+        return;
+    }
+    if let Some(i) = args.iter().position(|a| a == "--icount") {
+        let want = args.get(i + 1).expect("--icount <group/function>");
+        let (_, run) = icount_cases()
+            .into_iter()
+            .find(|(name, _)| name == want)
+            .unwrap_or_else(|| panic!("unknown case {want}; see --icount-list"));
+        println!("elements {}", run());
+        return;
+    }
+
+    // A filtered run (`cargo bench --bench bounded -- alloc_u64_1t`) keeps the load record of
+    // the last full run, which ratios.py uses to tell stale results from fresh ones.
+    let filtered = args.iter().enumerate().skip(1).any(|(i, a)| {
+        let prev = args[i - 1].as_str();
+        let prev_takes_value = prev.starts_with("--")
+            && !matches!(
+                prev,
+                "--bench"
+                    | "--test"
+                    | "--list"
+                    | "--exact"
+                    | "--verbose"
+                    | "--quiet"
+                    | "--noplot"
+                    | "--quick"
+                    | "--discard-baseline"
+                    | "--ignored"
+                    | "--nocapture"
+            );
+        !a.starts_with('-') && (i == 1 || !prev_takes_value)
+    });
+    let start = load_now();
+    let mut c = Criterion::default().configure_from_args();
+    alloc_1t::<u64>(&mut c, "alloc_u64_1t");
+    alloc_1t::<Rec32>(&mut c, "alloc_32b_1t");
+    alloc_2t(&mut c);
+    batch(&mut c);
+    reset(&mut c);
+    c.final_summary();
+    if !filtered {
+        record_load(&start);
+    }
+}

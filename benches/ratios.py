@@ -1,0 +1,487 @@
+#!/usr/bin/env python3
+"""Ratio tables, target checks, instruction counts and a chart from criterion's results.
+
+Reads every `<criterion dir>/**/new/{benchmark,estimates,sample}.json` that `cargo bench` left
+behind (the bounded, ring and pool benches) and prints, per group, the time per element
+(groups declare `Throughput::Elements`) as criterion's mean and median and as the fastest
+sample's time (`min`: the least disturbed sample on a loaded machine), and the ratio
+atomicarena / peer (below 1.0 means atomicarena is faster) for each of atomicarena's
+functions in the group. Then it checks the issue's targets.
+
+    python3 benches/ratios.py [CRITERION_DIR]              # text report
+        [--markdown FILE]    # write the report as Markdown: between the markers
+                             # <!-- bench:begin --> and <!-- bench:end --> of FILE, or to
+                             # stdout with `-`
+        [--svg FILE]         # bar chart of ns/element per group, atomicarena highlighted
+        [--icount]           # first count instructions per element of the single-thread
+                             # cases with valgrind --tool=callgrind (about two minutes); kept in
+                             # <criterion dir>/icount.json for later --markdown runs
+        [--strict]           # exit with status 1 when a target is missed
+
+CRITERION_DIR defaults to $CRITERION_HOME, else $CARGO_TARGET_DIR/criterion, else
+target/criterion. Stale results (of a function renamed or removed since) are left out and
+listed: in a group that the last bounded run touched, results from before that run (its start
+time is in <criterion dir>/bounded-load.json); elsewhere, results older by more than 30 minutes
+than the newest of their group.
+Standard library only.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from html import escape
+from pathlib import Path
+
+# Functions that are atomicarena's own; everything else in a group is a peer.
+SUBJECT = re.compile(r"^(atomicarena|Arena::|Ring::|Pool::|Local::)")
+
+# Known groups, in report order, with a one-line description. Others follow, sorted.
+GROUPS = {
+    "alloc_u64_1t": "1M single allocations of a u64, one thread",
+    "alloc_32b_1t": "1M single allocations of a 32-byte struct, one thread",
+    "alloc_u64_2t": "2 threads x 500k u64 into one container (wall time / 1M)",
+    "batch": "1,000 batches of 1,000 u64 (per element)",
+    "reset_u64_1M": "reset of a full 1M-slot u64 arena (per reset)",
+    "reset_string_100k": "reset (drop) of 100k Strings (per string)",
+    "push/1-thread": "ring push, capacity 1024, 32-byte values, one thread",
+    "push/2-thread": "ring push, capacity 1024, 32-byte values, two threads",
+    "pool_round": "pool round: 1,024 packets with 1,500-byte payloads (per packet)",
+}
+
+# (group, subject, peer or None for an absolute bound, bound, what). The ratio subject / peer
+# must be <= bound; with no peer, the subject's ns per element must be <= bound.
+TARGETS = [
+    ("alloc_u64_1t", "atomicarena_local", "bumpalo", 1.1, "local().alloc within 1.1x of bumpalo (u64)"),
+    ("alloc_32b_1t", "atomicarena_local", "bumpalo", 1.1, "local().alloc within 1.1x of bumpalo (32 B)"),
+    ("alloc_u64_2t", "atomicarena_local", "vec_per_thread", 1.5,
+     "2 threads, local within 1.5x of a Vec per thread"),
+    ("alloc_u64_2t", "atomicarena", "array_queue", 1.0,
+     "2 threads, shared alloc no slower than ArrayQueue::push"),
+    ("alloc_u64_1t", "atomicarena", "boxcar", 0.6, "shared alloc <= 0.6x boxcar (u64, 1 thread)"),
+    ("alloc_32b_1t", "atomicarena", "boxcar", 0.6, "shared alloc <= 0.6x boxcar (32 B, 1 thread)"),
+    ("alloc_u64_1t", "atomicarena", "box_new", 1.0, "shared alloc faster than Box::new (u64)"),
+    ("alloc_32b_1t", "atomicarena", "box_new", 1.0, "shared alloc faster than Box::new (32 B)"),
+    ("batch", "atomicarena", "vec_extend", 1.1, "batch within 1.1x of Vec::extend_from_slice"),
+    ("reset_u64_1M", "atomicarena", None, 1000.0, "reset of 1M no-drop slots under 1 us"),
+]
+
+STALE_SECONDS = 30 * 60
+STATS = ("median", "min", "mean")
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+
+def default_dir():
+    if os.environ.get("CRITERION_HOME"):
+        return Path(os.environ["CRITERION_HOME"])
+    if os.environ.get("CARGO_TARGET_DIR"):
+        return Path(os.environ["CARGO_TARGET_DIR"]) / "criterion"
+    return Path("target/criterion")
+
+
+def is_subject(function):
+    return bool(SUBJECT.match(function))
+
+
+def load(root):
+    """({group: {function: {stat: ns per element}}}, [stale "group/function"])."""
+    found = {}
+    for est in sorted(root.glob("**/new/estimates.json")):
+        d = est.parent
+        if not (d / "benchmark.json").exists() or not (d / "sample.json").exists():
+            continue
+        meta = json.loads((d / "benchmark.json").read_text())
+        estimates = json.loads(est.read_text())
+        sample = json.loads((d / "sample.json").read_text())
+        elems = (meta.get("throughput") or {}).get("Elements") or 1
+        per_iter = {
+            "mean": estimates["mean"]["point_estimate"],
+            "median": estimates["median"]["point_estimate"],
+            "min": min(t / n for t, n in zip(sample["times"], sample["iters"])),
+        }
+        function = meta.get("function_id") or meta.get("value_str") or d.parent.name
+        found.setdefault(meta["group_id"], {})[function] = (
+            {k: v / elems for k, v in per_iter.items()},
+            est.stat().st_mtime,
+        )
+    # The bounded bench records when its last run started: in a group that run touched, a
+    # result from before it is stale. Elsewhere, a result far older than its group's newest.
+    run_start = None
+    if (root / "bounded-load.json").exists():
+        run_start = json.loads((root / "bounded-load.json").read_text())["start"]["time"]
+    groups, stale = {}, []
+    for group, rows in found.items():
+        newest = max(m for _, m in rows.values())
+        cutoff = newest - STALE_SECONDS
+        if run_start is not None and newest >= run_start:
+            cutoff = run_start - 60
+        for function, (ns, mtime) in rows.items():
+            if mtime < cutoff:
+                stale.append(f"{group}/{function}")
+            else:
+                groups.setdefault(group, {})[function] = ns
+    return groups, stale
+
+
+def ordered(groups):
+    known = [g for g in GROUPS if g in groups]
+    return known + sorted(g for g in groups if g not in GROUPS)
+
+
+def fmt_ns(ns):
+    if ns >= 1e6:
+        return f"{ns / 1e6:.2f} ms"
+    if ns >= 1e3:
+        return f"{ns / 1e3:.2f} us"
+    if ns >= 100:
+        return f"{ns:.0f} ns"
+    if ns >= 10:
+        return f"{ns:.1f} ns"
+    return f"{ns:.2f} ns"
+
+
+def subjects_of(rows):
+    return sorted((f for f in rows if is_subject(f)), key=lambda f: rows[f]["median"])
+
+
+def peers_of(rows):
+    return sorted((f for f in rows if not is_subject(f)), key=lambda f: rows[f]["median"])
+
+
+def check_targets(groups):
+    """[(what, state, detail)], state in ok / min-only / MISS / no data."""
+    out = []
+    for group, subject, peer, bound, what in TARGETS:
+        rows = groups.get(group, {})
+        if subject not in rows or (peer and peer not in rows):
+            out.append((what, "no data", ""))
+            continue
+        if peer:
+            med = rows[subject]["median"] / rows[peer]["median"]
+            mn = rows[subject]["min"] / rows[peer]["min"]
+            detail = f"{med:.2f}x median, {mn:.2f}x min"
+        else:
+            med, mn = rows[subject]["median"], rows[subject]["min"]
+            detail = f"{fmt_ns(med)} median, {fmt_ns(mn)} min"
+        state = "ok" if med <= bound and mn <= bound else "min-only" if mn <= bound else "MISS"
+        out.append((what, state, detail))
+    return out
+
+
+# ---- machine ---------------------------------------------------------------------------------
+
+
+def run_quiet(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        return ""
+
+
+def machine(root):
+    lscpu = run_quiet(["lscpu"]).splitlines()
+    keep = ("Architecture", "CPU(s):", "Model name", "Thread(s) per core", "Core(s) per socket",
+            "Hypervisor vendor", "L1d cache", "L2 cache", "L3 cache")
+    info = {
+        "nproc": run_quiet(["nproc"]),
+        "lscpu": [l for l in lscpu if l.startswith(keep)],
+        "rustc": run_quiet(["rustc", "--version"]),
+        "kernel": platform.release(),
+        "loadavg_now": Path("/proc/loadavg").read_text().strip() if Path("/proc/loadavg").exists() else "",
+    }
+    load = root / "bounded-load.json"
+    if load.exists():
+        info["bounded_load"] = json.loads(load.read_text())
+    return info
+
+
+def describe_load(info):
+    bl = info.get("bounded_load")
+    if not bl:
+        return []
+    s, e = bl["start"], bl["end"]
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(s["time"]))
+    mins = (e["time"] - s["time"]) / 60
+    return [
+        f"bounded bench run {when}, {mins:.1f} min; /proc/loadavg (1, 5, 15 min) at its start: "
+        f"`{' '.join(s['loadavg'].split()[:3])}`, at its end: `{' '.join(e['loadavg'].split()[:3])}`"
+    ]
+
+
+# ---- instruction counts ----------------------------------------------------------------------
+
+
+def bench_binary():
+    """Builds the bounded bench (if needed) and returns its executable."""
+    out = subprocess.run(
+        ["cargo", "bench", "--bench", "bounded", "--no-run", "--message-format=json"],
+        capture_output=True, text=True, check=True).stdout
+    for line in out.splitlines():
+        msg = json.loads(line)
+        if msg.get("reason") == "compiler-artifact" and msg.get("executable") and \
+                msg["target"]["name"] == "bounded":
+            return msg["executable"]
+    sys.exit("could not find the bounded bench executable")
+
+
+def icount(root):
+    exe = bench_binary()
+    cases = subprocess.run([exe, "--icount-list"], capture_output=True, text=True,
+                           check=True).stdout.split()
+    results = {}
+    out = root / "callgrind.out"
+    for case in cases:
+        proc = subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+             "--toggle-collect=*measured*", exe, "--icount", case],
+            capture_output=True, text=True, check=True)
+        elems = int(re.search(r"elements (\d+)", proc.stdout).group(1))
+        ir = int(re.search(r"^totals:\s*(\d+)", out.read_text(), re.M).group(1))
+        results[case] = {"ir": ir, "elements": elems, "per_element": ir / elems}
+        print(f"  {case:<40} {ir / elems:10.2f} instructions per element", file=sys.stderr)
+    out.unlink(missing_ok=True)
+    data = {"valgrind": run_quiet(["valgrind", "--version"]), "cases": results}
+    (root / "icount.json").write_text(json.dumps(data, indent=1))
+    return data
+
+
+# ---- text and markdown -----------------------------------------------------------------------
+
+
+def text_report(groups, stale, targets, icounts):
+    lines = []
+    for group in ordered(groups):
+        rows = groups[group]
+        subs = subjects_of(rows)
+        lines.append(f"\n{group}  ({GROUPS.get(group, '')})")
+        head = f"  {'function':<24} {'median':>10} {'min':>10} {'mean':>10}"
+        head += "".join(f"  {s[:18] + ' /':>20}" for s in subs)
+        lines.append(head + "   (ns per element; ratio median (min))")
+        for f in subs + peers_of(rows):
+            ns = rows[f]
+            line = f"  {f:<24} " + " ".join(f"{fmt_ns(ns[s]):>10}" for s in STATS)
+            for s in subs:
+                if f == s:
+                    line += f"  {'':>20}"
+                else:
+                    r = rows[s]["median"] / ns["median"]
+                    rm = rows[s]["min"] / ns["min"]
+                    line += f"  {f'{r:.2f} ({rm:.2f})':>20}"
+            lines.append(line)
+    if stale:
+        lines.append("\nleft out as stale: " + ", ".join(stale))
+    lines.append("\ntargets (ok: median and min meet it; min-only: only the fastest sample does)")
+    for what, state, detail in targets:
+        lines.append(f"  [{state:^8}] {what}: {detail}")
+    if icounts:
+        lines.append("\ninstructions per element (callgrind)")
+        for case, r in icounts["cases"].items():
+            lines.append(f"  {case:<40} {r['per_element']:10.2f}")
+    return "\n".join(lines)
+
+
+def markdown_report(groups, stale, targets, icounts, info, svg):
+    md = []
+    md.append("Ratios are atomicarena / peer from criterion's **median**, with the ratio of the "
+              "fastest samples (**min**) in parentheses; below 1.00 atomicarena is faster. "
+              "Times are per element.\n")
+    md.append("| group | peer | peer median | `atomicarena` | `atomicarena_local` |")
+    md.append("|---|---|---:|---:|---:|")
+    for group in ordered(groups):
+        rows = groups[group]
+        subs = subjects_of(rows)
+        named = [s for s in subs if s in ("atomicarena", "atomicarena_local")]
+        other = [s for s in subs if s not in named]
+        for peer in peers_of(rows):
+            cells = []
+            for col in ("atomicarena", "atomicarena_local"):
+                s = col if col in rows else (other[0] if col == "atomicarena" and other else None)
+                if s is None:
+                    cells.append("")
+                    continue
+                r = rows[s]["median"] / rows[peer]["median"]
+                rm = rows[s]["min"] / rows[peer]["min"]
+                name = "" if s == col else f"`{s}` "
+                cells.append(f"{name}**{r:.2f}** ({rm:.2f})")
+            md.append(f"| {group} | {peer} | {fmt_ns(rows[peer]['median'])} | "
+                      + " | ".join(cells) + " |")
+    md.append("")
+    if svg:
+        md.append(f"![ns per element, per group; atomicarena highlighted]({svg})\n")
+    md.append("### Targets\n")
+    md.append("`ok`: both the median and the fastest sample meet the target; `min-only`: only "
+              "the fastest sample does (the median is disturbed by the load); `MISS`: neither.\n")
+    md.append("| target | result | measured |")
+    md.append("|---|---|---|")
+    for what, state, detail in targets:
+        md.append(f"| {what} | {state} | {detail} |")
+    md.append("")
+    md.append("### All results (ns per element)\n")
+    md.append("| group | function | median | min | mean |")
+    md.append("|---|---|---:|---:|---:|")
+    for group in ordered(groups):
+        rows = groups[group]
+        for f in subjects_of(rows) + peers_of(rows):
+            ns = rows[f]
+            name = f"**{f}**" if is_subject(f) else f
+            md.append(f"| {group} | {name} | " + " | ".join(fmt_ns(ns[s]) for s in STATS) + " |")
+    if stale:
+        md.append(f"\nLeft out as stale (older results of renamed functions): {', '.join(stale)}.")
+    md.append("")
+    if icounts:
+        md.append("### Instructions per element (callgrind)\n")
+        md.append("`valgrind --tool=callgrind --toggle-collect='*measured*'` on the bench "
+                  "binary's `--icount <case>` mode: only the timed part of one run is counted "
+                  f"({icounts['valgrind']}). Steady where times are not; but an instruction "
+                  "count does not see what an instruction costs (a `lock`ed read-modify-write "
+                  "counts as one).\n")
+        md.append("| case | instructions / element |")
+        md.append("|---|---:|")
+        for case, r in icounts["cases"].items():
+            md.append(f"| {case} | {r['per_element']:.2f} |")
+        md.append("")
+    md.append("### Machine\n")
+    md.append(f"- `nproc`: {info['nproc']}; {info['rustc']}; Linux {info['kernel']}")
+    md.append("- `lscpu`: " + "; ".join(" ".join(l.split()) for l in info["lscpu"]))
+    for line in describe_load(info):
+        md.append(f"- {line}")
+    md.append(f"- `/proc/loadavg` when this report was written: `{info['loadavg_now']}`")
+    return "\n".join(md)
+
+
+def write_markdown(path, body):
+    if path == "-":
+        print(body)
+        return
+    p = Path(path)
+    text = p.read_text() if p.exists() else f"{BEGIN}\n{END}\n"
+    if BEGIN not in text or END not in text:
+        sys.exit(f"{path} has no {BEGIN} ... {END} markers")
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    p.write_text(f"{head}{BEGIN}\n<!-- generated by benches/ratios.py; do not edit by hand -->\n"
+                 f"{body}\n{END}{tail}")
+
+
+# ---- chart -----------------------------------------------------------------------------------
+
+# How the chart names atomicarena's functions when a group has more than one.
+SHORT = {"atomicarena": "shared ", "atomicarena_local": "local "}
+
+OURS, PEER, TICK, INK, GRID = "#d9480f", "#adb5bd", "#212529", "#343a40", "#e9ecef"
+
+
+def svg_chart(groups, title):
+    """Two columns of panels, one per group: a bar per function (median ns/element, own scale
+    per panel, fastest first), a tick at the fastest sample, atomicarena's bars in orange."""
+    col_w, label_w, value_w, bar_h, gap = 560, 140, 215, 14, 4
+    plot_w = col_w - label_w - value_w
+    panels = []
+    for group in ordered(groups):
+        rows = groups[group]
+        order = sorted(rows, key=lambda f: rows[f]["median"])
+        panels.append((group, rows, order, 38 + len(order) * (bar_h + gap) + 14))
+    # Greedy balance of the two columns.
+    cols, heights = ([], []), [0, 0]
+    for p in panels:
+        i = 0 if heights[0] <= heights[1] else 1
+        cols[i].append(p)
+        heights[i] += p[3]
+    top = 66
+    width, height = 2 * col_w + 30, top + max(heights) + 10
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'viewBox="0 0 {width} {height}" font-family="Helvetica, Arial, sans-serif" '
+           f'font-size="11" fill="{INK}">',
+           f'<rect width="{width}" height="{height}" fill="white"/>',
+           f'<text x="10" y="20" font-size="15" font-weight="bold">{escape(title)}</text>',
+           f'<rect x="10" y="32" width="12" height="10" fill="{OURS}"/>'
+           f'<text x="26" y="41">atomicarena</text>'
+           f'<rect x="110" y="32" width="12" height="10" fill="{PEER}"/>'
+           f'<text x="126" y="41">peer</text>'
+           f'<rect x="170" y="31" width="2" height="12" fill="{TICK}"/>'
+           f'<text x="178" y="41">fastest sample</text>'
+           f'<text x="270" y="41">bar: median ns per element, scale per panel, shorter is '
+           f'faster. Right: the median, then atomicarena / peer</text>',
+           f'<text x="270" y="55">(below 1.00x atomicarena is faster; shared = Arena::alloc, '
+           f'local = Arena::local().alloc)</text>']
+    for c, col in enumerate(cols):
+        x0, y = 10 + c * (col_w + 10), top
+        for group, rows, order, h in col:
+            out.append(f'<text x="{x0}" y="{y + 12}" font-size="12" font-weight="bold">'
+                       f'{escape(group)}</text>')
+            out.append(f'<text x="{x0}" y="{y + 26}" fill="#495057">'
+                       f'{escape(GROUPS.get(group, ""))}</text>')
+            top_ns = max(max(rows[f]["median"], rows[f]["min"]) for f in order) or 1
+            subs = subjects_of(rows)
+            y += 34
+            out.append(f'<rect x="{x0 + label_w}" y="{y}" width="{plot_w}" '
+                       f'height="{len(order) * (bar_h + gap)}" fill="{GRID}" opacity="0.5"/>')
+            for f in order:
+                ns = rows[f]
+                w = max(1.0, plot_w * ns["median"] / top_ns)
+                tick = x0 + label_w + plot_w * ns["min"] / top_ns
+                ours = is_subject(f)
+                weight = ' font-weight="bold"' if ours else ""
+                out.append(f'<text x="{x0 + label_w - 6}" y="{y + bar_h - 3}" text-anchor="end"'
+                           f'{weight}>{escape(f)}</text>')
+                out.append(f'<rect x="{x0 + label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" '
+                           f'fill="{OURS if ours else PEER}"/>')
+                out.append(f'<rect x="{tick - 1:.1f}" y="{y - 1}" width="2" height="{bar_h + 2}" '
+                           f'fill="{TICK}"/>')
+                label = fmt_ns(ns["median"])
+                if not ours:
+                    for sub in subs:
+                        short = SHORT.get(sub, "") if len(subs) > 1 else ""
+                        label += f" \u00b7 {short}{rows[sub]['median'] / ns['median']:.2f}x"
+                out.append(f'<text x="{x0 + label_w + plot_w + 6}" y="{y + bar_h - 3}"'
+                           f'{weight}>{escape(label)}</text>')
+                y += bar_h + gap
+            y += 18
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("dir", nargs="?", type=Path, default=default_dir())
+    ap.add_argument("--markdown", metavar="FILE")
+    ap.add_argument("--svg", metavar="FILE")
+    ap.add_argument("--icount", action="store_true")
+    ap.add_argument("--strict", action="store_true")
+    args = ap.parse_args()
+
+    groups, stale = load(args.dir)
+    if not groups:
+        sys.exit(f"no criterion results under {args.dir}")
+    icounts = None
+    if args.icount:
+        print("counting instructions with callgrind ...", file=sys.stderr)
+        icounts = icount(args.dir)
+    elif (args.dir / "icount.json").exists():
+        icounts = json.loads((args.dir / "icount.json").read_text())
+    targets = check_targets(groups)
+
+    print(f"criterion results in {args.dir}")
+    print(text_report(groups, stale, targets, icounts))
+    svg_rel = None
+    if args.svg:
+        Path(args.svg).write_text(svg_chart(groups, "atomicarena vs peers: time per element"))
+        svg_rel = args.svg
+        if args.markdown and args.markdown != "-":
+            svg_rel = os.path.relpath(args.svg, Path(args.markdown).resolve().parent)
+        print(f"\nwrote {args.svg}")
+    if args.markdown:
+        write_markdown(args.markdown,
+                       markdown_report(groups, stale, targets, icounts, machine(args.dir), svg_rel))
+        if args.markdown != "-":
+            print(f"wrote {args.markdown}")
+    missed = sum(state == "MISS" for _, state, _ in targets)
+    return 1 if args.strict and missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,258 @@
+//! The pool runtime used directly (`atomicarena::Pool`), with hand-written `FieldReset`s.
+//! The derive's generated resets are tested in `derive_pool.rs`.
+
+use std::collections::HashSet;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use atomicarena::{FieldReset, Pool};
+
+#[derive(Default)]
+struct Packet {
+    payload: Vec<u8>,
+    seq: u64,
+}
+
+impl FieldReset for Packet {
+    fn reset_fields(&mut self) {
+        self.payload.clear();
+        self.seq = 0;
+    }
+}
+
+#[test]
+fn reset_keeps_buffers_and_pointers() {
+    let mut pool: Pool<Packet, 4> = Pool::new();
+    let mut ptrs = Vec::new();
+    for i in 0..4u8 {
+        let p = pool.take().unwrap();
+        assert!(p.payload.is_empty(), "first use is T::default()");
+        p.payload.extend(std::iter::repeat_n(i, 1500));
+        p.seq = u64::from(i) + 1;
+        ptrs.push((p.payload.as_ptr(), p.payload.capacity()));
+    }
+    assert!(pool.take().is_err(), "the round is full");
+    pool.reset();
+    assert_eq!(pool.len(), 0);
+    for (ptr, cap) in ptrs {
+        let p = pool.take().unwrap();
+        assert!(p.payload.is_empty());
+        assert_eq!(p.seq, 0);
+        assert_eq!(p.payload.capacity(), cap);
+        assert_eq!(p.payload.as_ptr(), ptr, "the same buffer comes back");
+    }
+}
+
+#[test]
+fn take_fails_when_round_full_and_counts() {
+    let pool: Pool<u32, 2> = Pool::new();
+    assert_eq!(*pool.take().unwrap(), 0);
+    *pool.take().unwrap() = 9;
+    assert!(pool.take().is_err());
+    assert_eq!(pool.alloc(5).unwrap_err().into_inner(), 5);
+    assert_eq!(pool.failed_allocs(), 2);
+    assert!(pool.is_full());
+    assert_eq!(pool.remaining(), 0);
+    assert_eq!(pool.bytes_used(), 8);
+}
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static DROPS: AtomicUsize = AtomicUsize::new(0);
+// Tests counting drops share the two counters: run them one at a time.
+static COUNTING: Mutex<()> = Mutex::new(());
+
+struct Counted {
+    id: usize,
+    resets: usize,
+}
+
+impl Counted {
+    fn new(id: usize) -> Self {
+        LIVE.fetch_add(1, Ordering::SeqCst);
+        Counted { id, resets: 0 }
+    }
+}
+
+impl Default for Counted {
+    fn default() -> Self {
+        Counted::new(usize::MAX)
+    }
+}
+
+impl FieldReset for Counted {
+    fn reset_fields(&mut self) {
+        self.resets += 1;
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        LIVE.fetch_sub(1, Ordering::SeqCst);
+        DROPS.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+fn counters() -> (usize, usize) {
+    (LIVE.load(Ordering::SeqCst), DROPS.load(Ordering::SeqCst))
+}
+
+#[test]
+fn values_dropped_once_on_drop_never_on_reset() {
+    let _g = COUNTING.lock().unwrap_or_else(|e| e.into_inner());
+    let (live0, drops0) = counters();
+    {
+        let mut pool: Pool<Counted, 8> = Pool::new();
+        for round in 0..5 {
+            for _ in 0..3 + round % 2 {
+                pool.take().unwrap();
+            }
+            pool.reset();
+            assert_eq!(counters().1, drops0, "reset never drops");
+        }
+        assert_eq!(counters().0, live0 + 4, "4 slots ever initialised");
+        // Overwriting drops the recycled value once.
+        pool.alloc(Counted::new(1)).unwrap();
+        assert_eq!(counters().1, drops0 + 1);
+        let resets: Vec<usize> = pool.iter_mut().map(|c| c.resets).collect();
+        assert_eq!(resets, [0]);
+        pool.reset();
+        let c = pool.take().unwrap();
+        assert_eq!((c.id, c.resets), (1, 1));
+    }
+    assert_eq!(
+        counters(),
+        (live0, drops0 + 5),
+        "4 defaults + 1 alloc, each dropped once"
+    );
+}
+
+#[test]
+fn clear_drops_everything_once() {
+    let _g = COUNTING.lock().unwrap_or_else(|e| e.into_inner());
+    let (live0, drops0) = counters();
+    let mut pool: Pool<Counted, 4> = Pool::new();
+    pool.take().unwrap();
+    pool.take().unwrap();
+    pool.reset();
+    pool.take().unwrap(); // recycled
+    pool.clear();
+    assert_eq!(counters(), (live0, drops0 + 2));
+    assert!(pool.is_empty());
+    assert_eq!(
+        pool.take().unwrap().resets,
+        0,
+        "a fresh default after clear"
+    );
+    drop(pool);
+    assert_eq!(counters(), (live0, drops0 + 3));
+}
+
+#[test]
+fn panicking_default_leaves_an_empty_slot() {
+    #[derive(Debug)]
+    struct Fussy(u8);
+    impl Default for Fussy {
+        fn default() -> Self {
+            panic!("no default today")
+        }
+    }
+    impl FieldReset for Fussy {
+        fn reset_fields(&mut self) {
+            self.0 = 0;
+        }
+    }
+    let mut pool: Pool<Fussy, 3> = Pool::new();
+    pool.alloc(Fussy(1)).unwrap();
+    let r = catch_unwind(AssertUnwindSafe(|| {
+        pool.take().unwrap();
+    }));
+    assert!(r.is_err());
+    pool.alloc(Fussy(3)).unwrap();
+    let seen: Vec<u8> = pool.iter_mut().map(|f| f.0).collect();
+    assert_eq!(seen, [1, 3], "the hole is skipped");
+    pool.reset();
+    // Slot 1 is still empty: `take` must build it, and it panics again; `alloc` fills it.
+    pool.alloc(Fussy(7)).unwrap();
+    pool.alloc(Fussy(8)).unwrap();
+    let seen: Vec<u8> = pool.iter_mut().map(|f| f.0).collect();
+    assert_eq!(seen, [7, 8]);
+}
+
+#[test]
+fn panicking_reset_drops_the_rest() {
+    let _g = COUNTING.lock().unwrap_or_else(|e| e.into_inner());
+    #[derive(Default)]
+    struct Bomb(#[allow(dead_code)] Counted, bool);
+    impl FieldReset for Bomb {
+        fn reset_fields(&mut self) {
+            assert!(!self.1, "this one explodes on reset");
+        }
+    }
+    let (live0, drops0) = counters();
+    let mut pool: Pool<Bomb, 4> = Pool::new();
+    pool.take().unwrap();
+    pool.take().unwrap().1 = true;
+    pool.take().unwrap();
+    let r = catch_unwind(AssertUnwindSafe(|| pool.reset()));
+    assert!(r.is_err());
+    assert_eq!(
+        counters(),
+        (live0 + 1, drops0 + 2),
+        "the bomb and the one after it dropped"
+    );
+    assert!(pool.is_empty());
+    // Slot 0 was reset and kept; slots 1 and 2 start over from `default`.
+    for _ in 0..3 {
+        assert!(!pool.take().unwrap().1);
+    }
+    drop(pool);
+    assert_eq!(counters(), (live0, drops0 + 5));
+}
+
+#[test]
+fn threads_take_distinct_slots() {
+    const N: usize = if cfg!(miri) { 64 } else { 20_000 };
+    let mut pool: Box<Pool<Pair, N>> = Pool::new_boxed();
+    for round in 0..2 {
+        std::thread::scope(|s| {
+            for t in 0..4 {
+                let pool = &*pool;
+                s.spawn(move || {
+                    let mut i = 0;
+                    while let Ok(v) = pool.take() {
+                        assert_eq!(*v, Pair(0, 0), "recycled values were reset");
+                        *v = Pair(t + 1, i);
+                        i += 1;
+                    }
+                });
+            }
+        });
+        assert_eq!(pool.len(), N);
+        let seen: HashSet<Pair> = pool.iter_mut().map(|v| *v).collect();
+        assert_eq!(seen.len(), N, "round {round}: no slot handed out twice");
+        pool.reset();
+    }
+}
+
+#[derive(Default, Clone, Copy, PartialEq, Eq, Hash, Debug)]
+struct Pair(usize, usize);
+
+impl FieldReset for Pair {
+    fn reset_fields(&mut self) {
+        *self = Pair(0, 0);
+    }
+}
+
+#[test]
+fn statics_and_debug() {
+    static SCRATCH: Pool<String, 8> = Pool::new();
+    SCRATCH.take().unwrap().push_str("hi");
+    assert_eq!(SCRATCH.len(), 1);
+    assert_eq!(
+        format!("{:?}", SCRATCH),
+        "Pool { len: 1, capacity: 8, high_water: 1, failed_allocs: 0, .. }"
+    );
+    fn assert_sync<T: Sync>() {}
+    assert_sync::<Pool<String, 8>>();
+}

@@ -1,0 +1,694 @@
+//! Behaviour of `Ring<T, N>`: overwrite order, stale handles, `peek`, `iter`, `reset`, drop
+//! counting, pinned slots, concurrency (with self-checking values), ZSTs and auto traits.
+
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::thread;
+
+use atomicarena::{Handle, Ref, Ring, RingIter};
+
+/// A value that counts its drops in a shared table, one counter per id.
+struct Tracked {
+    id: usize,
+    drops: Arc<Vec<AtomicUsize>>,
+}
+
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        self.drops[self.id].fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+fn drop_table(n: usize) -> Arc<Vec<AtomicUsize>> {
+    Arc::new((0..n).map(|_| AtomicUsize::new(0)).collect())
+}
+
+fn counts(table: &[AtomicUsize]) -> Vec<usize> {
+    table.iter().map(|c| c.load(Ordering::Relaxed)).collect()
+}
+
+fn values<T: Copy, const N: usize>(ring: &Ring<T, N>) -> Vec<T> {
+    ring.iter().map(|(_, v)| *v).collect()
+}
+
+#[test]
+fn overwrite_order_and_stale_handles() {
+    let ring: Ring<u32, 4> = Ring::new();
+    let handles: Vec<Handle<u32>> = (0..10).map(|i| ring.push(i)).collect();
+    // The last four survive, the first six were overwritten in push order.
+    for (i, &h) in handles.iter().enumerate() {
+        let got = ring.get(h).map(|r| *r);
+        if i < 6 {
+            assert_eq!(got, None, "handle {i} should be stale");
+        } else {
+            assert_eq!(got, Some(i as u32));
+        }
+    }
+    assert_eq!(values(&ring), [6, 7, 8, 9]);
+    assert_eq!(ring.len(), 4);
+    assert_eq!(ring.read(handles[9]), Some(9));
+    assert_eq!(ring.read(handles[5]), None);
+    // Handles are sequence numbers, in push order.
+    assert!(handles.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(handles[3].sequence(), 3);
+}
+
+#[test]
+fn stale_handle_never_reads_the_new_value_in_its_slot() {
+    let ring: Ring<String, 1> = Ring::new();
+    let a = ring.push("a".into());
+    let b = ring.push("b".into()); // same slot, next lap
+    assert_eq!(ring.get(a).as_deref().map(String::as_str), None);
+    assert_eq!(ring.get(b).as_deref().map(String::as_str), Some("b"));
+    // Many laps later, still stale.
+    for i in 0..1000 {
+        ring.push(i.to_string());
+    }
+    assert!(ring.get(a).is_none() && ring.get(b).is_none());
+}
+
+#[test]
+fn peek_is_modulo_n() {
+    let ring: Ring<char, 3> = Ring::new();
+    assert!(ring.peek(0).is_none());
+    let ha = ring.push('a');
+    assert!(ring.peek(1).is_none());
+    let (h, v) = ring.peek(0).unwrap();
+    assert_eq!((h, *v), (ha, 'a'));
+    drop(v);
+    for c in ['b', 'c', 'd', 'e'] {
+        ring.push(c);
+    }
+    // slots: 0 = 'd', 1 = 'e', 2 = 'c'
+    let at = |i: usize| ring.peek(i).map(|(_, v)| *v);
+    assert_eq!([at(0), at(1), at(2)], [Some('d'), Some('e'), Some('c')]);
+    assert_eq!(
+        [at(3), at(4), at(5), at(3 * 1000 + 2)],
+        [Some('d'), Some('e'), Some('c'), Some('c')]
+    );
+    assert_eq!(at(usize::MAX), at(usize::MAX % 3));
+    // The handle from peek is the value's own.
+    let (h, v) = ring.peek(7).unwrap();
+    assert_eq!(ring.get(h).as_deref(), Some(&*v));
+    assert_eq!(h.sequence(), 4);
+}
+
+#[test]
+fn iter_is_oldest_to_newest() {
+    let ring: Ring<u64, 5> = Ring::new();
+    assert_eq!(ring.iter().count(), 0);
+    for i in 0..3 {
+        ring.push(i);
+    }
+    assert_eq!(values(&ring), [0, 1, 2]);
+    for i in 3..13 {
+        ring.push(i);
+    }
+    assert_eq!(values(&ring), [8, 9, 10, 11, 12]);
+    // Handles come with their values and in increasing order.
+    let items: Vec<(Handle<u64>, u64)> = (&ring).into_iter().map(|(h, v)| (h, *v)).collect();
+    for w in items.windows(2) {
+        assert!(w[0].0 < w[1].0);
+    }
+    for (h, v) in items {
+        assert_eq!(ring.read(h), Some(v));
+        assert_eq!(h.sequence(), v);
+    }
+    // Holding the items pins their slots: pushes must skip them all and drop the value.
+    let held: Vec<_> = ring.iter().collect();
+    let lost = ring.push(99);
+    assert!(ring.get(lost).is_none());
+    assert_eq!(
+        held.iter().map(|(_, v)| **v).collect::<Vec<_>>(),
+        [8, 9, 10, 11, 12]
+    );
+}
+
+#[test]
+fn latest_tracks_the_newest_value() {
+    let ring: Ring<u8, 3> = Ring::new();
+    assert_eq!(ring.latest(), None);
+    let mut last = None;
+    for i in 0..10 {
+        last = Some(ring.push(i));
+        assert_eq!(ring.latest(), last);
+    }
+    assert_eq!(ring.read(last.unwrap()), Some(9));
+}
+
+#[test]
+fn reset_makes_every_old_handle_stale() {
+    let drops = drop_table(8);
+    let mut ring: Ring<Tracked, 4> = Ring::new();
+    let old: Vec<_> = (0..6)
+        .map(|id| {
+            ring.push(Tracked {
+                id,
+                drops: drops.clone(),
+            })
+        })
+        .collect();
+    // Forgetting a Ref leaves a pin behind; reset must clear it and still drop the value.
+    std::mem::forget(ring.get(old[5]).unwrap());
+    ring.reset();
+    assert_eq!(counts(&drops), [1, 1, 1, 1, 1, 1, 0, 0]);
+    assert!(ring.is_empty());
+    assert_eq!(ring.iter().count(), 0);
+    assert_eq!(ring.latest(), None);
+    assert!((0..4).all(|i| ring.peek(i).is_none()));
+    for &h in &old {
+        assert!(ring.get(h).is_none());
+    }
+    // New pushes get new handles; the old ones stay stale even when slots are refilled.
+    let new: Vec<_> = (6..8)
+        .map(|id| {
+            ring.push(Tracked {
+                id,
+                drops: drops.clone(),
+            })
+        })
+        .collect();
+    assert!(new.iter().all(|h| !old.contains(h)));
+    for &h in &old {
+        assert!(ring.get(h).is_none());
+    }
+    assert_eq!(ring.iter().map(|(_, v)| v.id).collect::<Vec<_>>(), [6, 7]);
+    assert_eq!(ring.len(), 2);
+    drop(ring);
+    assert_eq!(counts(&drops), [1; 8]);
+}
+
+#[test]
+fn each_value_is_dropped_exactly_once() {
+    const PUSHES: usize = 50;
+    let drops = drop_table(PUSHES);
+    let ring: Ring<Tracked, 8> = Ring::new();
+    for id in 0..PUSHES {
+        ring.push(Tracked {
+            id,
+            drops: drops.clone(),
+        });
+        // Everything older than the last 8 was dropped exactly once, nothing else.
+        let expect: Vec<usize> = (0..PUSHES).map(|j| usize::from(j + 8 <= id)).collect();
+        assert_eq!(counts(&drops), expect, "after push {id}");
+    }
+    drop(ring);
+    assert_eq!(counts(&drops), vec![1; PUSHES]);
+}
+
+#[test]
+fn pinned_slot_is_skipped_not_waited_on() {
+    const N: usize = 4;
+    let drops = drop_table(1 + 11 * N);
+    let ring: Ring<Tracked, N> = Ring::new();
+    let h = ring.push(Tracked {
+        id: 0,
+        drops: drops.clone(),
+    });
+    let pinned = ring.get(h).unwrap();
+    let mut last = h;
+    for id in 1..=10 * N {
+        last = ring.push(Tracked {
+            id,
+            drops: drops.clone(),
+        });
+    }
+    // Returned, and the pinned value is intact and still reachable by its handle.
+    assert_eq!(pinned.id, 0);
+    assert_eq!(ring.get(h).map(|r| r.id), Some(0));
+    assert_eq!(counts(&drops)[0], 0);
+    // The other slots hold the newest values; iter shows the survivor first (the oldest).
+    let ids: Vec<usize> = ring.iter().map(|(_, v)| v.id).collect();
+    assert_eq!(ids, [0, 38, 39, 40]);
+    assert_eq!(ring.latest(), Some(last));
+    // Unpinned, the slot is overwritten again.
+    drop(pinned);
+    for id in 10 * N + 1..=11 * N {
+        ring.push(Tracked {
+            id,
+            drops: drops.clone(),
+        });
+    }
+    assert!(ring.get(h).is_none());
+    assert_eq!(counts(&drops)[0], 1);
+    drop(ring);
+    assert_eq!(counts(&drops), vec![1; 1 + 11 * N]);
+}
+
+#[test]
+fn forgotten_ref_pins_forever_and_stays_sound() {
+    let drops = drop_table(64);
+    let ring: Ring<Tracked, 2> = Ring::new();
+    let h = ring.push(Tracked {
+        id: 0,
+        drops: drops.clone(),
+    });
+    std::mem::forget(ring.get(h).unwrap());
+    for id in 1..64 {
+        ring.push(Tracked {
+            id,
+            drops: drops.clone(),
+        });
+    }
+    assert_eq!(ring.get(h).map(|r| r.id), Some(0));
+    assert_eq!(counts(&drops)[0], 0);
+    drop(ring); // `&mut`: the forgotten pin is no borrow any more; the value is dropped once
+    assert_eq!(counts(&drops), vec![1; 64]);
+}
+
+#[test]
+fn all_slots_pinned_push_returns_a_stale_handle_and_drops_the_value() {
+    const N: usize = 3;
+    let drops = drop_table(N + 1);
+    let ring: Ring<Tracked, N> = Ring::new();
+    let handles: Vec<_> = (0..N)
+        .map(|id| {
+            ring.push(Tracked {
+                id,
+                drops: drops.clone(),
+            })
+        })
+        .collect();
+    let guards: Vec<Ref<'_, Tracked>> = handles.iter().map(|&h| ring.get(h).unwrap()).collect();
+    let lost = ring.push(Tracked {
+        id: N,
+        drops: drops.clone(),
+    });
+    assert_eq!(counts(&drops), [0, 0, 0, 1], "the value is dropped at once");
+    assert!(ring.get(lost).is_none());
+    assert!(handles.iter().all(|&h| ring.get(h).is_some()));
+    assert_eq!(guards.iter().map(|g| g.id).collect::<Vec<_>>(), [0, 1, 2]);
+    assert_eq!(ring.latest(), Some(handles[N - 1]));
+    drop(guards);
+    // Still stale after the pins are gone and the slots are reused.
+    for id in 0..N {
+        ring.push(Tracked {
+            id,
+            drops: drops.clone(),
+        });
+    }
+    assert!(ring.get(lost).is_none());
+}
+
+#[test]
+fn many_refs_to_one_slot() {
+    let ring: Ring<u32, 2> = Ring::new();
+    let h = ring.push(5);
+    let refs: Vec<_> = (0..1000).map(|_| ring.get(h).unwrap()).collect();
+    ring.push(6);
+    ring.push(7); // skips the pinned slot
+    assert!(refs.iter().all(|r| **r == 5));
+    drop(refs);
+    ring.push(8);
+    ring.push(9);
+    assert!(ring.get(h).is_none());
+}
+
+#[test]
+fn ref_traits() {
+    let ring: Ring<String, 2> = Ring::new();
+    let h = ring.push("hi".into());
+    let r = ring.get(h).unwrap();
+    assert_eq!(format!("{r} {r:?}"), "hi \"hi\"");
+    assert_eq!(r.len(), 2);
+    // A Ref is Send when T: Sync: read it on another thread, drop it there.
+    thread::scope(|s| {
+        s.spawn(move || assert_eq!(*r, "hi"));
+    });
+    ring.push("a".into());
+    ring.push("b".into());
+    assert!(
+        ring.get(h).is_none(),
+        "the Ref dropped on the other thread unpinned the slot"
+    );
+}
+
+#[test]
+fn handle_traits_need_no_bounds_on_t() {
+    struct Opaque;
+    let ring: Ring<Opaque, 2> = Ring::new();
+    let a = ring.push(Opaque);
+    let b = ring.push(Opaque);
+    let c = a;
+    assert_eq!(a, c);
+    assert_ne!(a, b);
+    assert!(a < b);
+    assert_eq!(HashSet::from([a, b, c]).len(), 2);
+    assert_eq!(format!("{b:?}"), "Handle(1)");
+}
+
+#[test]
+fn debug_default_capacity() {
+    let ring: Ring<u8, 7> = Ring::default();
+    ring.push(1);
+    assert_eq!(ring.capacity(), 7);
+    assert_eq!(Ring::<u8, 7>::CAPACITY, 7);
+    assert_eq!(
+        format!("{ring:?}"),
+        "Ring { len: 1, capacity: 7, next_seq: 1, .. }"
+    );
+    assert!(format!("{:?}", ring.iter()).starts_with("RingIter"));
+}
+
+/// A ring big enough that consecutive sequence numbers are spread over the slot array (to
+/// keep threads off each other's cache lines): slots are still "`i mod N`" to the user, and
+/// every slot is used.
+#[test]
+fn peek_and_iter_on_a_spread_ring() {
+    let ring: Ring<u64, 64> = Ring::new();
+    for i in 0..200 {
+        ring.push(i);
+    }
+    assert_eq!(ring.len(), 64);
+    assert_eq!(values(&ring), (136..200).collect::<Vec<u64>>());
+    for i in 0..64 {
+        let (h, v) = ring.peek(i).unwrap();
+        assert_eq!(*v % 64, i as u64, "peek({i}) = {}", *v);
+        assert_eq!(h.sequence(), *v);
+    }
+    let ring: Ring<[u8; 100], 100> = Ring::new();
+    let handles: Vec<_> = (0..150u8).map(|i| ring.push([i; 100])).collect();
+    assert_eq!(ring.iter().count(), 100);
+    for (i, &h) in handles.iter().enumerate() {
+        assert_eq!(ring.read(h).map(|v| v[99]), (i >= 50).then_some(i as u8));
+    }
+}
+
+#[test]
+fn new_boxed_is_empty_and_works() {
+    let ring = Ring::<[u64; 4], 10_000>::new_boxed();
+    assert!(ring.is_empty());
+    assert!(ring.peek(9_999).is_none());
+    let h = ring.push([1, 2, 3, 4]);
+    assert_eq!(ring.read(h), Some([1, 2, 3, 4]));
+    assert_eq!(ring.iter().count(), 1);
+}
+
+#[test]
+fn zero_sized_values() {
+    static DROPS: AtomicUsize = AtomicUsize::new(0);
+    struct Zst;
+    impl Drop for Zst {
+        fn drop(&mut self) {
+            DROPS.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+    let ring: Ring<Zst, 3> = Ring::new();
+    let hs: Vec<_> = (0..5).map(|_| ring.push(Zst)).collect();
+    assert_eq!(DROPS.load(Ordering::Relaxed), 2);
+    assert!(ring.get(hs[1]).is_none() && ring.get(hs[2]).is_some());
+    assert_eq!(ring.iter().count(), 3);
+    drop(ring);
+    assert_eq!(DROPS.load(Ordering::Relaxed), 5);
+
+    let units: Ring<(), 2> = Ring::new();
+    let h = units.push(());
+    assert_eq!(units.read(h), Some(()));
+}
+
+#[test]
+fn panicking_destructor_on_overwrite_keeps_the_ring_consistent() {
+    struct Bomb(u32);
+    impl Drop for Bomb {
+        fn drop(&mut self) {
+            if self.0 == 1 && !thread::panicking() {
+                panic!("boom");
+            }
+        }
+    }
+    let ring: Ring<Bomb, 1> = Ring::new();
+    ring.push(Bomb(1));
+    let r = catch_unwind(AssertUnwindSafe(|| ring.push(Bomb(2))));
+    assert!(r.is_err());
+    // The new value is in place; the old one was dropped (once, panicking).
+    assert_eq!(ring.peek(0).map(|(_, v)| v.0), Some(2));
+    let h = ring.push(Bomb(3));
+    assert_eq!(ring.get(h).map(|v| v.0), Some(3));
+}
+
+#[test]
+fn panicking_destructor_in_reset_still_drops_the_rest() {
+    let drops = drop_table(4);
+    struct Mixed(#[allow(dead_code)] Option<Tracked>, bool);
+    impl Drop for Mixed {
+        fn drop(&mut self) {
+            if self.1 {
+                panic!("boom");
+            }
+        }
+    }
+    let mut ring: Ring<Mixed, 4> = Ring::new();
+    for id in 0..4 {
+        ring.push(Mixed(
+            Some(Tracked {
+                id,
+                drops: drops.clone(),
+            }),
+            id == 1,
+        ));
+    }
+    assert!(catch_unwind(AssertUnwindSafe(|| ring.reset())).is_err());
+    // Every value was dropped exactly once (its fields too, even the panicking one's).
+    assert_eq!(counts(&drops), [1, 1, 1, 1]);
+    assert!(ring.iter().count() == 0 && (0..4).all(|i| ring.peek(i).is_none()));
+    ring.push(Mixed(None, false));
+    assert_eq!(ring.iter().count(), 1);
+}
+
+#[test]
+fn panicking_clone_in_read_unpins() {
+    struct Fragile;
+    impl Clone for Fragile {
+        fn clone(&self) -> Self {
+            panic!("no clones");
+        }
+    }
+    let ring: Ring<Fragile, 1> = Ring::new();
+    let h = ring.push(Fragile);
+    assert!(catch_unwind(AssertUnwindSafe(|| ring.read(h))).is_err());
+    // Unpinned: the next push overwrites the slot instead of skipping it.
+    let h2 = ring.push(Fragile);
+    assert!(ring.get(h).is_none() && ring.get(h2).is_some());
+}
+
+/// A value that checks itself: `b == !a` and `a` is a function of `id`, so a torn or
+/// half-written value is noticed.
+#[derive(Clone, Copy, Debug)]
+struct Checked {
+    id: u64,
+    a: u64,
+    b: u64,
+}
+
+impl Checked {
+    fn new(id: u64) -> Self {
+        let a = id.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17);
+        Checked { id, a, b: !a }
+    }
+
+    fn check(&self) {
+        assert_eq!(self.b, !self.a, "torn value {self:?}");
+        assert_eq!(self.a, Checked::new(self.id).a, "torn value {self:?}");
+    }
+}
+
+#[test]
+fn stress_two_writers_and_a_reader() {
+    stress::<8>(if cfg!(miri) { 64 } else { 100_000 });
+}
+
+/// With 64 slots the ring spreads consecutive sequence numbers over the slot array (see
+/// `peek_and_iter_on_a_spread_ring`): the same checks must hold.
+#[test]
+fn stress_two_writers_and_a_reader_64_slots() {
+    stress::<64>(if cfg!(miri) { 64 } else { 100_000 });
+}
+
+fn stress<const N: usize>(per_writer: u64) {
+    let ring: Ring<Checked, N> = Ring::new();
+    let done = AtomicBool::new(false);
+    let writers_left = AtomicUsize::new(2);
+
+    let (records, observed) = thread::scope(|s| {
+        let writers: Vec<_> = (0..2u64)
+            .map(|w| {
+                let (ring, done, writers_left) = (&ring, &done, &writers_left);
+                s.spawn(move || {
+                    let mut rec = Vec::with_capacity(per_writer as usize);
+                    for i in 0..per_writer {
+                        let id = (w << 32) | i;
+                        let h = ring.push(Checked::new(id));
+                        rec.push((h, id));
+                        // Our own handle reads back our value or nothing.
+                        if let Some(r) = ring.get(h) {
+                            r.check();
+                            assert_eq!(r.id, id);
+                        }
+                    }
+                    if writers_left.fetch_sub(1, Ordering::AcqRel) == 1 {
+                        done.store(true, Ordering::Release);
+                    }
+                    rec
+                })
+            })
+            .collect();
+        let reader = s.spawn(|| {
+            let mut seen: Vec<(Handle<Checked>, u64)> = Vec::new();
+            let mut rounds = 0u64;
+            while !done.load(Ordering::Acquire) || rounds < 4 {
+                rounds += 1;
+                for i in 0..N {
+                    if let Some((h, r)) = ring.peek(i) {
+                        r.check();
+                        seen.push((h, r.id));
+                    }
+                }
+                let mut prev = None;
+                for (h, r) in ring.iter() {
+                    r.check();
+                    assert!(prev < Some(h), "iter out of order");
+                    prev = Some(h);
+                    seen.push((h, r.id));
+                }
+                if let Some(h) = ring.latest() {
+                    if let Some(r) = ring.get(h) {
+                        // Hold the pin a while: the value must not change under us.
+                        let copy = *r;
+                        for _ in 0..50 {
+                            std::hint::spin_loop();
+                        }
+                        thread::yield_now();
+                        assert_eq!((r.id, r.a, r.b), (copy.id, copy.a, copy.b));
+                        r.check();
+                        seen.push((h, r.id));
+                    }
+                }
+            }
+            seen
+        });
+        let records: Vec<_> = writers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect();
+        (records, reader.join().unwrap())
+    });
+
+    // Every push got its own sequence number.
+    let by_handle: HashMap<Handle<Checked>, u64> = records.iter().copied().collect();
+    assert_eq!(
+        by_handle.len(),
+        records.len(),
+        "two pushes got the same handle"
+    );
+    // Every value the reader saw came with the handle of the push that wrote it.
+    assert!(!observed.is_empty());
+    for (h, id) in &observed {
+        assert_eq!(
+            by_handle.get(h),
+            Some(id),
+            "handle {h:?} read another push's value"
+        );
+    }
+    // Afterwards, every handle reads back its own value or nothing; the survivors are the
+    // newest values (at most N of them).
+    let mut live = 0;
+    for (h, id) in &records {
+        if let Some(r) = ring.get(*h) {
+            r.check();
+            assert_eq!(r.id, *id);
+            live += 1;
+        }
+    }
+    assert!(
+        live <= N && live == ring.len(),
+        "live {live}, len {}",
+        ring.len()
+    );
+    let newest = records
+        .iter()
+        .map(|(h, _)| *h)
+        .filter(|&h| ring.get(h).is_some())
+        .max();
+    assert_eq!(ring.latest(), newest);
+}
+
+#[test]
+fn concurrent_drops_are_exactly_once() {
+    let per_writer = if cfg!(miri) { 32 } else { 20_000 };
+    let drops = drop_table(2 * per_writer);
+    let ring: Ring<Tracked, 4> = Ring::new();
+    thread::scope(|s| {
+        for w in 0..2 {
+            let (ring, drops) = (&ring, &drops);
+            s.spawn(move || {
+                for i in 0..per_writer {
+                    ring.push(Tracked {
+                        id: w * per_writer + i,
+                        drops: drops.clone(),
+                    });
+                }
+            });
+        }
+        s.spawn(|| {
+            for i in 0..per_writer {
+                if let Some((_, r)) = ring.peek(i) {
+                    assert!(r.id < 2 * per_writer);
+                }
+            }
+        });
+    });
+    let live: Vec<usize> = ring.iter().map(|(_, v)| v.id).collect();
+    for (id, &c) in counts(&drops).iter().enumerate() {
+        let expect = usize::from(!live.contains(&id));
+        assert_eq!(c, expect, "value {id} dropped {c} times");
+    }
+    drop(ring);
+    assert!(counts(&drops).iter().all(|&c| c == 1));
+}
+
+// ---- auto traits -----------------------------------------------------------------------
+
+fn assert_send<T: Send>() {}
+fn assert_sync<T: Sync>() {}
+
+/// `assert_not_sync!(T)` compiles only if `T: !Sync` (two blanket impls make the call
+/// ambiguous otherwise; the trick of `static_assertions::assert_not_impl_any`).
+macro_rules! assert_not {
+    ($trait:path, $ty:ty) => {{
+        trait Ambiguous<A> {
+            fn some_item() {}
+        }
+        impl<T: ?Sized> Ambiguous<()> for T {}
+        #[allow(dead_code)]
+        struct Invalid;
+        impl<T: ?Sized + $trait> Ambiguous<Invalid> for T {}
+        let _ = <$ty as Ambiguous<_>>::some_item;
+    }};
+}
+
+#[test]
+fn send_and_sync_bounds() {
+    // Ring: Sync needs T: Send + Sync; Send needs T: Send.
+    assert_send::<Ring<u32, 4>>();
+    assert_sync::<Ring<u32, 4>>();
+    assert_send::<Ring<Cell<u32>, 4>>(); // Send, not Sync
+    assert_not!(Sync, Ring<Cell<u32>, 4>);
+    assert_not!(Send, Ring<Rc<u32>, 4>);
+    assert_not!(Sync, Ring<Rc<u32>, 4>);
+    assert_not!(Sync, Ring<std::sync::MutexGuard<'static, u32>, 4>); // Sync but not Send
+                                                                     // Ref: like &T.
+    assert_send::<Ref<'static, u32>>();
+    assert_sync::<Ref<'static, u32>>();
+    assert_not!(Send, Ref<'static, Cell<u32>>);
+    assert_not!(Sync, Ref<'static, Cell<u32>>);
+    // Handle: a number, whatever T.
+    assert_send::<Handle<Rc<u32>>>();
+    assert_sync::<Handle<Rc<u32>>>();
+    // The iterator follows the ring.
+    assert_send::<RingIter<'static, u32, 4>>();
+    assert_not!(Send, RingIter<'static, Cell<u32>, 4>);
+}
