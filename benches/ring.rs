@@ -51,23 +51,28 @@ fn run(sink: &impl Sink, threads: u64, iters: u64) -> Duration {
         }
         return start.elapsed();
     }
-    let barrier = Barrier::new(threads as usize + 1);
+    // Each worker times its own pushes from a common start line; the result spans the
+    // earliest start to the latest end, so a descheduled main thread cannot shorten it.
+    let barrier = Barrier::new(threads as usize);
     let per_thread = iters.div_ceil(threads);
-    thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
-                barrier.wait();
-                for i in 0..per_thread {
-                    sink.push_one(value(black_box(i)));
-                }
-                barrier.wait();
-            });
-        }
-        barrier.wait();
-        let start = Instant::now();
-        barrier.wait();
-        start.elapsed()
-    })
+    let spans: Vec<(Instant, Instant)> = thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    barrier.wait();
+                    let start = Instant::now();
+                    for i in 0..per_thread {
+                        sink.push_one(value(black_box(i)));
+                    }
+                    (start, Instant::now())
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).collect()
+    });
+    let first = spans.iter().map(|s| s.0).min().unwrap();
+    let last = spans.iter().map(|s| s.1).max().unwrap();
+    last - first
 }
 
 fn push(c: &mut Criterion) {
