@@ -38,6 +38,20 @@ fn pool_round(c: &mut Criterion) {
         })
     });
 
+    g.bench_function("atomicarena_pool_local", |b| {
+        b.iter(|| {
+            let mut local = pool.local();
+            for i in 0..PACKETS {
+                let p = local.take().unwrap();
+                p.payload.extend_from_slice(&wire);
+                p.seq = i as u64;
+                black_box(&*p);
+            }
+            drop(local);
+            pool.reset();
+        })
+    });
+
     g.bench_function("fresh_vec", |b| {
         let mut packets: Vec<Packet> = Vec::with_capacity(PACKETS);
         b.iter(|| {

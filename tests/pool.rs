@@ -256,3 +256,36 @@ fn statics_and_debug() {
     fn assert_sync<T: Sync>() {}
     assert_sync::<Pool<String, 8>>();
 }
+
+#[test]
+fn pool_locals_take_distinct_slots_and_recycle() {
+    const N: usize = if cfg!(miri) { 64 } else { 20_000 };
+    let mut pool: Box<Pool<Pair, N>> = Pool::new_boxed();
+    for round in 0..2 {
+        std::thread::scope(|s| {
+            for t in 0..2 {
+                let pool = &*pool;
+                s.spawn(move || {
+                    let mut local = pool.local();
+                    let mut i = 0;
+                    while let Ok(v) = local.take() {
+                        assert_eq!(*v, Pair(0, 0), "recycled values were reset");
+                        *v = Pair(t + 1, i);
+                        i += 1;
+                    }
+                });
+            }
+        });
+        assert!(pool.is_full());
+        let seen: HashSet<Pair> = pool.iter_mut().map(|v| *v).collect();
+        assert_eq!(seen.len(), N, "round {round}: no slot handed out twice");
+        pool.reset();
+    }
+    // A forgotten handle strands its chunk for the round; nothing else happens.
+    let mut local = pool.local();
+    *local.take().unwrap() = Pair(7, 7);
+    std::mem::forget(local);
+    assert_eq!(pool.iter_mut().filter(|v| **v == Pair(7, 7)).count(), 1);
+    pool.reset();
+    assert!(pool.iter_mut().all(|v| *v == Pair(0, 0)));
+}

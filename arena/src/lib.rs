@@ -64,7 +64,7 @@ mod zeroable;
 
 pub use crate::arena::{Arena, Drain, IterMut};
 pub use crate::error::Full;
-pub use crate::local::Local;
+pub use crate::local::{Local, PoolLocal};
 pub use crate::pool::Pool;
 pub use crate::reset::FieldReset;
 #[cfg(target_has_atomic = "64")]

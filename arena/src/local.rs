@@ -268,3 +268,121 @@ impl<T, const N: usize> fmt::Debug for Local<'_, T, N> {
             .finish()
     }
 }
+
+impl<T, const N: usize> crate::Pool<T, N> {
+    /// A per-thread handle into the pool, like [`Arena::local`]: it claims chunks of slots with
+    /// one atomic operation and hands them out with no atomics. Chunks adapt as for
+    /// [`Arena::local`]. Unused slots go back when the handle drops (if still at the cursor's
+    /// end); otherwise they stay unused for the round, and a recycled value in such a slot is
+    /// simply reset at the next [`reset`](crate::Pool::reset). Forgetting the handle is sound:
+    /// the pool's per-slot flags are set only once a value is in place.
+    ///
+    /// ```
+    /// let pool: atomicarena::Pool<Vec<u8>, 64> = atomicarena::Pool::new();
+    /// let mut local = pool.local();
+    /// let buf = local.take().unwrap();
+    /// buf.extend_from_slice(b"hello");
+    /// drop(local);
+    /// assert_eq!(pool.len(), 1);
+    /// ```
+    pub fn local(&self) -> PoolLocal<'_, T, N> {
+        let max = (N / 32).clamp(1, MAX_CHUNK);
+        PoolLocal {
+            pool: self,
+            next: 0,
+            end: 0,
+            chunk: FIRST_CHUNK.min(max),
+            max_chunk: max,
+        }
+    }
+}
+
+/// A per-thread handle into a [`Pool`](crate::Pool), from [`Pool::local`](crate::Pool::local).
+///
+/// ```
+/// let pool: atomicarena::Pool<String, 8> = atomicarena::Pool::new();
+/// let mut local = pool.local();
+/// let s = local.alloc("kept".to_string()).unwrap();
+/// drop(local);
+/// assert_eq!(s, "kept"); // references live as long as the pool borrow
+/// ```
+pub struct PoolLocal<'a, T, const N: usize> {
+    pool: &'a crate::Pool<T, N>,
+    /// Next free slot of the current chunk; `next == end` means no chunk.
+    next: usize,
+    end: usize,
+    chunk: usize,
+    max_chunk: usize,
+}
+
+impl<'a, T, const N: usize> PoolLocal<'a, T, N> {
+    /// Like [`Pool::take`](crate::Pool::take), from the handle's chunk.
+    ///
+    /// ```
+    /// let pool: atomicarena::Pool<u32, 2> = atomicarena::Pool::new();
+    /// let mut local = pool.local();
+    /// assert_eq!(*local.take().unwrap(), 0);
+    /// ```
+    #[inline]
+    pub fn take(&mut self) -> Result<&'a mut T, Full<()>>
+    where
+        T: Default,
+    {
+        let i = self.next_slot().ok_or(Full(()))?;
+        // SAFETY: `i` lies in this handle's chunk (`< N`), claimed from the cursor and handed
+        // out by this handle once.
+        Ok(unsafe { self.pool.take_slot(i) })
+    }
+
+    /// Like [`Pool::alloc`](crate::Pool::alloc), from the handle's chunk.
+    ///
+    /// ```
+    /// let pool: atomicarena::Pool<u32, 1> = atomicarena::Pool::new();
+    /// let mut local = pool.local();
+    /// assert_eq!(*local.alloc(5).unwrap(), 5);
+    /// assert_eq!(local.alloc(6).unwrap_err().into_inner(), 6);
+    /// ```
+    #[inline]
+    pub fn alloc(&mut self, value: T) -> Result<&'a mut T, Full<T>> {
+        match self.next_slot() {
+            // SAFETY: as in `take`.
+            Some(i) => Ok(unsafe { self.pool.put_slot(i, value) }),
+            None => Err(Full(value)),
+        }
+    }
+
+    #[inline(always)]
+    fn next_slot(&mut self) -> Option<usize> {
+        if self.next == self.end {
+            self.refill()?;
+        }
+        let i = self.next;
+        self.next += 1;
+        Some(i)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn refill(&mut self) -> Option<()> {
+        let Range { start, end } = self.pool.cursor.claim_up_to(self.chunk)?;
+        (self.next, self.end) = (start, end);
+        self.chunk = (self.chunk * 2).min(self.max_chunk);
+        Some(())
+    }
+}
+
+impl<T, const N: usize> Drop for PoolLocal<'_, T, N> {
+    fn drop(&mut self) {
+        // Unused slots go back if nobody claimed after them. Pool slots carry no hole marks:
+        // a slot's flag says whether it holds a value, whoever claims it next.
+        self.pool.cursor.give_back(self.next..self.end);
+    }
+}
+
+impl<T, const N: usize> fmt::Debug for PoolLocal<'_, T, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PoolLocal")
+            .field("chunk", &(self.next..self.end))
+            .finish()
+    }
+}

@@ -64,7 +64,7 @@ use crate::sync::TrackedCell;
 /// handed out this round.
 pub struct Pool<T, const N: usize> {
     /// Claims slots for this round; counts failures (see `cursor.rs`).
-    cursor: Cursor<N>,
+    pub(crate) cursor: Cursor<N>,
     /// Largest `len` of any finished round. Written only under `&mut self`.
     high_water: usize,
     /// `init[i]` is `true` exactly when `slots[i]` holds a value. Written by the owner of slot
@@ -169,8 +169,23 @@ impl<T, const N: usize> Pool<T, N> {
     {
         let i = self.cursor.claim_one().ok_or(Full(()))?;
         // SAFETY: `claim_one` returned `i < N`, claimed by this call alone this round.
+        Ok(unsafe { self.take_slot(i) })
+    }
+
+    /// The value of slot `i`, built with `T::default()` if the slot holds none.
+    ///
+    /// # Safety
+    ///
+    /// `i < N`, and slot `i` was claimed by the caller this round and not handed out yet.
+    #[inline(always)]
+    #[allow(clippy::mut_from_ref)] // the caller owns the slot (see # Safety)
+    pub(crate) unsafe fn take_slot(&self, i: usize) -> &mut T
+    where
+        T: Default,
+    {
+        // SAFETY: `i < N` (caller).
         let (flag, slot) = unsafe { (self.init.get_unchecked(i), self.slots.get_unchecked(i)) };
-        // SAFETY: slot `i` and its flag belong to this call for the round.
+        // SAFETY: slot `i` and its flag belong to the caller for the round.
         let initialised = flag.with_mut(|f| unsafe { *f });
         if !initialised {
             // A panic here leaves the slot uninitialised and its flag `false` (invariant 2).
@@ -180,8 +195,8 @@ impl<T, const N: usize> Pool<T, N> {
             // SAFETY: ours, as above; set only once the value is in place.
             flag.with_mut(|f| unsafe { *f = true });
         }
-        // SAFETY: the slot now holds a value and is ours alone for the round.
-        Ok(unsafe { (*slot.get()).assume_init_mut() })
+        // SAFETY: the slot now holds a value and is the caller's alone for the round.
+        unsafe { (*slot.get()).assume_init_mut() }
     }
 
     /// Stores `value` in the next slot of this round, dropping the value recycled there (if
@@ -200,10 +215,22 @@ impl<T, const N: usize> Pool<T, N> {
             return Err(Full(value));
         };
         // SAFETY: `claim_one` returned `i < N`, claimed by this call alone this round.
+        Ok(unsafe { self.put_slot(i, value) })
+    }
+
+    /// Stores `value` in slot `i`, dropping what the slot held.
+    ///
+    /// # Safety
+    ///
+    /// `i < N`, and slot `i` was claimed by the caller this round and not handed out yet.
+    #[inline(always)]
+    #[allow(clippy::mut_from_ref)] // the caller owns the slot (see # Safety)
+    pub(crate) unsafe fn put_slot(&self, i: usize, value: T) -> &mut T {
+        // SAFETY: `i < N` (caller).
         let (flag, slot) = unsafe { (self.init.get_unchecked(i), self.slots.get_unchecked(i)) };
-        // SAFETY: slot `i` and its flag belong to this call for the round. The flag is cleared
-        // before the old value is dropped, so a panicking destructor leaves an empty slot,
-        // never one dropped twice (invariant 3); `value` is then dropped by the unwinding.
+        // SAFETY: slot `i` and its flag belong to the caller for the round. The flag is
+        // cleared before the old value is dropped, so a panicking destructor leaves an empty
+        // slot, never one dropped twice (invariant 3); `value` is then dropped by the unwinding.
         let initialised = flag.with_mut(|f| unsafe { mem::replace(&mut *f, false) });
         if initialised {
             // SAFETY: the flag said the slot holds a value; it is dropped once, here.
@@ -213,7 +240,7 @@ impl<T, const N: usize> Pool<T, N> {
         let r = unsafe { (*slot.get()).write(value) };
         // SAFETY: ours, as above; set only once the value is in place.
         flag.with_mut(|f| unsafe { *f = true });
-        Ok(r)
+        r
     }
 
     /// Ends the round: resets every value handed out this round with
