@@ -69,8 +69,9 @@ use crate::sync::{AtomicU64, AtomicUsize, Ordering, TrackedCell};
 /// Bits of [`Slot::state`] that count pins (live `Ref`s) on the slot.
 const PIN_BITS: u32 = 20;
 /// Mask of the pin count. A count that reaches it *saturates*: the slot is then pinned until
-/// `reset`/`Drop`, and further pins and unpins leave the count alone (only reachable by
-/// `mem::forget`-ting about a million `Ref`s to one slot).
+/// `reset`/`Drop`, and further pins and unpins leave the count alone. Reached by about a million
+/// `Ref`s to one slot at once, live or `mem::forget`-ten; after that the slot is lost to writers
+/// until the ring is reset (sound, and documented on `Ring::get`).
 const PIN_MASK: u64 = (1 << PIN_BITS) - 1;
 /// A writer is between its claim and its publication.
 const BUSY: u64 = 1 << PIN_BITS;
@@ -594,6 +595,8 @@ impl<T, const N: usize> Ring<T, N> {
     ///
     /// While the guard lives the value is never overwritten (pushes skip its slot). `None`
     /// also when a push is replacing the value at this very moment: it is on its way out.
+    /// A slot counts up to 2^20 − 1 pins; past that (a million guards to one value at once, or
+    /// forgotten ones) it stays pinned until [`reset`](Ring::reset) or drop.
     ///
     /// ```
     /// use atomicarena::Ring;
