@@ -871,7 +871,9 @@ fn record_load(start: &str) {
         .or_else(|| {
             std::env::var_os("CARGO_TARGET_DIR").map(|d| PathBuf::from(d).join("criterion"))
         })
-        .unwrap_or_else(|| PathBuf::from("target/criterion"));
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/criterion"))
+        });
     let json = format!("{{\"start\": {start}, \"end\": {}}}\n", load_now());
     if std::fs::create_dir_all(&dir).is_ok() {
         let _ = std::fs::write(dir.join("bounded-load.json"), json);

@@ -1,8 +1,7 @@
 //! Compile-fail tests of `#[derive(ArenaAlloc)]`: every class of misuse is an error on the
-//! user's token that says how to fix it. One `tests/ui/<mistake>.rs` per class, with the
+//! user's token that says how to fix it. One `tests/ui/cases/<mistake>.rs` per class, with the
 //! expected compiler output in the `.stderr` next to it. Re-bless with
-//! `TRYBUILD=overwrite cargo test --test ui`, then read every changed `.stderr`.
-//! (Cases that need the runtime `Ring`/`Pool` wait in `tests/ui-pending/`, see its README.)
+//! `TRYBUILD=overwrite cargo test -p atomicarena-ui`, then read every changed `.stderr`.
 
 // Compiler diagnostics change wording and layout between rustc versions, so the expected output
 // is pinned to the toolchain the project's machines and CI use (stable 1.95); on any other
@@ -14,5 +13,5 @@
 #[test]
 fn ui() {
     let t = trybuild::TestCases::new();
-    t.compile_fail("tests/ui/*.rs");
+    t.compile_fail("cases/*.rs");
 }
