@@ -1,0 +1,1 @@
+//! Model of the arena (being written).
