@@ -289,3 +289,56 @@ fn pool_locals_take_distinct_slots_and_recycle() {
     pool.reset();
     assert!(pool.iter_mut().all(|v| *v == Pair(0, 0)));
 }
+
+/// A value whose `FieldReset` keeps it, so a value from an earlier round is recognisable.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+struct Kept(u32);
+
+impl FieldReset for Kept {
+    fn reset_fields(&mut self) {}
+}
+
+/// A full round of `Kept(100 + i)`, then reset: every slot holds a value from last round.
+fn pool_with_last_round() -> Pool<Kept, 64> {
+    let mut pool: Pool<Kept, 64> = Pool::new();
+    for i in 0..64 {
+        pool.alloc(Kept(100 + i)).unwrap();
+    }
+    pool.reset();
+    pool
+}
+
+/// Regression (issue 8): a `PoolLocal` that drops with part of its chunk unused and no longer
+/// at the cursor's end strands those slots; `iter_mut` used to yield their values from the
+/// previous round (`[1, 2, 4, 101]`).
+#[test]
+fn iter_mut_skips_slots_stranded_by_a_dropped_local() {
+    let mut pool = pool_with_last_round();
+    {
+        let mut l = pool.local();
+        l.take().unwrap().0 = 1;
+        pool.alloc(Kept(2)).unwrap(); // the handle's chunk is no longer at the cursor's end
+    }
+    pool.alloc(Kept(4)).unwrap();
+    let seen: Vec<u32> = pool.iter_mut().map(|v| v.0).collect();
+    assert_eq!(seen, [1, 2, 4]);
+    // The stranded slot was claimed (counted), but its old value is neither shown nor reset
+    // twice; it is handed out again next round with the value it kept.
+    assert_eq!(pool.len(), 4);
+    pool.reset();
+    let next: Vec<u32> = (0..4).map(|_| pool.take().unwrap().0).collect();
+    assert_eq!(next, [1, 101, 2, 4]);
+}
+
+/// The same with the handle forgotten: the unused rest of its chunk is stranded.
+#[test]
+fn iter_mut_skips_slots_stranded_by_a_forgotten_local() {
+    let mut pool = pool_with_last_round();
+    let mut l = pool.local(); // 64 slots: chunks of 2
+    l.take().unwrap().0 = 1;
+    std::mem::forget(l);
+    pool.alloc(Kept(2)).unwrap();
+    let seen: Vec<u32> = pool.iter_mut().map(|v| v.0).collect();
+    assert_eq!(seen, [1, 2]);
+    assert_eq!(pool.len(), 3);
+}

@@ -273,9 +273,11 @@ impl<T, const N: usize> crate::Pool<T, N> {
     /// A per-thread handle into the pool, like [`Arena::local`]: it claims chunks of slots with
     /// one atomic operation and hands them out with no atomics. Chunks adapt as for
     /// [`Arena::local`]. Unused slots go back when the handle drops (if still at the cursor's
-    /// end); otherwise they stay unused for the round, and a recycled value in such a slot is
-    /// simply reset at the next [`reset`](crate::Pool::reset). Forgetting the handle is sound:
-    /// the pool's per-slot flags are set only once a value is in place.
+    /// end); otherwise they stay unused for the round (counted by [`len`](crate::Pool::len),
+    /// like the slots of a forgotten handle): a recycled value in such a slot keeps its reset
+    /// state, is not yielded by [`iter_mut`](crate::Pool::iter_mut) and is not reset again.
+    /// Forgetting the handle is sound: a slot is marked as handed out only once its value is in
+    /// place.
     ///
     /// ```
     /// let pool: atomicarena::Pool<Vec<u8>, 64> = atomicarena::Pool::new();
@@ -374,7 +376,8 @@ impl<'a, T, const N: usize> PoolLocal<'a, T, N> {
 impl<T, const N: usize> Drop for PoolLocal<'_, T, N> {
     fn drop(&mut self) {
         // Unused slots go back if nobody claimed after them. Pool slots carry no hole marks:
-        // a slot's flag says whether it holds a value, whoever claims it next.
+        // a slot's state says whether it holds a value and whether it was handed out this
+        // round, whoever claims it next.
         self.pool.cursor.give_back(self.next..self.end);
     }
 }

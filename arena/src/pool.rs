@@ -9,10 +9,21 @@
 //! [`FieldReset::reset_fields`] on each, which by convention clears collections (keeping their
 //! buffers) and resets scalars, so the next round reuses the memory instead of allocating.
 //!
-//! Each slot has an `init` flag, written by the thread that owns the slot (right after the
-//! value is in place) and read by that owner or under `&mut self`. A slot whose
-//! `T::default()` panicked stays uninitialised, and every path checks the flag before reading
-//! (invariant 2); [`Pool::clear`] and `Drop` drop every initialised value once (invariant 3).
+//! Each slot has a one-byte *state*, written by the thread that owns the slot (right after the
+//! value is in place) and read by that owner or under `&mut self`:
+//!
+//! * `EMPTY`: no value (never used, or dropped by [`Pool::clear`]);
+//! * `IDLE`: a value from an earlier round, already reset, not handed out this round;
+//! * `LIVE`: a value handed out this round.
+//!
+//! A slot whose `T::default()` panicked stays `EMPTY`, and every path checks the state before
+//! reading (invariant 2); [`Pool::clear`] and `Drop` drop every value once (invariant 3).
+//! [`Pool::reset`] turns every `LIVE` slot below the cursor into `IDLE` after resetting it, and
+//! `LIVE` slots exist only below the cursor (a handle gives back only slots it never handed
+//! out), so after a reset no slot is `LIVE`. That is what lets [`Pool::iter_mut`] yield exactly
+//! the values handed out this round: a slot that a [`PoolLocal`](crate::PoolLocal) claimed but
+//! never handed out (its chunk was no longer at the cursor's end when it dropped, or it was
+//! forgotten) keeps its old value `IDLE` and is skipped.
 
 use core::cell::UnsafeCell;
 use core::fmt;
@@ -23,6 +34,13 @@ use crate::cursor::Cursor;
 use crate::error::Full;
 use crate::reset::FieldReset;
 use crate::sync::TrackedCell;
+
+/// Slot state: no value.
+const EMPTY: u8 = 0;
+/// Slot state: a value from an earlier round, reset, not handed out this round.
+const IDLE: u8 = 1;
+/// Slot state: a value handed out this round.
+const LIVE: u8 = 2;
 
 /// A bounded, lock-free pool of up to `N` reusable values of type `T`, stored inline.
 ///
@@ -67,9 +85,10 @@ pub struct Pool<T, const N: usize> {
     pub(crate) cursor: Cursor<N>,
     /// Largest `len` of any finished round. Written only under `&mut self`.
     high_water: usize,
-    /// `init[i]` is `true` exactly when `slots[i]` holds a value. Written by the owner of slot
-    /// `i` (after the value is in place) or under `&mut self`.
-    init: [TrackedCell<bool>; N],
+    /// `state[i]` is `EMPTY`, `IDLE` or `LIVE` (see the module docs); `slots[i]` holds a value
+    /// exactly when it is not `EMPTY`. Written by the owner of slot `i` (after the value is in
+    /// place) or under `&mut self`.
+    state: [TrackedCell<u8>; N],
     /// The values; layout of `[T; N]`.
     slots: [UnsafeCell<MaybeUninit<T>>; N],
     /// The pool owns `T`s and drops them (for dropck).
@@ -92,7 +111,7 @@ impl<T, const N: usize> Pool<T, N> {
     /// Compile-time check that the storage fits in `isize::MAX` bytes (which also bounds the
     /// cursor). Evaluated by every constructor.
     const FITS: () = {
-        let per_slot = mem::size_of::<T>() + 1; // the value and its flag
+        let per_slot = mem::size_of::<T>() + 1; // the value and its state
         assert!(
             N <= isize::MAX as usize / per_slot,
             "atomicarena: capacity × (size_of::<T>() + 1) exceeds isize::MAX bytes; lower the capacity"
@@ -111,7 +130,7 @@ impl<T, const N: usize> Pool<T, N> {
         Pool {
             cursor: Cursor::new(),
             high_water: 0,
-            init: [const { TrackedCell::new(false) }; N],
+            state: [const { TrackedCell::new(EMPTY) }; N],
             slots: [const { UnsafeCell::new(MaybeUninit::uninit()) }; N],
             _owns: PhantomData,
         }
@@ -124,7 +143,7 @@ impl<T, const N: usize> Pool<T, N> {
         Pool {
             cursor: Cursor::new(),
             high_water: 0,
-            init: core::array::from_fn(|_| TrackedCell::new(false)),
+            state: core::array::from_fn(|_| TrackedCell::new(EMPTY)),
             slots: [const { UnsafeCell::new(MaybeUninit::uninit()) }; N],
             _owns: PhantomData,
         }
@@ -183,18 +202,20 @@ impl<T, const N: usize> Pool<T, N> {
     where
         T: Default,
     {
+        debug_assert!(i < N);
         // SAFETY: `i < N` (caller).
-        let (flag, slot) = unsafe { (self.init.get_unchecked(i), self.slots.get_unchecked(i)) };
-        // SAFETY: slot `i` and its flag belong to the caller for the round.
-        let initialised = flag.with_mut(|f| unsafe { *f });
-        if !initialised {
-            // A panic here leaves the slot uninitialised and its flag `false` (invariant 2).
+        let (state, slot) = unsafe { (self.state.get_unchecked(i), self.slots.get_unchecked(i)) };
+        // SAFETY: slot `i` and its state belong to the caller for the round.
+        let was = state.with_mut(|s| unsafe { *s });
+        debug_assert!(was != LIVE, "slot {i} handed out twice this round");
+        if was == EMPTY {
+            // A panic here leaves the slot uninitialised and `EMPTY` (invariant 2).
             let value = T::default();
-            // SAFETY: the slot is ours and holds nothing (flag is false).
+            // SAFETY: the slot is ours and holds nothing (`EMPTY`).
             unsafe { (*slot.get()).write(value) };
-            // SAFETY: ours, as above; set only once the value is in place.
-            flag.with_mut(|f| unsafe { *f = true });
         }
+        // SAFETY: ours, as above; set only once the value is in place.
+        state.with_mut(|s| unsafe { *s = LIVE });
         // SAFETY: the slot now holds a value and is the caller's alone for the round.
         unsafe { (*slot.get()).assume_init_mut() }
     }
@@ -226,20 +247,22 @@ impl<T, const N: usize> Pool<T, N> {
     #[inline(always)]
     #[allow(clippy::mut_from_ref)] // the caller owns the slot (see # Safety)
     pub(crate) unsafe fn put_slot(&self, i: usize, value: T) -> &mut T {
+        debug_assert!(i < N);
         // SAFETY: `i < N` (caller).
-        let (flag, slot) = unsafe { (self.init.get_unchecked(i), self.slots.get_unchecked(i)) };
-        // SAFETY: slot `i` and its flag belong to the caller for the round. The flag is
-        // cleared before the old value is dropped, so a panicking destructor leaves an empty
+        let (state, slot) = unsafe { (self.state.get_unchecked(i), self.slots.get_unchecked(i)) };
+        // SAFETY: slot `i` and its state belong to the caller for the round. The state is set
+        // to `EMPTY` before the old value is dropped, so a panicking destructor leaves an empty
         // slot, never one dropped twice (invariant 3); `value` is then dropped by the unwinding.
-        let initialised = flag.with_mut(|f| unsafe { mem::replace(&mut *f, false) });
-        if initialised {
-            // SAFETY: the flag said the slot holds a value; it is dropped once, here.
+        let was = state.with_mut(|s| unsafe { mem::replace(&mut *s, EMPTY) });
+        debug_assert!(was != LIVE, "slot {i} handed out twice this round");
+        if was != EMPTY {
+            // SAFETY: the state said the slot holds a value; it is dropped once, here.
             unsafe { (*slot.get()).assume_init_drop() };
         }
         // SAFETY: the slot is ours and now holds nothing.
         let r = unsafe { (*slot.get()).write(value) };
         // SAFETY: ours, as above; set only once the value is in place.
-        flag.with_mut(|f| unsafe { *f = true });
+        state.with_mut(|s| unsafe { *s = LIVE });
         r
     }
 
@@ -297,9 +320,12 @@ impl<T, const N: usize> Pool<T, N> {
         while rest.next < rest.len {
             let i = rest.next;
             rest.next += 1;
-            if *rest.pool.init[i].get_mut() {
-                // SAFETY: the flag says the slot holds a value; `&mut self` is exclusive.
+            // Only values handed out this round are reset; an `IDLE` slot below the cursor (claimed
+            // by a handle but never handed out) was reset in the round that used it.
+            if *rest.pool.state[i].get_mut() == LIVE {
+                // SAFETY: the state says the slot holds a value; `&mut self` is exclusive.
                 unsafe { rest.pool.slots[i].get_mut().assume_init_mut() }.reset_fields();
+                *rest.pool.state[i].get_mut() = IDLE;
             }
         }
         mem::forget(rest); // every value was reset: nothing for the guard to do
@@ -335,11 +361,11 @@ impl<T, const N: usize> Pool<T, N> {
         let len = self.len();
         self.slots[..len]
             .iter_mut()
-            .zip(self.init[..len].iter_mut())
-            .filter_map(|(slot, flag)| {
-                // SAFETY: the flag says the slot holds a value; `&mut self` is exclusive and
-                // each slot is yielded once.
-                (*flag.get_mut()).then(|| unsafe { slot.get_mut().assume_init_mut() })
+            .zip(self.state[..len].iter_mut())
+            .filter_map(|(slot, state)| {
+                // SAFETY: a `LIVE` slot holds a value; `&mut self` is exclusive and each slot is
+                // yielded once.
+                (*state.get_mut() == LIVE).then(|| unsafe { slot.get_mut().assume_init_mut() })
             })
     }
 
@@ -439,7 +465,7 @@ impl<T, const N: usize> Pool<T, N> {
         self.cursor.failed()
     }
 
-    /// Drops the values in `from..to`, clearing each flag first; if a destructor panics, the
+    /// Drops the values in `from..to`, setting each state to `EMPTY` first; if a destructor panics, the
     /// rest are still dropped while unwinding.
     fn drop_range(&mut self, from: usize, to: usize) {
         struct Dropper<'a, T, const N: usize> {
@@ -452,10 +478,10 @@ impl<T, const N: usize> Pool<T, N> {
                 while self.next < self.to {
                     let i = self.next;
                     self.next += 1;
-                    let flag = self.pool.init[i].get_mut();
-                    if mem::replace(flag, false) {
-                        // SAFETY: the flag said the slot holds a value; it was cleared first,
-                        // so the value is dropped exactly once (invariant 3).
+                    let state = self.pool.state[i].get_mut();
+                    if mem::replace(state, EMPTY) != EMPTY {
+                        // SAFETY: the state said the slot holds a value; it was set to `EMPTY`
+                        // first, so the value is dropped exactly once (invariant 3).
                         unsafe { self.pool.slots[i].get_mut().assume_init_drop() };
                     }
                 }
@@ -475,8 +501,8 @@ impl<T, const N: usize> Pool<T, N> {
             }
             .run();
         } else {
-            for flag in &mut self.init[from..to] {
-                *flag.get_mut() = false;
+            for state in &mut self.state[from..to] {
+                *state.get_mut() = EMPTY;
             }
         }
     }
@@ -512,6 +538,6 @@ impl<T, const N: usize> fmt::Debug for Pool<T, N> {
 }
 
 // SAFETY: every field of an empty pool is zero: the cursor's atomics hold 0, `high_water` is
-// 0, every flag is `false` (0), and the slots are `MaybeUninit`, for which any bytes are valid.
+// 0, every state is `EMPTY` (0), and the slots are `MaybeUninit`, for which any bytes are valid.
 #[cfg(not(loom))]
 unsafe impl<T, const N: usize> crate::zeroable::Zeroable for Pool<T, N> {}
