@@ -46,7 +46,7 @@ use core::slice;
 
 use crate::cursor::Cursor;
 use crate::error::Full;
-use crate::sync::{fence, Ordering, TrackedCell};
+use crate::sync::TrackedCell;
 
 /// A mark that is no round's hole tag (tags are `1..=255`).
 const CLEAR: u8 = 0;
@@ -677,7 +677,14 @@ impl<T, const N: usize> Arena<T, N> {
         // Acquire: a `Local` that gave these slots back cleared their marks before its Release
         // exchange (`Cursor::give_back`); our claim read that value (or a later one in its
         // release sequence), so this fence orders those writes before ours.
-        fence(Ordering::Acquire);
+        #[cfg(not(atomicarena_tsan))]
+        crate::sync::fence(crate::sync::Ordering::Acquire);
+        // ThreadSanitizer does not model fences (see build.rs): an Acquire load of the cursor
+        // instead. It reads our claim's value or a later one; every write to the cursor between
+        // `&mut self` points is a read-modify-write, so that value is in the release sequence
+        // of the giver's exchange too, and the load synchronises with it as the fence does.
+        #[cfg(atomicarena_tsan)]
+        self.cursor.acquire();
         let tag = self.tag();
         for mark in &self.marks[range] {
             // SAFETY: the caller owns these slots and their marks for the round; earlier

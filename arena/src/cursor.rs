@@ -147,6 +147,14 @@ impl<const N: usize> Cursor<N> {
                 .is_ok()
     }
 
+    /// Under ThreadSanitizer (see `build.rs`): an Acquire load of the cursor that stands in for
+    /// the Acquire fence of `Arena::mark_holes`, which TSan does not model. Pairs with the
+    /// Release exchange of `give_back`.
+    #[cfg(atomicarena_tsan)]
+    pub(crate) fn acquire(&self) {
+        let _ = self.next.load(Ordering::Acquire);
+    }
+
     /// Slots claimed this round (a snapshot under concurrency).
     #[inline]
     pub(crate) fn len(&self) -> usize {
