@@ -32,6 +32,8 @@ pub fn quiet_planned_panics() {
 
 /// Runs `f`, returning `Err(())` if it panicked with [`Planned`]; any other panic (a failed
 /// assertion) continues to unwind.
+// `Result<R, ()>` mirrors `catch_unwind`: the error carries nothing but "it panicked as planned".
+#[allow(clippy::result_unit_err)]
 pub fn catch_planned<R>(f: impl FnOnce() -> R) -> Result<R, ()> {
     match panic::catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => Ok(r),
