@@ -28,6 +28,7 @@ impl<T> Full<T> {
     /// let err = atomicarena::Full::new(7);
     /// assert_eq!(err.into_inner(), 7);
     /// ```
+    #[must_use]
     pub const fn new(value: T) -> Self {
         Full(value)
     }

@@ -7,7 +7,8 @@
 //! MPMC queue, <https://www.1024cores.net/home/lock-free-algorithms/queues/bounded-mpmc-queue>):
 //!
 //! * `head` (a `CachePadded<AtomicU64>`) hands out 64-bit *sequence numbers* with one
-//!   `fetch_add(1)`. Sequence `s` belongs to slot `s % N`, lap `s / N`. A [`Handle`] is just
+//!   `fetch_add(1)` (on targets without native 64-bit atomics, `AtomicU64` is portable-atomic's
+//!   lock-based emulation: see `sync.rs`; the algorithm and its orderings are the same). Sequence `s` belongs to slot `s % N`, lap `s / N`. A [`Handle`] is just
 //!   `s`.
 //! * Each slot has a one-word stamp (see [`Slot::state`]) holding the lap tag of its value, a
 //!   writer-busy bit and a reader pin count, so that every decision about a slot is one
@@ -399,6 +400,17 @@ enum Skip {
 /// meaningful with the ring that made them; used with another ring they name whatever that
 /// ring stored under the same number (still a whole, initialised value).
 ///
+/// # Targets without 64-bit atomics
+///
+/// The ring exists on every target the crate builds for, with the same sequence numbers and the
+/// same behaviour. Where the target has no native 64-bit atomics (`thumbv7em-none-eabihf` and
+/// other 32-bit microcontrollers), its 64-bit atomics are emulated by
+/// [portable-atomic](https://docs.rs/portable-atomic) with a global table of spinning locks:
+/// the ring is then not lock-free, and a ring shared between an interrupt handler and the code
+/// it interrupts can deadlock, unless the firmware enables portable-atomic's
+/// `unsafe-assume-single-core` (or `unsafe-assume-privileged`) feature. See the
+/// [crate docs](crate#no_std-and-embedded-targets).
+///
 /// The storage is an inline array, so `Ring::new` is a `const fn` and a ring can be a `static`.
 /// For large capacities use [`Ring::new_boxed`].
 pub struct Ring<T, const N: usize> {
@@ -480,6 +492,7 @@ impl<T, const N: usize> Ring<T, N> {
     /// assert!(EVENTS.is_empty() && local.is_empty());
     /// ```
     #[cfg(not(loom))]
+    #[must_use]
     pub const fn new() -> Self {
         let () = Self::FITS;
         Ring {
@@ -516,6 +529,7 @@ impl<T, const N: usize> Ring<T, N> {
     /// assert_eq!(big.capacity(), 1_000_000);
     /// ```
     #[cfg(feature = "alloc")]
+    #[must_use]
     pub fn new_boxed() -> alloc::boxed::Box<Self> {
         let () = Self::FITS;
         #[cfg(not(loom))]
@@ -607,6 +621,7 @@ impl<T, const N: usize> Ring<T, N> {
     /// assert_eq!(v.len(), 3);
     /// ```
     #[inline]
+    #[must_use]
     pub fn get(&self, handle: Handle<T>) -> Option<Ref<'_, T>> {
         self.get_seq(handle.seq)
     }
@@ -623,6 +638,7 @@ impl<T, const N: usize> Ring<T, N> {
     /// assert_eq!(ring.read(h), None);
     /// ```
     #[inline]
+    #[must_use]
     pub fn read(&self, handle: Handle<T>) -> Option<T>
     where
         T: Clone,
@@ -645,6 +661,7 @@ impl<T, const N: usize> Ring<T, N> {
     /// assert_eq!(ring.peek(4).map(|(_, v)| *v), Some('b')); // 4 mod 3 == 1
     /// assert_eq!(ring.get(h).as_deref(), Some(&'d'));
     /// ```
+    #[must_use]
     pub fn peek(&self, index: usize) -> Option<(Handle<T>, Ref<'_, T>)> {
         let slot = self.slot_at(index % N);
         // Early out on an empty slot without pinning it (a hint; the check below is exact).
@@ -679,6 +696,7 @@ impl<T, const N: usize> Ring<T, N> {
     /// let values: Vec<u32> = ring.iter().map(|(_, v)| *v).collect();
     /// assert_eq!(values, [3, 4, 5]);
     /// ```
+    #[must_use]
     pub fn iter(&self) -> RingIter<'_, T, N> {
         // Relaxed: a snapshot of how far sequence numbers went; values are read under pins.
         let end = self.head.load(Ordering::Relaxed);
@@ -706,6 +724,7 @@ impl<T, const N: usize> Ring<T, N> {
     /// let h = ring.push(2);
     /// assert_eq!(ring.latest(), Some(h));
     /// ```
+    #[must_use]
     pub fn latest(&self) -> Option<Handle<T>> {
         // Relaxed throughout: we return a number, not a value; `get` re-checks it under a pin.
         let end = self.head.load(Ordering::Relaxed);
@@ -739,6 +758,7 @@ impl<T, const N: usize> Ring<T, N> {
     /// assert_eq!(ring.len(), 2);
     /// ```
     #[inline]
+    #[must_use]
     pub fn len(&self) -> usize {
         // Relaxed: a statistic; it orders nothing.
         self.len.load(Ordering::Relaxed)
@@ -751,6 +771,7 @@ impl<T, const N: usize> Ring<T, N> {
     /// assert!(ring.is_empty());
     /// ```
     #[inline]
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -762,6 +783,7 @@ impl<T, const N: usize> Ring<T, N> {
     /// assert_eq!(ring.capacity(), 2);
     /// ```
     #[inline]
+    #[must_use]
     pub const fn capacity(&self) -> usize {
         N
     }
@@ -926,7 +948,9 @@ impl<'a, T, const N: usize> IntoIterator for &'a Ring<T, N> {
 
 // SAFETY: (`Zeroable`) every field of an empty ring is zero: the head, `len`, every
 // slot's state (tag 0: never written, no pins, not busy) and `seq` (0: empty); the values are
-// `MaybeUninit`, for which any bytes are valid.
+// `MaybeUninit`, for which any bytes are valid. The atomics have the in-memory representation
+// of their integers, also portable-atomic's `AtomicU64` (documented; its locks live in a global
+// table, not in the value), so all-zero bytes are the value 0.
 #[cfg(not(loom))]
 unsafe impl<T, const N: usize> crate::zeroable::Zeroable for Ring<T, N> {}
 
@@ -975,6 +999,7 @@ impl<T> Handle<T> {
     /// assert_eq!(ring.push(2).sequence(), 1);
     /// ```
     #[inline]
+    #[must_use]
     pub const fn sequence(self) -> u64 {
         self.seq
     }

@@ -4,6 +4,19 @@
 //! operation and every access to a tracked cell; otherwise it comes from `core`. The rest of the
 //! crate imports only from here (the pattern of crossbeam-utils and sharded-slab).
 //!
+//! `AtomicU64` (the ring's sequence numbers and slot stamps) comes from `core` on every target
+//! with native 64-bit atomics. On targets without them (`thumbv7em-none-eabihf` and the other
+//! 32-bit microcontrollers, `cfg(not(target_has_atomic = "64"))`) it comes from
+//! [portable-atomic], whose default implementation there is a global table of seqlocks built on
+//! the target's 32-bit compare-and-swap: the same API, and every operation runs under the lock
+//! of its address, so it is at least as strongly ordered as the `Ordering` it is given and every
+//! `Ordering` argument in the crate keeps its meaning; but it is not lock-free. The crate enables
+//! no `unsafe-assume-*` option of portable-atomic; a firmware that knows it is single-core
+//! enables one in its own build (see the crate docs, "`no_std` and embedded targets"). Nothing else in the
+//! crate needs more than pointer-sized atomics.
+//!
+//! [portable-atomic]: https://docs.rs/portable-atomic
+//!
 //! [`TrackedCell`] mirrors loom's `UnsafeCell` API (`with`/`with_mut`). Outside loom it is a
 //! plain `core::cell::UnsafeCell` and its closures compile to a pointer access; under loom it
 //! records every access, so a slot handed out twice is reported as a data race.
@@ -12,7 +25,14 @@
 pub(crate) use loom::sync::atomic::{fence, AtomicU64, AtomicUsize, Ordering};
 
 #[cfg(not(loom))]
-pub(crate) use core::sync::atomic::{fence, AtomicU64, AtomicUsize, Ordering};
+pub(crate) use core::sync::atomic::{fence, AtomicUsize, Ordering};
+
+#[cfg(all(not(loom), target_has_atomic = "64"))]
+pub(crate) use core::sync::atomic::AtomicU64;
+
+/// Emulated with locks where the target has no 64-bit atomics (see the module docs).
+#[cfg(all(not(loom), not(target_has_atomic = "64")))]
+pub(crate) use portable_atomic::AtomicU64;
 
 #[cfg(loom)]
 #[allow(unused_imports)]

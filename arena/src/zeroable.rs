@@ -21,6 +21,7 @@ unsafe impl<T: Zeroable> Zeroable for core::mem::ManuallyDrop<T> {}
 /// Written with `alloc_zeroed` rather than `Box::new_zeroed`, which is stable only since Rust
 /// 1.92 (the workspace's `rust-version` is 1.85).
 #[cfg(feature = "alloc")]
+#[must_use]
 pub fn new_boxed_zeroed<T: Zeroable>() -> alloc::boxed::Box<T> {
     use alloc::alloc::{alloc_zeroed, handle_alloc_error, Layout};
     use alloc::boxed::Box;
