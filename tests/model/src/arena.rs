@@ -1,1 +1,1396 @@
-//! Model of the arena (being written).
+//! Model of the bounded arena, `Arena<T, N>`, with its per-thread [`Local`] handles.
+//!
+//! [`run`] applies a sequence of [`Op`]s twice, to two real arenas, each next to a plain
+//! reference model:
+//!
+//! * `Arena<Val, 12>`: `Val` counts its drops (per id), its `Clone` and `Default` can
+//!   panic on purpose, and every value has a unique id, so the model checks that each value is
+//!   dropped exactly once (on reset, drain or the arena's drop), never twice, and never when a
+//!   forgotten handle leaked it.
+//! * `Arena<Cp, 576>`: `Cp` is `Copy`, for `alloc_slice_copy` (on the arena and through a
+//!   handle). 576 slots make the adaptive chunk of [`Arena::local`] visible: `min(1024, N / 32)`
+//!   is 18, so the chunks are 16, 18, 18, ... (at 12 slots they are all 1).
+//!
+//! The model keeps one entry per claimed slot (`len` of them): a value, a hole, or, inside a
+//! live handle's chunk, a value not committed yet or a slot not used yet. From the
+//! documentation of `local.rs` it predicts exactly which slots a handle's chunk claims (first
+//! chunk `min(16, max)`, doubling up to `max`, fewer only at the end of capacity), which
+//! values a refill or drop commits, which unused tail goes back to the cursor on drop (only if
+//! it still ends at the cursor) and which stays holes, and that a forgotten handle leaks the
+//! values it stored since its last refill (never iterated, never dropped) and leaves its
+//! unused slots as holes. In particular, iteration and drain after dropped and forgotten
+//! handles must show exactly the values stored this round, minus what a forgotten handle
+//! leaked.
+//!
+//! After every step `run` compares, with a message naming the arena, the step and the
+//! operation: every reference handed out (its value, and its address, which must be the slot
+//! the model predicts), the values in slot order (`iter_mut`, `get_mut`, `drain`,
+//! `fill_default`), how often each value was dropped, how many values were created (clones,
+//! defaults and iterator items included), and every statistic (`len`, `is_empty`,
+//! `remaining`, `is_full`, `capacity`, `bytes_used`, `high_water`, `failed_allocs`, and each
+//! handle's `chunk_remaining`).
+//!
+//! Handles borrow the arena, so `run` applies the operations in phases: a run of operations
+//! that need only `&Arena` (allocations, handles) shares the arena, with up to two handles
+//! alive; before an operation that needs `&mut Arena` (reset, drain, iteration, `get_mut`,
+//! `fill_default`), the handles still alive are dropped, handle A first, as a user would have
+//! to. References handed out in a phase are re-read after each of its steps, so a slot that is
+//! written twice shows up at once.
+
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::marker::PhantomData;
+use std::mem::{self, ManuallyDrop};
+use std::ops::Range;
+
+use arbitrary::Arbitrary;
+use atomicarena::{Arena, Full, Local};
+
+use crate::support::{self, catch_planned, planned_panic};
+
+/// Capacity of the arena of drop-tracked values.
+const SMALL: usize = 12;
+/// Capacity of the arena of `Copy` values (large enough for adaptive chunks to grow).
+const LARGE: usize = 576;
+/// Payload of a value made by `Default`.
+const DEFAULT_PAYLOAD: u32 = 0xDEF;
+
+/// One of the two handles `run` can keep alive at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Arbitrary)]
+pub enum Which {
+    /// The first handle (dropped first when a phase ends).
+    A,
+    /// The second handle.
+    B,
+}
+
+impl Which {
+    fn index(self) -> usize {
+        match self {
+            Which::A => 0,
+            Which::B => 1,
+        }
+    }
+}
+
+/// How a [`Op::Drain`] ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Arbitrary)]
+pub enum DrainEnd {
+    /// Every value is taken.
+    All,
+    /// The drain is dropped after taking this many values.
+    DropAfter(u8),
+    /// The drain is `mem::forget`-ten after taking this many values.
+    ForgetAfter(u8),
+}
+
+/// One operation on the arena. Every value is valid: sizes and indices are reduced inside
+/// [`run`] (a length `len` claims `len % (N + 3)` slots, so some batches do not fit).
+///
+/// New values get fresh ids and payloads chosen by `run`, so operations carry none.
+#[derive(Debug, Clone, PartialEq, Eq, Arbitrary)]
+pub enum Op {
+    /// `arena.alloc(value)`.
+    Alloc,
+    /// `arena.alloc_with(f)`, where `f` panics if `panic` (leaving a hole).
+    AllocWith {
+        /// Whether the constructor panics.
+        panic: bool,
+    },
+    /// `arena.alloc_slice_copy(src)` (for the non-`Copy` element: `alloc_slice_clone` with a
+    /// `Clone` that does not panic).
+    AllocSliceCopy {
+        /// Length of `src`.
+        len: u8,
+    },
+    /// `arena.alloc_slice_clone(src)`; with the non-`Copy` element, clone number `panic_at`
+    /// (counting from 0) panics.
+    AllocSliceClone {
+        /// Length of `src`.
+        len: u8,
+        /// Which clone panics, if any.
+        panic_at: Option<u8>,
+    },
+    /// `arena.alloc_iter(iter)` with an iterator whose `len()` says `len` but that yields
+    /// `yields` items (shorter or longer), and panics when asked for item `panic_at`.
+    AllocIter {
+        /// What `ExactSizeIterator::len` claims.
+        len: u8,
+        /// How many items the iterator really has.
+        yields: u8,
+        /// Which `next` call panics, if any.
+        panic_at: Option<u8>,
+    },
+    /// `arena.fill_default()`; default number `panic_at` (counting from 0) panics.
+    FillDefault {
+        /// Which `T::default()` call panics, if any.
+        panic_at: Option<u16>,
+    },
+    /// `arena.reset()`.
+    Reset,
+    /// `arena.reset()`, `n % 512` times (the hole tags wrap after 255 rounds).
+    Resets(u16),
+    /// `arena.drain()`, ended as said.
+    Drain(DrainEnd),
+    /// `arena.iter_mut()`, changing every value.
+    IterMut,
+    /// `arena.get_mut(index % (N + 2))`, setting a new payload if `set`.
+    GetMut {
+        /// The slot (reduced modulo `N + 2`).
+        index: u16,
+        /// Whether to write through the reference.
+        set: bool,
+    },
+    /// Makes a handle (`arena.local()` if `chunk` is `None`, else `local_with_chunk(chunk)`),
+    /// dropping the one that was there.
+    NewLocal {
+        /// Which handle.
+        handle: Which,
+        /// Fixed chunk size (clamped to `1..=N` by the arena), or adaptive.
+        chunk: Option<u8>,
+    },
+    /// `local.alloc(value)` (making the handle with `arena.local()` if there is none).
+    LocalAlloc(Which),
+    /// `count` calls of `local.alloc(value)` in one step (how a handle reaches its later,
+    /// larger chunks).
+    LocalAllocs {
+        /// Which handle.
+        handle: Which,
+        /// How many values.
+        count: u8,
+    },
+    /// `local.alloc_with(f)`, where `f` panics if `panic`.
+    LocalAllocWith {
+        /// Which handle.
+        handle: Which,
+        /// Whether the constructor panics.
+        panic: bool,
+    },
+    /// `local.alloc_slice_copy(src)` (the `Copy` element only; for the other it only makes the
+    /// handle).
+    LocalSliceCopy {
+        /// Which handle.
+        handle: Which,
+        /// Length of `src`.
+        len: u8,
+    },
+    /// Drops the handle (if there is one).
+    DropLocal(Which),
+    /// `mem::forget`s the handle (if there is one).
+    ForgetLocal(Which),
+}
+
+impl Op {
+    /// Whether the operation needs `&mut Arena` (so no handle can be alive).
+    fn needs_mut(&self) -> bool {
+        matches!(
+            self,
+            Op::FillDefault { .. }
+                | Op::Reset
+                | Op::Resets(_)
+                | Op::Drain(_)
+                | Op::IterMut
+                | Op::GetMut { .. }
+        )
+    }
+}
+
+/// Applies `ops` to a real `Arena<Val, 12>` and to a real `Arena<Cp, 576>`, each next to the
+/// reference model, and panics at the first disagreement (see the module docs).
+pub fn run(ops: &[Op]) {
+    support::quiet_planned_panics();
+    Harness::<Val, SMALL>::new("Arena<Val, 12>").run(ops);
+    Harness::<Cp, LARGE>::new("Arena<Cp, 576>").run(ops);
+}
+
+// ---- element types ------------------------------------------------------------------------
+
+/// Per-thread state of the element types: the id counter, the drop counts and the fuses that
+/// make `Clone` or `Default` panic on purpose.
+///
+/// Drops are counted here by id rather than in `support::DropLog`, whose `Tracked` values
+/// hold an `Rc` to the log: a value leaked on purpose (by a forgotten handle) would keep the
+/// log alive and Miri would report the leak.
+struct Ctx {
+    /// How often each value (by id) was dropped.
+    drops: RefCell<Vec<u32>>,
+    next_id: Cell<u64>,
+    /// `Some(k)`: the next `k` clones succeed, the one after panics.
+    clone_fuse: Cell<Option<usize>>,
+    /// `Some(k)`: the next `k` defaults succeed, the one after panics.
+    default_fuse: Cell<Option<usize>>,
+}
+
+thread_local! {
+    static CTX: Ctx = const {
+        Ctx {
+            drops: RefCell::new(Vec::new()),
+            next_id: Cell::new(0),
+            clone_fuse: Cell::new(None),
+            default_fuse: Cell::new(None),
+        }
+    };
+}
+
+/// Takes the next id.
+fn take_id() -> u64 {
+    CTX.with(|c| {
+        let id = c.next_id.get();
+        c.next_id.set(id + 1);
+        c.drops.borrow_mut().push(0);
+        id
+    })
+}
+
+/// Burns one unit of a fuse; panics (planned) if it was at zero.
+fn burn(fuse: fn(&Ctx) -> &Cell<Option<usize>>) {
+    let fire = CTX.with(|c| {
+        let fuse = fuse(c);
+        match fuse.get() {
+            Some(0) => {
+                fuse.set(None);
+                true
+            }
+            Some(k) => {
+                fuse.set(Some(k - 1));
+                false
+            }
+            None => false,
+        }
+    });
+    if fire {
+        planned_panic();
+    }
+}
+
+/// The payload `run` gives a new value with this id.
+fn payload_for(id: u64) -> u32 {
+    0x4000_0000 ^ id as u32
+}
+
+/// How `IterMut` and `GetMut` change a payload.
+fn bump(payload: u32) -> u32 {
+    payload.wrapping_add(0x0001_0000)
+}
+
+/// What the model compares: `(id, payload)`.
+type Key = (u64, u32);
+
+fn key<E: Elem>(e: &E) -> Key {
+    (e.id(), e.payload())
+}
+
+/// What the harness needs from an element type.
+trait Elem: Sized + Default + Clone + fmt::Debug {
+    /// Drops are counted; `Clone` makes a new id and obeys the clone fuse.
+    /// Otherwise (a `Copy` type) a clone keeps the id and never panics.
+    const TRACKED: bool;
+    /// `Local::alloc_slice_copy` exists for this type.
+    const COPY: bool;
+    /// A new value: the next id, payload `payload_for(id)`.
+    fn fresh() -> Self;
+    fn id(&self) -> u64;
+    fn payload(&self) -> u32;
+    fn set_payload(&mut self, payload: u32);
+    /// `Arena::alloc_slice_copy`, or `alloc_slice_clone` for a type that is not `Copy`.
+    #[allow(clippy::mut_from_ref)] // the arena's own signature
+    fn slice_copy<'a, const N: usize>(
+        arena: &'a Arena<Self, N>,
+        src: &[Self],
+    ) -> Result<&'a mut [Self], Full<()>>;
+    /// `Local::alloc_slice_copy`, if `COPY`.
+    fn local_slice_copy<'a, const N: usize>(
+        local: &mut Local<'a, Self, N>,
+        src: &[Self],
+    ) -> Option<Result<&'a mut [Self], Full<()>>>;
+}
+
+/// A value that counts its drops (in `Ctx`), and whose `Clone` and `Default` panic when
+/// their fuse says so.
+struct Val {
+    id: u64,
+    payload: u32,
+}
+
+impl Val {
+    fn with_payload(payload: impl FnOnce(u64) -> u32) -> Self {
+        let id = take_id();
+        Val {
+            id,
+            payload: payload(id),
+        }
+    }
+}
+
+impl Drop for Val {
+    fn drop(&mut self) {
+        // `try_with`: nothing to record once the thread is being torn down.
+        let _ = CTX.try_with(|c| {
+            if let Some(d) = c.drops.borrow_mut().get_mut(self.id as usize) {
+                *d += 1;
+            }
+        });
+    }
+}
+
+impl fmt::Debug for Val {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Val#{}({:#x})", self.id, self.payload)
+    }
+}
+
+impl Clone for Val {
+    fn clone(&self) -> Self {
+        burn(|c| &c.clone_fuse);
+        let payload = self.payload;
+        Val::with_payload(|_| payload)
+    }
+}
+
+impl Default for Val {
+    fn default() -> Self {
+        burn(|c| &c.default_fuse);
+        Val::with_payload(|_| DEFAULT_PAYLOAD)
+    }
+}
+
+impl Elem for Val {
+    const TRACKED: bool = true;
+    const COPY: bool = false;
+
+    fn fresh() -> Self {
+        Val::with_payload(payload_for)
+    }
+    fn id(&self) -> u64 {
+        self.id
+    }
+    fn payload(&self) -> u32 {
+        self.payload
+    }
+    fn set_payload(&mut self, payload: u32) {
+        self.payload = payload;
+    }
+    #[allow(clippy::mut_from_ref)] // the arena's own signature
+    fn slice_copy<'a, const N: usize>(
+        arena: &'a Arena<Self, N>,
+        src: &[Self],
+    ) -> Result<&'a mut [Self], Full<()>> {
+        arena.alloc_slice_clone(src)
+    }
+    fn local_slice_copy<'a, const N: usize>(
+        _: &mut Local<'a, Self, N>,
+        _: &[Self],
+    ) -> Option<Result<&'a mut [Self], Full<()>>> {
+        None
+    }
+}
+
+/// A `Copy` value (no drop to count) whose `Default` panics when its fuse says so.
+#[derive(Debug, Clone, Copy)]
+struct Cp {
+    id: u32,
+    payload: u32,
+}
+
+impl Default for Cp {
+    fn default() -> Self {
+        burn(|c| &c.default_fuse);
+        Cp {
+            id: take_id() as u32,
+            payload: DEFAULT_PAYLOAD,
+        }
+    }
+}
+
+impl Elem for Cp {
+    const TRACKED: bool = false;
+    const COPY: bool = true;
+
+    fn fresh() -> Self {
+        let id = take_id();
+        Cp {
+            id: id as u32,
+            payload: payload_for(id),
+        }
+    }
+    fn id(&self) -> u64 {
+        u64::from(self.id)
+    }
+    fn payload(&self) -> u32 {
+        self.payload
+    }
+    fn set_payload(&mut self, payload: u32) {
+        self.payload = payload;
+    }
+    #[allow(clippy::mut_from_ref)] // the arena's own signature
+    fn slice_copy<'a, const N: usize>(
+        arena: &'a Arena<Self, N>,
+        src: &[Self],
+    ) -> Result<&'a mut [Self], Full<()>> {
+        arena.alloc_slice_copy(src)
+    }
+    fn local_slice_copy<'a, const N: usize>(
+        local: &mut Local<'a, Self, N>,
+        src: &[Self],
+    ) -> Option<Result<&'a mut [Self], Full<()>>> {
+        Some(local.alloc_slice_copy(src))
+    }
+}
+
+/// An iterator whose `len()` says `claim` but that has `yields` items (made when pulled), and
+/// panics when asked for item `panic_at`.
+struct Liar<E> {
+    claim: usize,
+    yields: usize,
+    panic_at: Option<usize>,
+    pulled: usize,
+    _e: PhantomData<E>,
+}
+
+impl<E: Elem> Iterator for Liar<E> {
+    type Item = E;
+
+    fn next(&mut self) -> Option<E> {
+        if self.panic_at == Some(self.pulled) {
+            planned_panic();
+        }
+        if self.pulled >= self.yields {
+            return None;
+        }
+        self.pulled += 1;
+        Some(E::fresh())
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.claim.saturating_sub(self.pulled);
+        (n, Some(n))
+    }
+}
+
+impl<E: Elem> ExactSizeIterator for Liar<E> {}
+
+// ---- the reference model ------------------------------------------------------------------
+
+/// A claimed slot, as the model sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    /// Holds this value.
+    Value(Key),
+    /// Written by a live handle and not committed yet: the arena sees a hole until the handle
+    /// refills or drops; if the handle is forgotten, the value leaks.
+    Pending(Key),
+    /// In a live handle's chunk, not used yet.
+    Reserved,
+    /// Claimed, holds nothing.
+    Hole,
+}
+
+/// The model of a live handle: the fields `local.rs` documents.
+#[derive(Debug, Clone, Copy)]
+struct MLocal {
+    /// First slot not committed yet; `start..next` are `Pending`.
+    start: usize,
+    /// Next free slot of the chunk; `next..end` are `Reserved`.
+    next: usize,
+    end: usize,
+    /// Size of the next chunk to claim.
+    chunk: usize,
+    max_chunk: usize,
+}
+
+/// What the model predicts an allocation returns.
+#[derive(Debug, PartialEq, Eq)]
+enum Pred {
+    /// Success: the values, from this slot on (empty: the start does not matter).
+    Stored(usize, Vec<Key>),
+    /// `Full`: nothing taken.
+    Full,
+    /// A planned panic unwound out of the call.
+    Panicked,
+}
+
+struct Model {
+    n: usize,
+    /// Drops are counted (`Elem::TRACKED`).
+    tracked: bool,
+    /// One entry per claimed slot: `slots.len()` is the cursor.
+    slots: Vec<Slot>,
+    /// Largest `len` of the finished rounds.
+    high: usize,
+    failed: usize,
+    next_id: u64,
+    /// How often each value (by id) must have been dropped so far.
+    drops: Vec<u8>,
+    handles: [Option<MLocal>; 2],
+}
+
+impl Model {
+    fn new(n: usize, tracked: bool) -> Self {
+        Model {
+            n,
+            tracked,
+            slots: Vec::new(),
+            high: 0,
+            failed: 0,
+            next_id: 0,
+            drops: Vec::new(),
+            handles: [None, None],
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    fn new_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.drops.push(0);
+        id
+    }
+
+    /// The key of a fresh value (`Elem::fresh`).
+    fn fresh(&mut self) -> Key {
+        let id = self.new_id();
+        (id, payload_for(id))
+    }
+
+    /// The key of a clone of `of`.
+    fn clone_of(&mut self, of: Key) -> Key {
+        if self.tracked {
+            (self.new_id(), of.1)
+        } else {
+            of
+        }
+    }
+
+    fn dropped(&mut self, id: u64) {
+        if self.tracked {
+            let d = &mut self.drops[id as usize];
+            assert_eq!(*d, 0, "model error: value {id} dropped twice");
+            *d = 1;
+        }
+    }
+
+    /// The values in slot order.
+    fn values(&self) -> Vec<Key> {
+        self.slots
+            .iter()
+            .filter_map(|s| match s {
+                Slot::Value(k) => Some(*k),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn set(&mut self, from: usize, keys: &[Key]) {
+        for (slot, k) in self.slots[from..].iter_mut().zip(keys) {
+            *slot = Slot::Value(*k);
+        }
+    }
+
+    /// `Cursor::claim_one`: one slot (a hole until written) or a failure.
+    fn claim_one(&mut self) -> Option<usize> {
+        if self.len() < self.n {
+            self.slots.push(Slot::Hole);
+            Some(self.len() - 1)
+        } else {
+            self.failed += 1;
+            None
+        }
+    }
+
+    /// `Cursor::claim`: `len >= 1` contiguous slots, all or nothing.
+    fn claim(&mut self, len: usize) -> Option<usize> {
+        let start = self.len();
+        if len > self.n - start {
+            self.failed += 1;
+            return None;
+        }
+        self.slots.resize(start + len, Slot::Hole);
+        Some(start)
+    }
+
+    /// `Cursor::claim_up_to`: `1..=want` slots, fewer only at the end of capacity.
+    fn claim_up_to(&mut self, want: usize) -> Option<Range<usize>> {
+        let start = self.len();
+        if start >= self.n {
+            self.failed += 1;
+            return None;
+        }
+        let end = start + want.min(self.n - start);
+        self.slots.resize(end, Slot::Reserved);
+        Some(start..end)
+    }
+
+    /// A batch of `len` values made one by one (`make(i)` is value `i`, or `None` to stop
+    /// early; `Err` for a planned panic), as `alloc_exact` does: all or nothing, a short
+    /// batch leaves its tail as holes, a panic drops what was made and leaves the whole range
+    /// as holes.
+    fn batch(
+        &mut self,
+        len: usize,
+        mut make: impl FnMut(&mut Self, usize) -> Result<Option<Key>, ()>,
+    ) -> Pred {
+        if len == 0 {
+            return Pred::Stored(0, Vec::new());
+        }
+        let Some(start) = self.claim(len) else {
+            return Pred::Full;
+        };
+        let mut made = Vec::new();
+        for i in 0..len {
+            match make(self, i) {
+                Ok(Some(k)) => made.push(k),
+                Ok(None) => break,
+                Err(()) => {
+                    for k in made {
+                        self.dropped(k.0);
+                    }
+                    return Pred::Panicked;
+                }
+            }
+        }
+        self.set(start, &made);
+        Pred::Stored(start, made)
+    }
+
+    fn reset(&mut self) {
+        self.high = self.high.max(self.len());
+        for slot in mem::take(&mut self.slots) {
+            if let Slot::Value(k) = slot {
+                self.dropped(k.0);
+            }
+        }
+    }
+
+    /// `Arena::local` / `local_with_chunk`, as documented.
+    fn new_local(&mut self, h: usize, chunk: Option<u8>) {
+        assert!(self.handles[h].is_none());
+        let (chunk, max_chunk) = match chunk {
+            None => {
+                let max = (self.n / 32).clamp(1, 1024);
+                (16.min(max), max)
+            }
+            Some(k) => {
+                let k = usize::from(k).clamp(1, self.n.max(1));
+                (k, k)
+            }
+        };
+        self.handles[h] = Some(MLocal {
+            start: 0,
+            next: 0,
+            end: 0,
+            chunk,
+            max_chunk,
+        });
+    }
+
+    fn handle(&self, h: usize) -> MLocal {
+        self.handles[h].expect("model error: no such handle")
+    }
+
+    /// The values a handle wrote since its last commit become values of the arena.
+    fn commit(&mut self, h: usize) {
+        let mut l = self.handle(h);
+        for i in l.start..l.next {
+            match self.slots[i] {
+                Slot::Pending(k) => self.slots[i] = Slot::Value(k),
+                other => panic!("model error: used slot {i} of handle {h} is {other:?}"),
+            }
+        }
+        l.start = l.next;
+        self.handles[h] = Some(l);
+    }
+
+    /// A handle's refill: commit, then claim the next chunk (which doubles, up to the max).
+    fn refill(&mut self, h: usize) -> bool {
+        self.commit(h);
+        let mut l = self.handle(h);
+        let Some(r) = self.claim_up_to(l.chunk) else {
+            return false;
+        };
+        (l.start, l.next, l.end) = (r.start, r.start, r.end);
+        l.chunk = (l.chunk * 2).min(l.max_chunk);
+        self.handles[h] = Some(l);
+        true
+    }
+
+    /// The next slot of a handle (refilling if its chunk is used up), written with `key`.
+    fn local_store(&mut self, h: usize, key: Key) -> Option<usize> {
+        if self.handle(h).next == self.handle(h).end && !self.refill(h) {
+            return None;
+        }
+        let mut l = self.handle(h);
+        let i = l.next;
+        l.next += 1;
+        self.handles[h] = Some(l);
+        self.slots[i] = Slot::Pending(key);
+        Some(i)
+    }
+
+    /// `Local::alloc_with`: refill first if needed; the constructor runs only then.
+    fn local_alloc_with(&mut self, h: usize, panic: bool) -> Pred {
+        if self.handle(h).next == self.handle(h).end && !self.refill(h) {
+            return Pred::Full;
+        }
+        if panic {
+            return Pred::Panicked;
+        }
+        let k = self.fresh();
+        let i = self.local_store(h, k).expect("model error: no slot");
+        Pred::Stored(i, vec![k])
+    }
+
+    /// `Local::alloc_slice_copy`: inside the chunk if it fits, else from the arena.
+    fn local_slice_copy(&mut self, h: usize, src: &[Key]) -> Pred {
+        let mut l = self.handle(h);
+        if src.len() > l.end - l.next {
+            return self.batch(src.len(), |_, i| Ok(Some(src[i])));
+        }
+        let start = l.next;
+        for (i, k) in src.iter().enumerate() {
+            self.slots[start + i] = Slot::Pending(*k);
+        }
+        l.next += src.len();
+        self.handles[h] = Some(l);
+        Pred::Stored(start, src.to_vec())
+    }
+
+    /// Dropping a handle: commit; give the unused tail back if it ends at the cursor, else
+    /// leave it as holes.
+    fn drop_local(&mut self, h: usize) {
+        self.commit(h);
+        let l = self.handles[h].take().expect("model error: no such handle");
+        if l.next == l.end {
+            return;
+        }
+        if self.len() == l.end {
+            self.slots.truncate(l.next);
+        } else {
+            for i in l.next..l.end {
+                assert_eq!(self.slots[i], Slot::Reserved, "model error: slot {i}");
+                self.slots[i] = Slot::Hole;
+            }
+        }
+    }
+
+    /// Forgetting a handle: its uncommitted values leak (holes, never dropped), its unused
+    /// slots are holes; everything stays claimed.
+    fn forget_local(&mut self, h: usize) {
+        let l = self.handles[h].take().expect("model error: no such handle");
+        for slot in &mut self.slots[l.start..l.end] {
+            assert!(
+                matches!(slot, Slot::Pending(_) | Slot::Reserved),
+                "model error: {slot:?} in a live chunk"
+            );
+            *slot = Slot::Hole;
+        }
+    }
+}
+
+// ---- the harness --------------------------------------------------------------------------
+
+/// Where a check failed, for the messages (formatted only on failure).
+#[derive(Clone, Copy)]
+struct At<'o> {
+    arena: &'static str,
+    step: usize,
+    op: Option<&'o Op>,
+    when: &'static str,
+}
+
+impl fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}, step {}", self.arena, self.step)?;
+        if let Some(op) = self.op {
+            write!(f, " {op:?}")?;
+        }
+        write!(f, " ({})", self.when)
+    }
+}
+
+/// What a real call returned, reduced to what the model predicts.
+fn seen<E: Elem>(r: &Result<Result<&mut [E], Full<()>>, ()>) -> Result<Result<Vec<Key>, ()>, ()> {
+    match r {
+        Ok(Ok(s)) => Ok(Ok(s.iter().map(key).collect())),
+        Ok(Err(_)) => Ok(Err(())),
+        Err(()) => Err(()),
+    }
+}
+
+fn predicted(p: &Pred) -> Result<Result<Vec<Key>, ()>, ()> {
+    match p {
+        Pred::Stored(_, keys) => Ok(Ok(keys.clone())),
+        Pred::Full => Ok(Err(())),
+        Pred::Panicked => Err(()),
+    }
+}
+
+/// References handed out in the current phase, with the value each must still hold.
+type Held<'a, E> = Vec<(&'a mut E, Key)>;
+
+struct Harness<E, const N: usize> {
+    name: &'static str,
+    m: Model,
+    /// Address of slot 0, learned from the first reference handed out.
+    base: Option<usize>,
+    _e: PhantomData<E>,
+}
+
+impl<E: Elem, const N: usize> Harness<E, N> {
+    fn new(name: &'static str) -> Self {
+        CTX.with(|c| {
+            c.drops.borrow_mut().clear();
+            c.next_id.set(0);
+            c.clone_fuse.set(None);
+            c.default_fuse.set(None);
+        });
+        Harness {
+            name,
+            m: Model::new(N, E::TRACKED),
+            base: None,
+            _e: PhantomData,
+        }
+    }
+
+    fn at<'o>(&self, step: usize, op: Option<&'o Op>, when: &'static str) -> At<'o> {
+        At {
+            arena: self.name,
+            step,
+            op,
+            when,
+        }
+    }
+
+    fn run(mut self, ops: &[Op]) {
+        // If a check fails, the arena is leaked rather than dropped while unwinding: after a
+        // bug its slots may hold garbage, whose destructor would crash the test binary before
+        // the failure is reported (or shrunk).
+        let mut arena: ManuallyDrop<Arena<E, N>> = ManuallyDrop::new(Arena::new());
+        self.check_values(&mut arena, self.at(0, None, "new arena"));
+        let mut k = 0;
+        while k < ops.len() {
+            if ops[k].needs_mut() {
+                let at = self.at(k, Some(&ops[k]), "after");
+                self.exclusive_step(&mut arena, &ops[k], at);
+                self.check_values(&mut arena, at);
+                k += 1;
+            } else {
+                let end = self.shared_phase(&arena, ops, k);
+                let at = self.at(end, ops.get(end), "handles dropped before it");
+                self.check_values(&mut arena, at);
+                k = end;
+            }
+        }
+        let at = self.at(ops.len(), None, "arena dropped");
+        drop(ManuallyDrop::into_inner(arena));
+        for slot in mem::take(&mut self.m.slots) {
+            if let Slot::Value(k) = slot {
+                self.m.dropped(k.0);
+            }
+        }
+        self.check_drops(at);
+    }
+
+    // ---- checks ----
+
+    fn check_stats(&self, arena: &Arena<E, N>, at: At<'_>) {
+        let len = self.m.len();
+        assert_eq!(arena.len(), len, "{at}: len");
+        assert_eq!(arena.is_empty(), len == 0, "{at}: is_empty");
+        assert_eq!(arena.remaining(), N - len, "{at}: remaining");
+        assert_eq!(arena.is_full(), len == N, "{at}: is_full");
+        assert_eq!(arena.capacity(), N, "{at}: capacity");
+        assert_eq!(
+            arena.bytes_used(),
+            len * mem::size_of::<E>(),
+            "{at}: bytes_used"
+        );
+        assert_eq!(arena.high_water(), self.m.high.max(len), "{at}: high_water");
+        assert_eq!(arena.failed_allocs(), self.m.failed, "{at}: failed_allocs");
+    }
+
+    /// Values created (by `run`, clones, defaults, iterators) and drops, per value.
+    fn check_drops(&self, at: At<'_>) {
+        let made = CTX.with(|c| c.next_id.get());
+        assert_eq!(made, self.m.next_id, "{at}: number of values created");
+        if E::TRACKED {
+            CTX.with(|c| {
+                let drops = c.drops.borrow();
+                assert_eq!(drops.len(), self.m.drops.len(), "model error: ids");
+                for (id, (&got, &want)) in drops.iter().zip(&self.m.drops).enumerate() {
+                    assert_eq!(got, u32::from(want), "{at}: drops of value {id}");
+                }
+            });
+        }
+    }
+
+    /// Everything, under `&mut`: no handle can be alive.
+    fn check_values(&mut self, arena: &mut Arena<E, N>, at: At<'_>) {
+        assert!(self.m.handles.iter().all(Option::is_none), "model error");
+        for (i, s) in self.m.slots.iter().enumerate() {
+            assert!(
+                matches!(s, Slot::Value(_) | Slot::Hole),
+                "model error: slot {i} is {s:?} with no handle alive"
+            );
+        }
+        self.check_stats(arena, at);
+        let got: Vec<Key> = arena.iter_mut().map(|v| key(v)).collect();
+        assert_eq!(got, self.m.values(), "{at}: iter_mut (slot order)");
+        // Under Miri every `get_mut` retags the whole arena: there, check the first slots and
+        // the first free one (iteration above covers every value).
+        let len = self.m.len();
+        let indices = (0..=len).filter(|&i| !cfg!(miri) || i < 16 || i == len);
+        for i in indices {
+            let want = match self.m.slots.get(i) {
+                Some(Slot::Value(k)) => Some(*k),
+                _ => None,
+            };
+            assert_eq!(arena.get_mut(i).map(|v| key(v)), want, "{at}: get_mut({i})");
+        }
+        assert!(arena.get_mut(usize::MAX).is_none(), "{at}: get_mut(MAX)");
+        self.check_drops(at);
+    }
+
+    /// After each step of a shared phase.
+    fn check_shared(
+        &self,
+        arena: &Arena<E, N>,
+        locals: &[Option<Local<'_, E, N>>; 2],
+        held: &Held<'_, E>,
+        at: At<'_>,
+    ) {
+        self.check_stats(arena, at);
+        for (h, (real, model)) in locals.iter().zip(&self.m.handles).enumerate() {
+            assert_eq!(real.is_some(), model.is_some(), "model error: handle {h}");
+            if let (Some(real), Some(model)) = (real, model) {
+                assert_eq!(
+                    real.chunk_remaining(),
+                    model.end - model.next,
+                    "{at}: chunk_remaining of handle {h}"
+                );
+            }
+        }
+        for (r, k) in held {
+            assert_eq!(
+                key(&**r),
+                *k,
+                "{at}: a reference handed out earlier changed"
+            );
+        }
+        self.check_drops(at);
+    }
+
+    /// The reference to slot `i` must point there.
+    fn check_addr(&mut self, p: *const E, i: usize, at: At<'_>) {
+        let size = mem::size_of::<E>();
+        let addr = p.addr();
+        match self.base {
+            None => self.base = Some(addr - i * size),
+            Some(base) => assert_eq!(
+                addr,
+                base + i * size,
+                "{at}: reference is not to slot {i} (it is {}.{})",
+                addr.wrapping_sub(base) / size,
+                addr.wrapping_sub(base) % size
+            ),
+        }
+    }
+
+    /// Compares a batch call with the model's prediction, and keeps its references.
+    fn compare_batch<'a>(
+        &mut self,
+        real: Result<Result<&'a mut [E], Full<()>>, ()>,
+        pred: Pred,
+        held: &mut Held<'a, E>,
+        at: At<'_>,
+    ) {
+        assert_eq!(
+            seen(&real),
+            predicted(&pred),
+            "{at}: result (Ok(Ok(values)), Ok(Err(Full)) or Err(panicked))"
+        );
+        if let (Ok(Ok(s)), Pred::Stored(start, keys)) = (real, pred) {
+            if !s.is_empty() {
+                self.check_addr(s.as_ptr(), start, at);
+            }
+            held.extend(s.iter_mut().zip(keys));
+        }
+    }
+
+    /// A single value's outcome: `real` is `Ok(Some(r))`, `Ok(None)` for `Full` or `Err` for
+    /// a panic.
+    fn compare_one<'a>(
+        &mut self,
+        real: Result<Option<&'a mut E>, ()>,
+        pred: Pred,
+        held: &mut Held<'a, E>,
+        at: At<'_>,
+    ) {
+        let got = match &real {
+            Ok(Some(r)) => Ok(Ok(vec![key(&**r)])),
+            Ok(None) => Ok(Err(())),
+            Err(()) => Err(()),
+        };
+        assert_eq!(got, predicted(&pred), "{at}: result");
+        if let (Ok(Some(r)), Pred::Stored(i, keys)) = (real, pred) {
+            self.check_addr(&*r, i, at);
+            held.push((r, keys[0]));
+        }
+    }
+
+    /// A `Full<E>` handed the value back: it must be the one passed in; it is dropped here.
+    fn handed_back(&mut self, v: E, k: Key, at: At<'_>) {
+        let v = ManuallyDrop::new(v); // leaked if the check fails (see `run`)
+        assert_eq!(key(&*v), k, "{at}: the value inside Full");
+        drop(ManuallyDrop::into_inner(v));
+        self.m.dropped(k.0);
+    }
+
+    /// `src.len()` fresh values for a batch.
+    fn sources(&mut self, len: usize) -> (Vec<E>, Vec<Key>) {
+        let src: Vec<E> = (0..len).map(|_| E::fresh()).collect();
+        let keys = (0..len).map(|_| self.m.fresh()).collect();
+        (src, keys)
+    }
+
+    fn drop_sources(&mut self, src: Vec<E>, keys: &[Key]) {
+        drop(src);
+        for k in keys {
+            self.m.dropped(k.0);
+        }
+    }
+
+    // ---- shared phases ----
+
+    /// Applies the operations from `k` on that need only `&Arena`, with up to two handles
+    /// alive; drops the handles still alive at the end (A first). Returns where it stopped.
+    fn shared_phase<'a>(&mut self, arena: &'a Arena<E, N>, ops: &[Op], mut k: usize) -> usize {
+        let mut locals: [Option<Local<'a, E, N>>; 2] = [None, None];
+        let mut held: Held<'a, E> = Vec::new();
+        while let Some(op) = ops.get(k).filter(|op| !op.needs_mut()) {
+            let at = self.at(k, Some(op), "after");
+            self.shared_step(arena, &mut locals, &mut held, op, at);
+            self.check_shared(arena, &locals, &held, at);
+            k += 1;
+        }
+        let at = self.at(k, ops.get(k), "dropping the handles still alive before it");
+        for (h, local) in locals.iter_mut().enumerate() {
+            if let Some(local) = local.take() {
+                drop(local);
+                self.m.drop_local(h);
+            }
+        }
+        self.check_shared(arena, &locals, &held, at);
+        k
+    }
+
+    fn shared_step<'a>(
+        &mut self,
+        arena: &'a Arena<E, N>,
+        locals: &mut [Option<Local<'a, E, N>>; 2],
+        held: &mut Held<'a, E>,
+        op: &Op,
+        at: At<'_>,
+    ) {
+        let modulo = |len: u8| usize::from(len) % (N + 3);
+        match *op {
+            Op::Alloc => {
+                let v = E::fresh();
+                let k = self.m.fresh();
+                let pred = match self.m.claim_one() {
+                    Some(i) => {
+                        self.m.slots[i] = Slot::Value(k);
+                        Pred::Stored(i, vec![k])
+                    }
+                    None => Pred::Full,
+                };
+                let real = match arena.alloc(v) {
+                    Ok(r) => Ok(Some(r)),
+                    Err(full) => {
+                        self.handed_back(full.into_inner(), k, at);
+                        Ok(None)
+                    }
+                };
+                self.compare_one(real, pred, held, at);
+            }
+            Op::AllocWith { panic } => {
+                let pred = match self.m.claim_one() {
+                    None => Pred::Full,
+                    Some(_) if panic => Pred::Panicked,
+                    Some(i) => {
+                        let k = self.m.fresh();
+                        self.m.slots[i] = Slot::Value(k);
+                        Pred::Stored(i, vec![k])
+                    }
+                };
+                let real = catch_planned(|| {
+                    arena.alloc_with(|| if panic { planned_panic() } else { E::fresh() })
+                });
+                self.compare_one(real.map(Result::ok), pred, held, at);
+            }
+            Op::AllocSliceCopy { len } => {
+                let (src, keys) = self.sources(modulo(len));
+                let pred = self
+                    .m
+                    .batch(keys.len(), |m, i| Ok(Some(m.clone_of(keys[i]))));
+                let real = E::slice_copy(arena, &src);
+                self.compare_batch(Ok(real), pred, held, at);
+                self.drop_sources(src, &keys);
+            }
+            Op::AllocSliceClone { len, panic_at } => {
+                let (src, keys) = self.sources(modulo(len));
+                let panic_at = panic_at.map(usize::from).filter(|_| E::TRACKED);
+                let pred = self.m.batch(keys.len(), |m, i| {
+                    if panic_at == Some(i) {
+                        Err(())
+                    } else {
+                        Ok(Some(m.clone_of(keys[i])))
+                    }
+                });
+                CTX.with(|c| c.clone_fuse.set(panic_at));
+                let real = catch_planned(|| arena.alloc_slice_clone(&src));
+                CTX.with(|c| c.clone_fuse.set(None));
+                self.compare_batch(real, pred, held, at);
+                self.drop_sources(src, &keys);
+            }
+            Op::AllocIter {
+                len,
+                yields,
+                panic_at,
+            } => {
+                let claim = modulo(len);
+                let (yields, panic_at) = (usize::from(yields), panic_at.map(usize::from));
+                let pred = self.m.batch(claim, |m, i| {
+                    if panic_at == Some(i) {
+                        Err(())
+                    } else if i >= yields {
+                        Ok(None)
+                    } else {
+                        Ok(Some(m.fresh()))
+                    }
+                });
+                let liar = Liar::<E> {
+                    claim,
+                    yields,
+                    panic_at,
+                    pulled: 0,
+                    _e: PhantomData,
+                };
+                let real = catch_planned(|| arena.alloc_iter(liar));
+                self.compare_batch(real, pred, held, at);
+            }
+            Op::NewLocal { handle, chunk } => {
+                let h = handle.index();
+                if let Some(old) = locals[h].take() {
+                    drop(old);
+                    self.m.drop_local(h);
+                }
+                locals[h] = Some(match chunk {
+                    None => arena.local(),
+                    Some(c) => arena.local_with_chunk(usize::from(c)),
+                });
+                self.m.new_local(h, chunk);
+            }
+            Op::LocalAlloc(handle) => self.local_alloc(arena, locals, held, handle, at),
+            Op::LocalAllocs { handle, count } => {
+                // The statistics after each value; the rest once, after the step.
+                for _ in 0..count {
+                    self.local_alloc(arena, locals, held, handle, at);
+                    self.check_stats(arena, at);
+                }
+            }
+            Op::LocalAllocWith { handle, panic } => {
+                let (h, local) = self.local(arena, locals, handle);
+                let pred = self.m.local_alloc_with(h, panic);
+                let real = catch_planned(|| {
+                    local.alloc_with(|| if panic { planned_panic() } else { E::fresh() })
+                });
+                self.compare_one(real.map(Result::ok), pred, held, at);
+            }
+            Op::LocalSliceCopy { handle, len } => {
+                let (h, local) = self.local(arena, locals, handle);
+                if E::COPY {
+                    let (src, keys) = self.sources(modulo(len));
+                    let pred = self.m.local_slice_copy(h, &keys);
+                    let real = E::local_slice_copy(local, &src).expect("a Copy element");
+                    self.compare_batch(Ok(real), pred, held, at);
+                    drop(src); // `Copy`: nothing is dropped
+                }
+            }
+            Op::DropLocal(handle) => {
+                if let Some(local) = locals[handle.index()].take() {
+                    drop(local);
+                    self.m.drop_local(handle.index());
+                }
+            }
+            Op::ForgetLocal(handle) => {
+                if let Some(local) = locals[handle.index()].take() {
+                    mem::forget(local);
+                    self.m.forget_local(handle.index());
+                }
+            }
+            Op::FillDefault { .. }
+            | Op::Reset
+            | Op::Resets(_)
+            | Op::Drain(_)
+            | Op::IterMut
+            | Op::GetMut { .. } => unreachable!("needs &mut Arena"),
+        }
+    }
+
+    /// `local.alloc(value)`.
+    fn local_alloc<'a>(
+        &mut self,
+        arena: &'a Arena<E, N>,
+        locals: &mut [Option<Local<'a, E, N>>; 2],
+        held: &mut Held<'a, E>,
+        handle: Which,
+        at: At<'_>,
+    ) {
+        let (h, local) = self.local(arena, locals, handle);
+        let v = E::fresh();
+        let k = self.m.fresh();
+        let pred = match self.m.local_store(h, k) {
+            Some(i) => Pred::Stored(i, vec![k]),
+            None => Pred::Full,
+        };
+        let real = match local.alloc(v) {
+            Ok(r) => Ok(Some(r)),
+            Err(full) => {
+                self.handed_back(full.into_inner(), k, at);
+                Ok(None)
+            }
+        };
+        self.compare_one(real, pred, held, at);
+    }
+
+    /// The handle, made with `arena.local()` if there is none.
+    fn local<'l, 'a>(
+        &mut self,
+        arena: &'a Arena<E, N>,
+        locals: &'l mut [Option<Local<'a, E, N>>; 2],
+        handle: Which,
+    ) -> (usize, &'l mut Local<'a, E, N>) {
+        let h = handle.index();
+        if locals[h].is_none() {
+            self.m.new_local(h, None);
+        }
+        (h, locals[h].get_or_insert_with(|| arena.local()))
+    }
+
+    // ---- operations that need `&mut Arena` ----
+
+    fn exclusive_step(&mut self, arena: &mut Arena<E, N>, op: &Op, at: At<'_>) {
+        match *op {
+            Op::FillDefault { panic_at } => {
+                let panic_at = panic_at.map(usize::from);
+                // Model: every free slot is claimed as a hole, then the holes are filled in
+                // slot order until a default panics.
+                self.m.slots.resize(N, Slot::Hole);
+                let mut made = 0;
+                let mut want = Ok(());
+                for i in 0..N {
+                    if self.m.slots[i] == Slot::Hole {
+                        if panic_at == Some(made) {
+                            want = Err(());
+                            break;
+                        }
+                        made += 1;
+                        let id = self.m.new_id();
+                        self.m.slots[i] = Slot::Value((id, DEFAULT_PAYLOAD));
+                    }
+                }
+                let want = want.map(|()| self.m.values());
+                CTX.with(|c| c.default_fuse.set(panic_at));
+                let got: Result<Vec<Key>, ()> =
+                    catch_planned(|| arena.fill_default().iter().map(key).collect());
+                CTX.with(|c| c.default_fuse.set(None));
+                assert_eq!(got, want, "{at}: fill_default's slice (Err: panicked)");
+            }
+            Op::Reset => {
+                arena.reset();
+                self.m.reset();
+            }
+            Op::Resets(n) => {
+                for _ in 0..usize::from(n) % 512 {
+                    arena.reset();
+                    self.m.reset();
+                }
+            }
+            Op::Drain(end) => {
+                let values = self.m.values();
+                let mut drain = arena.drain();
+                let got: Vec<E> = match end {
+                    DrainEnd::All => drain.by_ref().collect(),
+                    DrainEnd::DropAfter(k) | DrainEnd::ForgetAfter(k) => {
+                        drain.by_ref().take(usize::from(k)).collect()
+                    }
+                };
+                if let DrainEnd::ForgetAfter(_) = end {
+                    mem::forget(drain);
+                } else {
+                    drop(drain);
+                }
+                let got = ManuallyDrop::new(got); // leaked if the check fails (see `run`)
+                let keys: Vec<Key> = got.iter().map(key).collect();
+                let taken = match end {
+                    DrainEnd::All => values.len(),
+                    DrainEnd::DropAfter(k) | DrainEnd::ForgetAfter(k) => {
+                        values.len().min(usize::from(k))
+                    }
+                };
+                assert_eq!(keys, values[..taken], "{at}: values drained (slot order)");
+                drop(ManuallyDrop::into_inner(got));
+                // The values taken were dropped here (and are holes in the arena now).
+                for k in &keys {
+                    self.m.dropped(k.0);
+                }
+                let mut left = taken;
+                for slot in &mut self.m.slots {
+                    if left == 0 {
+                        break;
+                    }
+                    if let Slot::Value(_) = slot {
+                        *slot = Slot::Hole;
+                        left -= 1;
+                    }
+                }
+                if !matches!(end, DrainEnd::ForgetAfter(_)) {
+                    // The rest are dropped with the drain, which resets the arena. A
+                    // forgotten drain leaves them to the next reset.
+                    self.m.reset();
+                }
+            }
+            Op::IterMut => {
+                let mut got = Vec::new();
+                for v in arena.iter_mut() {
+                    got.push(key(v));
+                    v.set_payload(bump(v.payload()));
+                }
+                assert_eq!(got, self.m.values(), "{at}: iter_mut (slot order)");
+                for slot in &mut self.m.slots {
+                    if let Slot::Value(k) = slot {
+                        k.1 = bump(k.1);
+                    }
+                }
+            }
+            Op::GetMut { index, set } => {
+                let i = usize::from(index) % (N + 2);
+                let slot = self.m.slots.get_mut(i);
+                let want = match &slot {
+                    Some(Slot::Value(k)) => Some(*k),
+                    _ => None,
+                };
+                let r = arena.get_mut(i);
+                assert_eq!(r.as_ref().map(|v| key(&**v)), want, "{at}: get_mut({i})");
+                if let (true, Some(r), Some(Slot::Value(k))) = (set, r, slot) {
+                    r.set_payload(bump(r.payload()));
+                    k.1 = bump(k.1);
+                }
+            }
+            _ => unreachable!("needs only &Arena"),
+        }
+    }
+}
