@@ -59,6 +59,8 @@ mod pool;
 mod reset;
 #[cfg(target_has_atomic = "64")]
 mod ring;
+#[cfg(atomicarena_stripes)]
+mod stripes;
 mod sync;
 mod zeroable;
 

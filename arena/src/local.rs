@@ -226,7 +226,10 @@ impl<'a, T, const N: usize> Local<'a, T, N> {
     #[inline(never)]
     fn refill(&mut self) -> Option<()> {
         self.commit();
-        let Range { start, end } = self.arena.cursor.claim_up_to(self.chunk)?;
+        let arena = self.arena;
+        let Range { start, end } = arena
+            .cursor
+            .claim_up_to(self.chunk, |tail| arena.mark_holes(tail))?;
         // Holes until used and committed: a forgotten handle leaves nothing that looks
         // initialised.
         self.arena.mark_holes(start..end);
@@ -366,7 +369,9 @@ impl<'a, T, const N: usize> PoolLocal<'a, T, N> {
     #[cold]
     #[inline(never)]
     fn refill(&mut self) -> Option<()> {
-        let Range { start, end } = self.pool.cursor.claim_up_to(self.chunk)?;
+        // A stripe tail that cannot go back stays unused for the round (pool slots need no
+        // hole marks).
+        let Range { start, end } = self.pool.cursor.claim_up_to(self.chunk, |_| {})?;
         (self.next, self.end) = (start, end);
         self.chunk = (self.chunk * 2).min(self.max_chunk);
         Some(())

@@ -294,6 +294,7 @@ impl<T, const N: usize> Pool<T, N> {
     where
         T: FieldReset,
     {
+        self.cursor.settle(|_| {});
         let len = self.len();
         self.high_water = self.high_water.max(len);
         self.cursor.set_len(0);
@@ -341,6 +342,7 @@ impl<T, const N: usize> Pool<T, N> {
     /// assert!(pool.is_empty());
     /// ```
     pub fn clear(&mut self) {
+        self.cursor.settle(|_| {});
         let len = self.len();
         self.high_water = self.high_water.max(len);
         self.cursor.set_len(0);
@@ -358,6 +360,8 @@ impl<T, const N: usize> Pool<T, N> {
     /// assert_eq!(pool.iter_mut().map(|v| *v).sum::<u32>(), 3);
     /// ```
     pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> + '_ {
+        // Unused chunk tails of the threads' chunks go back or stay unused (never `LIVE`).
+        self.cursor.settle(|_| {});
         let len = self.len();
         self.slots[..len]
             .iter_mut()
@@ -511,6 +515,7 @@ impl<T, const N: usize> Pool<T, N> {
 impl<T, const N: usize> Drop for Pool<T, N> {
     fn drop(&mut self) {
         if mem::needs_drop::<T>() {
+            self.cursor.settle(|_| {});
             // Only slots below the high-water mark were ever handed out.
             let used = self.high_water();
             self.drop_range(0, used);

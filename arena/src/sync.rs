@@ -8,11 +8,15 @@
 //! plain `core::cell::UnsafeCell` and its closures compile to a pointer access; under loom it
 //! records every access, so a slot handed out twice is reported as a data race.
 
+#[cfg(all(loom, atomicarena_stripes))]
+pub(crate) use loom::sync::atomic::AtomicPtr;
 #[cfg(loom)]
-pub(crate) use loom::sync::atomic::{fence, AtomicU64, AtomicUsize, Ordering};
+pub(crate) use loom::sync::atomic::{fence, AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
+#[cfg(all(not(loom), atomicarena_stripes))]
+pub(crate) use core::sync::atomic::AtomicPtr;
 #[cfg(not(loom))]
-pub(crate) use core::sync::atomic::{fence, AtomicU64, AtomicUsize, Ordering};
+pub(crate) use core::sync::atomic::{fence, AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 #[cfg(loom)]
 #[allow(unused_imports)]
