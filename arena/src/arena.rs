@@ -94,6 +94,9 @@ pub struct Arena<T, const N: usize> {
     pub(crate) cursor: Cursor<N>,
     /// Largest `len` of any finished round. Written only under `&mut self`.
     high_water: usize,
+    /// Largest number of claimed slots (values, holes, and stranded chunk slots) of any
+    /// finished round: every mark ever written lies below it. Written only under `&mut self`.
+    claimed_hi: usize,
     /// Round counter `0..=254`; this round's hole tag is `round + 1`, so the all-zero bit
     /// pattern is a valid empty arena (see `new_boxed`). Written only under `&mut self`.
     round: u8,
@@ -157,6 +160,7 @@ impl<T, const N: usize> Arena<T, N> {
         Arena {
             cursor: Cursor::new(),
             high_water: 0,
+            claimed_hi: 0,
             round: 0,
             dirty: AtomicBool::new(false),
             sweep_in: 0,
@@ -173,6 +177,7 @@ impl<T, const N: usize> Arena<T, N> {
         Arena {
             cursor: Cursor::new(),
             high_water: 0,
+            claimed_hi: 0,
             round: 0,
             dirty: AtomicBool::new(false),
             sweep_in: 0,
@@ -404,11 +409,11 @@ impl<T, const N: usize> Arena<T, N> {
         // Claim everything first, as holes: if `T::default()` panics, unfilled slots stay
         // holes.
         self.set_dirty();
-        let len = self.len();
-        for mark in &mut self.marks[len..] {
+        let claimed = self.cursor.claimed();
+        for mark in &mut self.marks[claimed..] {
             *mark.get_mut() = tag;
         }
-        self.cursor.set_len(N);
+        self.cursor.rewind(N);
         for i in 0..N {
             if *self.marks[i].get_mut() == tag {
                 // SAFETY: `&mut self`; the slot is a hole, so it holds no value to overwrite.
@@ -444,10 +449,11 @@ impl<T, const N: usize> Arena<T, N> {
     /// ```
     pub fn reset(&mut self) {
         self.settle();
-        let len = self.len();
-        self.high_water = self.high_water.max(len);
+        self.high_water = self.high_water.max(self.len());
+        let claimed = self.cursor.claimed();
+        self.claimed_hi = self.claimed_hi.max(claimed);
         let tag = self.tag();
-        self.cursor.set_len(0);
+        self.cursor.rewind(0);
         // The round must end even if a destructor panics: the dropped slots are marked as
         // holes of this round, and slots at or above the (rewound) cursor must not carry the
         // current tag.
@@ -459,7 +465,7 @@ impl<T, const N: usize> Arena<T, N> {
         }
         let end = EndRound(self);
         if mem::needs_drop::<T>() {
-            end.0.drop_values(0, len, tag);
+            end.0.drop_values(0, claimed, tag);
         }
     }
 
@@ -483,7 +489,7 @@ impl<T, const N: usize> Arena<T, N> {
         self.settle();
         // The drain marks the values it moves out as holes.
         self.set_dirty();
-        let len = self.len();
+        let len = self.cursor.claimed();
         let tag = self.tag();
         Drain {
             arena: self,
@@ -507,7 +513,7 @@ impl<T, const N: usize> Arena<T, N> {
     /// ```
     pub fn iter_mut(&mut self) -> IterMut<'_, T> {
         self.settle();
-        let len = self.len();
+        let len = self.cursor.claimed();
         let tag = self.tag();
         IterMut {
             slots: self.slots[..len]
@@ -531,7 +537,7 @@ impl<T, const N: usize> Arena<T, N> {
     /// ```
     pub fn get_mut(&mut self, index: usize) -> Option<&mut T> {
         self.settle();
-        if index >= self.len() {
+        if index >= self.cursor.claimed() {
             return None;
         }
         let tag = self.tag();
@@ -590,7 +596,7 @@ impl<T, const N: usize> Arena<T, N> {
     /// ```
     #[inline]
     pub fn remaining(&self) -> usize {
-        N - self.len()
+        self.cursor.free()
     }
 
     /// `true` when every slot was claimed this round.
@@ -602,7 +608,7 @@ impl<T, const N: usize> Arena<T, N> {
     /// ```
     #[inline]
     pub fn is_full(&self) -> bool {
-        self.len() == N
+        self.remaining() == 0
     }
 
     /// Bytes of slot storage claimed this round, `len() * size_of::<T>()` (the Go arena's
@@ -786,9 +792,9 @@ impl<T, const N: usize> Arena<T, N> {
         if self.sweep_in > 0 {
             self.sweep_in -= 1;
             if self.sweep_in == 0 {
-                // Marks are written only for claimed slots, and `high_water` bounds every
+                // Marks are written only for claimed slots, and `claimed_hi` bounds every
                 // round's claims (it is updated before this call).
-                for mark in &mut self.marks[..self.high_water.min(N)] {
+                for mark in &mut self.marks[..self.claimed_hi.min(N)] {
                     *mark.get_mut() = CLEAR;
                 }
             }
@@ -878,8 +884,8 @@ impl<T, const N: usize> Drop for Arena<T, N> {
     fn drop(&mut self) {
         if mem::needs_drop::<T>() {
             self.settle();
-            let (len, tag) = (self.len(), self.tag());
-            self.drop_values(0, len, tag);
+            let (claimed, tag) = (self.cursor.claimed(), self.tag());
+            self.drop_values(0, claimed, tag);
         }
     }
 }
@@ -1014,7 +1020,7 @@ impl<T, const N: usize> fmt::Debug for Drain<'_, T, N> {
 }
 
 // SAFETY: every field of an empty arena is zero: the atomics hold 0 (the cursor's stripes: no
-// round id, a null table), `high_water`, `round` and `sweep_in` are 0, `dirty` is false, every
+// table), `high_water`, `claimed_hi`, `round` and `sweep_in` are 0, `dirty` is false, every
 // mark is `CLEAR` (0), and the slots are `MaybeUninit`, for which any bytes are
 // valid. So the all-zero bytes are exactly `Arena::new()` (what `new_boxed` relies on).
 #[cfg(not(loom))]

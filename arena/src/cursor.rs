@@ -31,6 +31,13 @@ pub(crate) struct Cursor<const N: usize> {
     /// Per-thread chunks for single claims (used only when `stripes::enabled(N)`).
     #[cfg(atomicarena_stripes)]
     stripes: Stripes,
+    /// Slots of stripe chunks that were claimed, never handed out and could not go back to
+    /// the cursor this round (another claim came after them). They are holes, and they are
+    /// not counted by `len`: statistics count values (and holes left by panics, as without
+    /// stripes), not slots lost to chunking. Zero whenever the cursor is used from one thread
+    /// at a time.
+    #[cfg(atomicarena_stripes)]
+    stranded: AtomicUsize,
 }
 
 impl<const N: usize> Cursor<N> {
@@ -41,6 +48,8 @@ impl<const N: usize> Cursor<N> {
             failed: AtomicUsize::new(0),
             #[cfg(atomicarena_stripes)]
             stripes: Stripes::new(),
+            #[cfg(atomicarena_stripes)]
+            stranded: AtomicUsize::new(0),
         }
     }
 
@@ -51,6 +60,8 @@ impl<const N: usize> Cursor<N> {
             failed: AtomicUsize::new(0),
             #[cfg(atomicarena_stripes)]
             stripes: Stripes::new(),
+            #[cfg(atomicarena_stripes)]
+            stranded: AtomicUsize::new(0),
         }
     }
 
@@ -141,6 +152,8 @@ impl<const N: usize> Cursor<N> {
             let at_end = |end| end == self.next.load(Ordering::Relaxed);
             if let Some(tail) = self.stripes.take_own_tail(at_end) {
                 if !self.give_back(tail.clone()) {
+                    // Relaxed: a statistic.
+                    self.stranded.fetch_add(tail.len(), Ordering::Relaxed);
                     hole(tail);
                 }
             }
@@ -262,9 +275,31 @@ impl<const N: usize> Cursor<N> {
         let claimed = self.next.load(Ordering::Relaxed).min(N);
         #[cfg(atomicarena_stripes)]
         if stripes::enabled(N) {
-            return claimed.saturating_sub(self.stripes.unused());
+            let lost = self.stripes.unused() + self.stranded.load(Ordering::Relaxed);
+            return claimed.saturating_sub(lost);
         }
         claimed
+    }
+
+    /// Slots claimed this round, in chunks or not (`0..claimed()` is where values and holes
+    /// are). Exact under `&mut self` after `settle`; a snapshot otherwise.
+    #[inline]
+    pub(crate) fn claimed(&self) -> usize {
+        // Relaxed: a statistic, or under `&mut self`.
+        self.next.load(Ordering::Relaxed).min(N)
+    }
+
+    /// Slots that a claim can still get this round: those above the cursor and those unused
+    /// in the threads' chunks (any thread may take them). A snapshot under concurrency.
+    #[inline]
+    pub(crate) fn free(&self) -> usize {
+        // Relaxed: a statistic; it orders nothing.
+        let above = N - self.next.load(Ordering::Relaxed).min(N);
+        #[cfg(atomicarena_stripes)]
+        if stripes::enabled(N) {
+            return (above + self.stripes.unused()).min(N);
+        }
+        above
     }
 
     /// Ends the stripes' round under `&mut` (a no-op without stripes): every unused chunk tail
@@ -276,14 +311,17 @@ impl<const N: usize> Cursor<N> {
         if stripes::enabled(N) {
             let tails = self.stripes.settle();
             let mut len = self.next.load(Ordering::Relaxed).min(N);
+            let mut stranded = self.stranded.load(Ordering::Relaxed);
             for tail in tails.iter() {
                 if tail.end == len {
                     len = tail.start;
                 } else {
+                    stranded += tail.len();
                     hole(tail);
                 }
             }
             self.set_len(len);
+            self.stranded.store(stranded, Ordering::Relaxed);
         }
         let _ = &mut hole;
     }
@@ -295,9 +333,19 @@ impl<const N: usize> Cursor<N> {
         self.failed.load(Ordering::Relaxed)
     }
 
+    /// Starts a new round (`len == 0`) or takes every slot (`len == N`, `fill_default`) under
+    /// `&mut`: no slot is stranded afterwards. Call after `settle`.
+    #[inline]
+    pub(crate) fn rewind(&mut self, len: usize) {
+        debug_assert!(len == 0 || len == N);
+        self.set_len(len);
+        #[cfg(atomicarena_stripes)]
+        self.stranded.store(0, Ordering::Relaxed);
+    }
+
     /// Sets the number of claimed slots; `&mut self` means no claim is in flight.
     #[inline]
-    pub(crate) fn set_len(&mut self, len: usize) {
+    fn set_len(&mut self, len: usize) {
         debug_assert!(len <= N);
         #[cfg(not(loom))]
         {

@@ -85,6 +85,9 @@ pub struct Pool<T, const N: usize> {
     pub(crate) cursor: Cursor<N>,
     /// Largest `len` of any finished round. Written only under `&mut self`.
     high_water: usize,
+    /// Largest number of claimed slots of any finished round: only slots below it were ever
+    /// handed out, hence ever initialised. Written only under `&mut self`.
+    claimed_hi: usize,
     /// `state[i]` is `EMPTY`, `IDLE` or `LIVE` (see the module docs); `slots[i]` holds a value
     /// exactly when it is not `EMPTY`. Written by the owner of slot `i` (after the value is in
     /// place) or under `&mut self`.
@@ -130,6 +133,7 @@ impl<T, const N: usize> Pool<T, N> {
         Pool {
             cursor: Cursor::new(),
             high_water: 0,
+            claimed_hi: 0,
             state: [const { TrackedCell::new(EMPTY) }; N],
             slots: [const { UnsafeCell::new(MaybeUninit::uninit()) }; N],
             _owns: PhantomData,
@@ -143,6 +147,7 @@ impl<T, const N: usize> Pool<T, N> {
         Pool {
             cursor: Cursor::new(),
             high_water: 0,
+            claimed_hi: 0,
             state: core::array::from_fn(|_| TrackedCell::new(EMPTY)),
             slots: [const { UnsafeCell::new(MaybeUninit::uninit()) }; N],
             _owns: PhantomData,
@@ -295,9 +300,10 @@ impl<T, const N: usize> Pool<T, N> {
         T: FieldReset,
     {
         self.cursor.settle(|_| {});
-        let len = self.len();
-        self.high_water = self.high_water.max(len);
-        self.cursor.set_len(0);
+        self.high_water = self.high_water.max(self.len());
+        let len = self.cursor.claimed();
+        self.claimed_hi = self.claimed_hi.max(len);
+        self.cursor.rewind(0);
 
         /// On unwind from `reset_fields`, drops the values not yet reset (from `next - 1`).
         struct Rest<'a, T, const N: usize> {
@@ -343,12 +349,11 @@ impl<T, const N: usize> Pool<T, N> {
     /// ```
     pub fn clear(&mut self) {
         self.cursor.settle(|_| {});
-        let len = self.len();
-        self.high_water = self.high_water.max(len);
-        self.cursor.set_len(0);
-        // Only slots below the high-water mark were ever handed out, hence ever initialised.
-        let used = self.high_water;
-        self.drop_range(0, used);
+        self.high_water = self.high_water.max(self.len());
+        self.claimed_hi = self.claimed_hi.max(self.cursor.claimed());
+        self.cursor.rewind(0);
+        // Only slots below `claimed_hi` were ever handed out, hence ever initialised.
+        self.drop_range(0, self.claimed_hi);
     }
 
     /// Iterates mutably over the values handed out this round, in slot order.
@@ -362,7 +367,7 @@ impl<T, const N: usize> Pool<T, N> {
     pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> + '_ {
         // Unused chunk tails of the threads' chunks go back or stay unused (never `LIVE`).
         self.cursor.settle(|_| {});
-        let len = self.len();
+        let len = self.cursor.claimed();
         self.slots[..len]
             .iter_mut()
             .zip(self.state[..len].iter_mut())
@@ -414,7 +419,7 @@ impl<T, const N: usize> Pool<T, N> {
     /// ```
     #[inline]
     pub fn remaining(&self) -> usize {
-        N - self.len()
+        self.cursor.free()
     }
 
     /// `true` when every slot was handed out this round.
@@ -426,7 +431,7 @@ impl<T, const N: usize> Pool<T, N> {
     /// ```
     #[inline]
     pub fn is_full(&self) -> bool {
-        self.len() == N
+        self.remaining() == 0
     }
 
     /// Bytes of slot storage handed out this round, `len() * size_of::<T>()` (heap buffers
@@ -516,8 +521,8 @@ impl<T, const N: usize> Drop for Pool<T, N> {
     fn drop(&mut self) {
         if mem::needs_drop::<T>() {
             self.cursor.settle(|_| {});
-            // Only slots below the high-water mark were ever handed out.
-            let used = self.high_water();
+            // Only slots below `claimed_hi` (or claimed this round) were ever handed out.
+            let used = self.claimed_hi.max(self.cursor.claimed());
             self.drop_range(0, used);
         }
     }
@@ -542,7 +547,8 @@ impl<T, const N: usize> fmt::Debug for Pool<T, N> {
     }
 }
 
-// SAFETY: every field of an empty pool is zero: the cursor's atomics hold 0, `high_water` is
-// 0, every state is `EMPTY` (0), and the slots are `MaybeUninit`, for which any bytes are valid.
+// SAFETY: every field of an empty pool is zero: the cursor's atomics hold 0 (and its stripe
+// table pointer is null), `high_water` and `claimed_hi` are 0, every state is `EMPTY` (0), and
+// the slots are `MaybeUninit`, for which any bytes are valid.
 #[cfg(not(loom))]
 unsafe impl<T, const N: usize> crate::zeroable::Zeroable for Pool<T, N> {}
