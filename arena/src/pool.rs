@@ -176,7 +176,9 @@ impl<T, const N: usize> Pool<T, N> {
     /// Hands out the next slot of this round: its recycled value, reset at the end of the last
     /// round that used it, or `T::default()` the first time the slot is used.
     ///
-    /// Lock-free: one atomic add. `Full(())` when all `N` slots were handed out this round.
+    /// Lock-free: one atomic operation, on the calling thread's chunk for pools of 4,096
+    /// slots or more (as for [`Arena`](crate::Arena#many-threads)). `Full(())` when no slot is
+    /// left this round.
     /// If `T::default()` panics, the slot stays empty and is skipped by everything else.
     ///
     /// ```
@@ -378,7 +380,8 @@ impl<T, const N: usize> Pool<T, N> {
             })
     }
 
-    /// Slots handed out this round (a snapshot under concurrency).
+    /// Slots handed out this round (slots that threads' chunks hold but have not handed out
+    /// are not counted). Exact when no allocation is in flight; a snapshot otherwise.
     ///
     /// ```
     /// let pool: atomicarena::Pool<u8, 4> = atomicarena::Pool::new();
@@ -410,7 +413,7 @@ impl<T, const N: usize> Pool<T, N> {
         N
     }
 
-    /// Slots still free this round.
+    /// Slots that `take`/`alloc` can still get this round (a snapshot under concurrency).
     ///
     /// ```
     /// let pool: atomicarena::Pool<u8, 4> = atomicarena::Pool::new();
@@ -422,7 +425,7 @@ impl<T, const N: usize> Pool<T, N> {
         self.cursor.free()
     }
 
-    /// `true` when every slot was handed out this round.
+    /// `true` when no slot is left this round ([`remaining`](Pool::remaining) is 0).
     ///
     /// ```
     /// let pool: atomicarena::Pool<u8, 1> = atomicarena::Pool::new();
