@@ -342,7 +342,7 @@ impl Stripes {
             }
             w.store(pack(0, 0), Ordering::Relaxed);
         }
-        tails.ranges[..tails.len].sort_unstable_by(|a, b| b.end.cmp(&a.end));
+        tails.ranges[..tails.len].sort_unstable_by_key(|r| core::cmp::Reverse(r.end));
         tails
     }
 }
