@@ -25,10 +25,17 @@
 //!   looks initialised but is not.
 //! * Rewinding bumps the round tag instead of touching the marks, so [`Arena::reset`] is O(1)
 //!   when `T` has no drop glue. Tags are `1..=255`. Before a tag comes back, every mark that
-//!   could carry it must be cleared: each reset clears one 255th of the mark array (round `r`
-//!   clears chunk `r`), so any 255 consecutive resets clear all of it, every byte after the
-//!   round whose tag is about to return. That is N/255 bytes per reset, never a full sweep.
-//!   When `T` needs dropping, reset visits each claimed slot once anyway.
+//!   could carry it must be cleared. Marks carrying a tag are written only by the paths that
+//!   leave holes (and under `&mut self`), which also set the `dirty` flag. When a round ends
+//!   dirty and no sweep is pending, a sweep is scheduled 255 resets later, just before that
+//!   round's tag returns; the sweep clears every mark below the high-water mark (marks are only
+//!   ever written for claimed slots), which also covers every dirty round since. So a reset
+//!   does constant work unless holes were made, and at most one sweep of the used marks per
+//!   255 resets when they were. When `T` needs dropping, reset visits each claimed slot once
+//!   anyway.
+//! * With `std`, arenas of at least 4,096 slots give each allocating thread a chunk of its own
+//!   (see `cursor.rs` and `stripes.rs`); under `&mut self` the unused tails of those chunks go
+//!   back to the cursor or become holes (`Arena::settle`), so everything above holds for them.
 //!
 //! The values are stored contiguously (`[UnsafeCell<MaybeUninit<T>>; N]` has the layout of
 //! `[T; N]`), which is what lets a batch be one `memcpy` and come back as `&mut [T]`. The marks
@@ -46,7 +53,7 @@ use core::slice;
 
 use crate::cursor::Cursor;
 use crate::error::Full;
-use crate::sync::TrackedCell;
+use crate::sync::{AtomicBool, Ordering, TrackedCell};
 
 /// A mark that is no round's hole tag (tags are `1..=255`).
 const CLEAR: u8 = 0;
@@ -78,18 +85,48 @@ const CLEAR: u8 = 0;
 /// assert_eq!(NAMES.remaining(), 1);
 /// ```
 ///
-/// Statistics: [`len`](Arena::len) counts the slots claimed this round (a slot whose
+/// Statistics: [`len`](Arena::len) counts the slots used this round (a slot whose
 /// constructor panicked is counted, but holds nothing); [`high_water`](Arena::high_water) is the
 /// largest `len` of any round; [`failed_allocs`](Arena::failed_allocs) counts, over the arena's
 /// whole life, the calls that found no room.
+///
+/// # Many threads
+///
+/// With the `std` feature, an arena of at least 4,096 slots (and at most `u32::MAX`) gives
+/// each allocating thread a chunk of its own: [`alloc`](Arena::alloc) takes the next slot of
+/// the thread's chunk with one compare-and-swap on a cache line that no other thread writes,
+/// and claims a new chunk of `N / 512` slots (1 to 256) from the shared cursor when it runs
+/// out, so threads do not move a shared cache line per allocation. There are 8 chunks; a ninth
+/// thread shares one (still correct, a little slower). The cost is one pointer in the arena
+/// and a 1 KiB table on the heap, allocated by the first such allocation; smaller arenas, and
+/// `no_std` builds, use one shared cursor and never allocate.
+///
+/// Used from one thread at a time, an arena with chunks behaves exactly like one without:
+/// the same slots in the same order, the same statistics, the same batches fit (a thread gives
+/// its chunk's unused tail back before a batch or a [`Local`](crate::Local) claims). Under
+/// concurrency: an allocation fails only when neither the shared cursor nor any thread's chunk
+/// had a slot left when it looked (it takes what is left in other threads' chunks); the
+/// statistics count values, not slots reserved by chunks, and are exact when no allocation is
+/// in flight. A slot of a thread's chunk that could not go back to the cursor because another
+/// claim came after it stays unused for the round (at most `N / 64` slots in all, and only when
+/// batches or handles race with single allocations): it counts neither in `len` nor in
+/// `remaining`.
 pub struct Arena<T, const N: usize> {
     /// Claims slots for this round; counts failures (see `cursor.rs`).
     pub(crate) cursor: Cursor<N>,
     /// Largest `len` of any finished round. Written only under `&mut self`.
     high_water: usize,
+    /// Largest number of claimed slots (values, holes, and stranded chunk slots) of any
+    /// finished round: every mark ever written lies below it. Written only under `&mut self`.
+    claimed_hi: usize,
     /// Round counter `0..=254`; this round's hole tag is `round + 1`, so the all-zero bit
     /// pattern is a valid empty arena (see `new_boxed`). Written only under `&mut self`.
     round: u8,
+    /// Set when a mark was given this round's tag (a hole was made). Read under `&mut self`.
+    dirty: AtomicBool,
+    /// Resets left until the marks must be swept (a dirty round's tag is about to return);
+    /// 0 when no sweep is pending. Written only under `&mut self`.
+    sweep_in: u8,
     /// For a claimed slot `i < len`: `marks[i] == round + 1` exactly when the slot is a hole.
     /// Slots `>= len` never carry this round's tag. Written by the owner of slot `i` (or under
     /// `&mut self`); read under `&mut self`.
@@ -145,7 +182,10 @@ impl<T, const N: usize> Arena<T, N> {
         Arena {
             cursor: Cursor::new(),
             high_water: 0,
+            claimed_hi: 0,
             round: 0,
+            dirty: AtomicBool::new(false),
+            sweep_in: 0,
             marks: [const { TrackedCell::new(CLEAR) }; N],
             slots: [const { UnsafeCell::new(MaybeUninit::uninit()) }; N],
             _owns: PhantomData,
@@ -159,7 +199,10 @@ impl<T, const N: usize> Arena<T, N> {
         Arena {
             cursor: Cursor::new(),
             high_water: 0,
+            claimed_hi: 0,
             round: 0,
+            dirty: AtomicBool::new(false),
+            sweep_in: 0,
             marks: core::array::from_fn(|_| TrackedCell::new(CLEAR)),
             owners: core::array::from_fn(|_| TrackedCell::new(())),
             slots: [const { UnsafeCell::new(MaybeUninit::uninit()) }; N],
@@ -194,8 +237,10 @@ impl<T, const N: usize> Arena<T, N> {
 
     /// Stores `value` in a free slot and returns a mutable reference to it.
     ///
-    /// Lock-free: one atomic add on the cursor, then a plain write. Callable from any number of
-    /// threads at once. When the arena is full the value comes back in [`Full`], untouched.
+    /// Lock-free: one atomic operation (on the shared cursor, or for arenas of 4,096 slots or
+    /// more on the calling thread's chunk, see [Many threads](Arena#many-threads)), then a
+    /// plain write. Callable from any number of threads at once. When the arena has no slot
+    /// left the value comes back in [`Full`], untouched.
     ///
     /// ```
     /// use atomicarena::Arena;
@@ -271,7 +316,7 @@ impl<T, const N: usize> Arena<T, N> {
         if src.is_empty() {
             return Ok(&mut []);
         }
-        let start = self.cursor.claim(src.len())?;
+        let start = self.cursor.claim(src.len(), |tail| self.mark_holes(tail))?;
         let dst = self.slot_ptr(start);
         // SAFETY: `claim` gave this call `start..start + src.len()` (within `0..N`) alone;
         // `src` is a live `&[T]` and cannot overlap slots nobody else can reach. `T: Copy`, so
@@ -337,7 +382,7 @@ impl<T, const N: usize> Arena<T, N> {
         if len == 0 {
             return Ok(&mut []);
         }
-        let start = self.cursor.claim(len)?;
+        let start = self.cursor.claim(len, |tail| self.mark_holes(tail))?;
         let dst = self.slot_ptr(start);
         // If `iter` panics: drops the values written so far and marks the range as holes.
         let mut guard = PartialBatch {
@@ -383,14 +428,16 @@ impl<T, const N: usize> Arena<T, N> {
     where
         T: Default,
     {
+        self.settle();
         let tag = self.tag();
         // Claim everything first, as holes: if `T::default()` panics, unfilled slots stay
         // holes.
-        let len = self.len();
-        for mark in &mut self.marks[len..] {
+        self.set_dirty();
+        let claimed = self.cursor.claimed();
+        for mark in &mut self.marks[claimed..] {
             *mark.get_mut() = tag;
         }
-        self.cursor.set_len(N);
+        self.cursor.rewind(N);
         for i in 0..N {
             if *self.marks[i].get_mut() == tag {
                 // SAFETY: `&mut self`; the slot is a hole, so it holds no value to overwrite.
@@ -425,10 +472,12 @@ impl<T, const N: usize> Arena<T, N> {
     /// assert_eq!(arena.high_water(), 2);
     /// ```
     pub fn reset(&mut self) {
-        let len = self.len();
-        self.high_water = self.high_water.max(len);
+        self.settle();
+        self.high_water = self.high_water.max(self.len());
+        let claimed = self.cursor.claimed();
+        self.claimed_hi = self.claimed_hi.max(claimed);
         let tag = self.tag();
-        self.cursor.set_len(0);
+        self.cursor.rewind(0);
         // The round must end even if a destructor panics: the dropped slots are marked as
         // holes of this round, and slots at or above the (rewound) cursor must not carry the
         // current tag.
@@ -440,7 +489,7 @@ impl<T, const N: usize> Arena<T, N> {
         }
         let end = EndRound(self);
         if mem::needs_drop::<T>() {
-            end.0.drop_values(0, len, tag);
+            end.0.drop_values(0, claimed, tag);
         }
     }
 
@@ -461,7 +510,10 @@ impl<T, const N: usize> Arena<T, N> {
     /// assert!(arena.is_empty());
     /// ```
     pub fn drain(&mut self) -> Drain<'_, T, N> {
-        let len = self.len();
+        self.settle();
+        // The drain marks the values it moves out as holes.
+        self.set_dirty();
+        let len = self.cursor.claimed();
         let tag = self.tag();
         Drain {
             arena: self,
@@ -484,7 +536,8 @@ impl<T, const N: usize> Arena<T, N> {
     /// assert_eq!(arena.iter_mut().map(|v| *v).collect::<Vec<_>>(), [10, 20, 30]);
     /// ```
     pub fn iter_mut(&mut self) -> IterMut<'_, T> {
-        let len = self.len();
+        self.settle();
+        let len = self.cursor.claimed();
         let tag = self.tag();
         IterMut {
             slots: self.slots[..len]
@@ -507,7 +560,8 @@ impl<T, const N: usize> Arena<T, N> {
     /// assert_eq!(arena.get_mut(2), None);
     /// ```
     pub fn get_mut(&mut self, index: usize) -> Option<&mut T> {
-        if index >= self.len() {
+        self.settle();
+        if index >= self.cursor.claimed() {
             return None;
         }
         let tag = self.tag();
@@ -521,9 +575,11 @@ impl<T, const N: usize> Arena<T, N> {
         }
     }
 
-    /// The number of slots claimed this round, holes included.
+    /// The number of slots used this round: values, and holes left by panics or by per-thread
+    /// handles. Slots that threads' chunks hold but have not used yet are not counted.
     ///
-    /// Under concurrent `alloc` this is a snapshot that may already be out of date.
+    /// Exact when no allocation is in flight; under concurrent `alloc`, a snapshot that may
+    /// already be out of date.
     ///
     /// ```
     /// let arena: atomicarena::Arena<u8, 4> = atomicarena::Arena::new();
@@ -557,7 +613,8 @@ impl<T, const N: usize> Arena<T, N> {
         N
     }
 
-    /// The number of slots still free this round.
+    /// The number of slots an allocation can still get this round: those no thread has
+    /// claimed, and those unused in threads' chunks (a snapshot under concurrency).
     ///
     /// ```
     /// let arena: atomicarena::Arena<u8, 4> = atomicarena::Arena::new();
@@ -566,10 +623,10 @@ impl<T, const N: usize> Arena<T, N> {
     /// ```
     #[inline]
     pub fn remaining(&self) -> usize {
-        N - self.len()
+        self.cursor.free()
     }
 
-    /// `true` when every slot was claimed this round.
+    /// `true` when no slot is left this round ([`remaining`](Arena::remaining) is 0).
     ///
     /// ```
     /// let arena: atomicarena::Arena<u8, 1> = atomicarena::Arena::new();
@@ -578,7 +635,7 @@ impl<T, const N: usize> Arena<T, N> {
     /// ```
     #[inline]
     pub fn is_full(&self) -> bool {
-        self.len() == N
+        self.remaining() == 0
     }
 
     /// Bytes of slot storage claimed this round, `len() * size_of::<T>()` (the Go arena's
@@ -685,6 +742,11 @@ impl<T, const N: usize> Arena<T, N> {
         // of the giver's exchange too, and the load synchronises with it as the fence does.
         #[cfg(atomicarena_tsan)]
         self.cursor.acquire();
+        // Relaxed: read only under `&mut self`, which the borrow orders after us. Loaded first
+        // so that the flag's cache line is written once per round, not once per hole.
+        if !self.dirty.load(Ordering::Relaxed) {
+            self.dirty.store(true, Ordering::Relaxed);
+        }
         let tag = self.tag();
         for mark in &self.marks[range] {
             // SAFETY: the caller owns these slots and their marks for the round; earlier
@@ -706,6 +768,8 @@ impl<T, const N: usize> Arena<T, N> {
     /// marking each as a hole first. If a destructor panics, the rest are still dropped while
     /// unwinding (as `Vec` does).
     fn drop_values(&mut self, from: usize, to: usize, tag: u8) {
+        // Every dropped slot is marked with `tag`.
+        self.set_dirty();
         struct Dropper<'a, T, const N: usize> {
             arena: &'a mut Arena<T, N>,
             next: usize,
@@ -743,15 +807,70 @@ impl<T, const N: usize> Arena<T, N> {
         dropper.run();
     }
 
-    /// Starts a new round with a fresh hole tag, clearing one 255th of the marks (see the
-    /// module docs: any 255 consecutive rounds clear every mark before a tag comes back).
+    /// Starts a new round with a fresh hole tag (see the module docs). If the round that ends
+    /// made holes and no sweep is pending, a sweep is scheduled for 255 resets later, the last
+    /// reset before this round's tag comes back; a due sweep clears every mark below the
+    /// high-water mark, which covers every round since the last sweep. Otherwise O(1).
     fn next_round(&mut self) {
-        let chunk = N.div_ceil(255);
-        let start = (usize::from(self.round) * chunk).min(N);
-        for mark in &mut self.marks[start..(start + chunk).min(N)] {
-            *mark.get_mut() = CLEAR;
+        let dirty = self.take_dirty();
+        if dirty && self.sweep_in == 0 {
+            self.sweep_in = 255;
+        }
+        if self.sweep_in > 0 {
+            self.sweep_in -= 1;
+            if self.sweep_in == 0 {
+                // Marks are written only for claimed slots, and `claimed_hi` bounds every
+                // round's claims (it is updated before this call).
+                for mark in &mut self.marks[..self.claimed_hi.min(N)] {
+                    *mark.get_mut() = CLEAR;
+                }
+            }
         }
         self.round = if self.round == 254 { 0 } else { self.round + 1 };
+    }
+
+    /// Records under `&mut self` that a mark is about to be given this round's tag.
+    #[inline]
+    fn set_dirty(&mut self) {
+        #[cfg(not(loom))]
+        {
+            *self.dirty.get_mut() = true;
+        }
+        #[cfg(loom)]
+        self.dirty.store(true, Ordering::Relaxed);
+    }
+
+    /// Reads and clears the `dirty` flag under `&mut self`.
+    #[inline]
+    fn take_dirty(&mut self) -> bool {
+        #[cfg(not(loom))]
+        {
+            mem::take(self.dirty.get_mut())
+        }
+        #[cfg(loom)]
+        {
+            self.dirty.swap(false, Ordering::Relaxed)
+        }
+    }
+
+    /// Ends the round of the per-thread chunks (see `stripes.rs`) under `&mut self`: their
+    /// unused tails go back to the cursor when at its end, and become holes otherwise. After
+    /// it, `len` is the cursor and every claimed slot is a value or a marked hole. Called first
+    /// by every `&mut self` method that looks at slots; a no-op without stripes.
+    #[inline]
+    fn settle(&mut self) {
+        let tag = self.tag();
+        let mut holes = false;
+        let marks = &mut self.marks;
+        self.cursor.settle(|tail| {
+            holes = true;
+            for mark in &mut marks[tail] {
+                *mark.get_mut() = tag;
+            }
+        });
+        if holes {
+            self.set_dirty();
+        }
     }
 }
 
@@ -791,8 +910,9 @@ impl<T, const N: usize> Drop for PartialBatch<'_, T, N> {
 impl<T, const N: usize> Drop for Arena<T, N> {
     fn drop(&mut self) {
         if mem::needs_drop::<T>() {
-            let (len, tag) = (self.len(), self.tag());
-            self.drop_values(0, len, tag);
+            self.settle();
+            let (claimed, tag) = (self.cursor.claimed(), self.tag());
+            self.drop_values(0, claimed, tag);
         }
     }
 }
@@ -926,8 +1046,9 @@ impl<T, const N: usize> fmt::Debug for Drain<'_, T, N> {
     }
 }
 
-// SAFETY: every field of an empty arena is zero: the atomics hold 0, `high_water` and `round`
-// are 0, every mark is `CLEAR` (0), and the slots are `MaybeUninit`, for which any bytes are
+// SAFETY: every field of an empty arena is zero: the atomics hold 0 (the cursor's stripes: no
+// table), `high_water`, `claimed_hi`, `round` and `sweep_in` are 0, `dirty` is false, every
+// mark is `CLEAR` (0), and the slots are `MaybeUninit`, for which any bytes are
 // valid. So the all-zero bytes are exactly `Arena::new()` (what `new_boxed` relies on).
 #[cfg(not(loom))]
 unsafe impl<T, const N: usize> crate::zeroable::Zeroable for Arena<T, N> {}

@@ -4,10 +4,20 @@
 //! `fetch_add(1)`; a batch is a compare-and-swap loop that never moves the cursor past `N`.
 //! Every claim is a read-modify-write of this one location, so claims form a single
 //! modification order and no index is handed out twice (invariant 1) whatever the orderings.
+//!
+//! With `std`, cursors of at least `stripes::MIN_CAPACITY` slots also have *stripes*
+//! (`stripes.rs`): single claims then come from a chunk owned by the calling thread, claimed
+//! from the shared cursor once per chunk. The cursor then counts the slots of those chunks too;
+//! [`Cursor::len`] subtracts their unused part, and [`Cursor::settle`] (under `&mut`) gives it
+//! back or reports it as holes. Before any other claim a thread gives its chunk's unused tail
+//! back if it is at the cursor's end, so that used from one thread at a time a cursor with
+//! stripes hands out exactly the slots a plain one would.
 
 use crossbeam_utils::CachePadded;
 
 use crate::error::Full;
+#[cfg(atomicarena_stripes)]
+use crate::stripes::{self, Stripes};
 use crate::sync::{AtomicUsize, Ordering};
 
 /// Claims slot indices `0..N` for one round; rewound under `&mut self`.
@@ -18,6 +28,16 @@ pub(crate) struct Cursor<const N: usize> {
     next: CachePadded<AtomicUsize>,
     /// Claims that found no room, over the cursor's life. Touched only on the failure path.
     failed: AtomicUsize,
+    /// Per-thread chunks for single claims (used only when `stripes::enabled(N)`).
+    #[cfg(atomicarena_stripes)]
+    stripes: Stripes,
+    /// Slots of stripe chunks that were claimed, never handed out and could not go back to
+    /// the cursor this round (another claim came after them). They are holes, and they are
+    /// not counted by `len`: statistics count values (and holes left by panics, as without
+    /// stripes), not slots lost to chunking. Zero whenever the cursor is used from one thread
+    /// at a time.
+    #[cfg(atomicarena_stripes)]
+    stranded: AtomicUsize,
 }
 
 impl<const N: usize> Cursor<N> {
@@ -26,6 +46,10 @@ impl<const N: usize> Cursor<N> {
         Cursor {
             next: CachePadded::new(AtomicUsize::new(0)),
             failed: AtomicUsize::new(0),
+            #[cfg(atomicarena_stripes)]
+            stripes: Stripes::new(),
+            #[cfg(atomicarena_stripes)]
+            stranded: AtomicUsize::new(0),
         }
     }
 
@@ -34,12 +58,43 @@ impl<const N: usize> Cursor<N> {
         Cursor {
             next: CachePadded::new(AtomicUsize::new(0)),
             failed: AtomicUsize::new(0),
+            #[cfg(atomicarena_stripes)]
+            stripes: Stripes::new(),
+            #[cfg(atomicarena_stripes)]
+            stranded: AtomicUsize::new(0),
         }
     }
 
-    /// Claims one slot: `Some(i)` with `i < N`, claimed by the caller alone this round.
+    /// Claims one slot: `Some(i)` with `i < N`, claimed by the caller alone this round. From
+    /// the calling thread's chunk when the cursor has stripes, otherwise from the shared cursor.
     #[inline(always)]
     pub(crate) fn claim_one(&self) -> Option<usize> {
+        #[cfg(atomicarena_stripes)]
+        if stripes::enabled(N) {
+            let chunk = || self.claim_up_to_quiet(stripes::chunk_len(N));
+            return match self.stripes.claim_one(chunk) {
+                Ok(Some(i)) => Some(i),
+                Ok(None) => {
+                    self.record_failure();
+                    None
+                }
+                // The thread's stripe is being refilled by another thread: the shared cursor,
+                // then whatever is left in the stripes.
+                Err(()) => self
+                    .claim_one_quiet()
+                    .or_else(|| self.stripes.steal())
+                    .or_else(|| {
+                        self.record_failure();
+                        None
+                    }),
+            };
+        }
+        self.claim_one_shared()
+    }
+
+    /// Claims one slot from the shared cursor, counting a failure.
+    #[inline(always)]
+    fn claim_one_shared(&self) -> Option<usize> {
         // Relaxed is enough: uniqueness comes from the read-modify-write itself (one
         // modification order on one location). The slot's contents need no ordering through
         // the cursor: the claimer writes them and publishes them itself (by sending the
@@ -50,6 +105,21 @@ impl<const N: usize> Cursor<N> {
             Some(i)
         } else {
             self.claim_failed_one();
+            None
+        }
+    }
+
+    /// Claims one slot from the shared cursor without counting a failure.
+    #[cfg(atomicarena_stripes)]
+    #[cold]
+    fn claim_one_quiet(&self) -> Option<usize> {
+        // Relaxed: as in `claim_one_shared`.
+        let i = self.next.fetch_add(1, Ordering::Relaxed);
+        if i < N {
+            Some(i)
+        } else {
+            // As in `claim_failed_one`.
+            self.next.fetch_sub(1, Ordering::Relaxed);
             None
         }
     }
@@ -71,9 +141,35 @@ impl<const N: usize> Cursor<N> {
         self.failed.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Gives the calling thread's stripe tail back if it is at the cursor's end (see the
+    /// module docs). If the cursor moved on meanwhile, the removed tail belongs to the caller
+    /// and goes to `hole` (claimed, never handed out). A no-op without stripes.
+    #[inline]
+    fn give_back_own(&self, hole: impl FnOnce(core::ops::Range<usize>)) {
+        #[cfg(atomicarena_stripes)]
+        if stripes::enabled(N) {
+            // Relaxed: a hint; `give_back` checks it again with a compare-and-swap.
+            let at_end = |end| end == self.next.load(Ordering::Relaxed);
+            if let Some(tail) = self.stripes.take_own_tail(at_end) {
+                if !self.give_back(tail.clone()) {
+                    // Relaxed: a statistic.
+                    self.stranded.fetch_add(tail.len(), Ordering::Relaxed);
+                    hole(tail);
+                }
+            }
+        }
+        let _ = hole;
+    }
+
     /// Claims `len >= 1` contiguous slots, all or nothing; returns the first index. Never
-    /// moves the cursor past `N`.
-    pub(crate) fn claim(&self, len: usize) -> Result<usize, Full<()>> {
+    /// moves the cursor past `N`. First gives the calling thread's stripe tail back (see
+    /// `give_back_own`, whose `hole` this is).
+    pub(crate) fn claim(
+        &self,
+        len: usize,
+        hole: impl FnOnce(core::ops::Range<usize>),
+    ) -> Result<usize, Full<()>> {
+        self.give_back_own(hole);
         // Relaxed throughout, for the reasons given in `claim_one`: uniqueness comes from the
         // compare-and-swap being a read-modify-write of the cursor.
         let mut cur = self.next.load(Ordering::Relaxed);
@@ -100,7 +196,23 @@ impl<const N: usize> Cursor<N> {
 
     /// Claims between 1 and `want` contiguous slots (fewer only near the end of capacity);
     /// returns the range. One compare-and-swap when uncontended. `want >= 1`.
-    pub(crate) fn claim_up_to(&self, want: usize) -> Option<core::ops::Range<usize>> {
+    /// First gives the calling thread's stripe tail back (see `give_back_own`, whose `hole`
+    /// this is).
+    pub(crate) fn claim_up_to(
+        &self,
+        want: usize,
+        hole: impl FnOnce(core::ops::Range<usize>),
+    ) -> Option<core::ops::Range<usize>> {
+        self.give_back_own(hole);
+        let claimed = self.claim_up_to_quiet(want);
+        if claimed.is_none() {
+            self.record_failure();
+        }
+        claimed
+    }
+
+    /// `claim_up_to` without giving back a stripe tail first or counting a failure.
+    fn claim_up_to_quiet(&self, want: usize) -> Option<core::ops::Range<usize>> {
         debug_assert!(want >= 1);
         // Relaxed throughout, for the reasons given in `claim_one`. (A `Local` then marks the
         // chunk as holes; `Arena::mark_holes` has the Acquire fence for that.)
@@ -108,7 +220,6 @@ impl<const N: usize> Cursor<N> {
         let backoff = crossbeam_utils::Backoff::new();
         loop {
             if cur >= N {
-                self.record_failure();
                 return None;
             }
             let end = cur + want.min(N - cur);
@@ -155,11 +266,64 @@ impl<const N: usize> Cursor<N> {
         let _ = self.next.load(Ordering::Acquire);
     }
 
-    /// Slots claimed this round (a snapshot under concurrency).
+    /// Slots claimed this round and handed out, or left as holes: the claimed slots minus the
+    /// unused part of the threads' chunks. Exact when no claim is in flight; a snapshot
+    /// otherwise.
     #[inline]
     pub(crate) fn len(&self) -> usize {
         // Relaxed: a statistic; it orders nothing.
+        let claimed = self.next.load(Ordering::Relaxed).min(N);
+        #[cfg(atomicarena_stripes)]
+        if stripes::enabled(N) {
+            let lost = self.stripes.unused() + self.stranded.load(Ordering::Relaxed);
+            return claimed.saturating_sub(lost);
+        }
+        claimed
+    }
+
+    /// Slots claimed this round, in chunks or not (`0..claimed()` is where values and holes
+    /// are). Exact under `&mut self` after `settle`; a snapshot otherwise.
+    #[inline]
+    pub(crate) fn claimed(&self) -> usize {
+        // Relaxed: a statistic, or under `&mut self`.
         self.next.load(Ordering::Relaxed).min(N)
+    }
+
+    /// Slots that a claim can still get this round: those above the cursor and those unused
+    /// in the threads' chunks (any thread may take them). A snapshot under concurrency.
+    #[inline]
+    pub(crate) fn free(&self) -> usize {
+        // Relaxed: a statistic; it orders nothing.
+        let above = N - self.next.load(Ordering::Relaxed).min(N);
+        #[cfg(atomicarena_stripes)]
+        if stripes::enabled(N) {
+            return (above + self.stripes.unused()).min(N);
+        }
+        above
+    }
+
+    /// Ends the stripes' round under `&mut` (a no-op without stripes): every unused chunk tail
+    /// at the cursor's end goes back to the cursor, and `hole` is called with each other one
+    /// (claimed, never handed out: the arena marks them as holes). Afterwards the cursor counts
+    /// exactly the slots handed out or left as holes, as a plain cursor would.
+    pub(crate) fn settle(&mut self, mut hole: impl FnMut(core::ops::Range<usize>)) {
+        #[cfg(atomicarena_stripes)]
+        if stripes::enabled(N) {
+            let tails = self.stripes.settle();
+            let mut len = self.next.load(Ordering::Relaxed).min(N);
+            let mut stranded = self.stranded.load(Ordering::Relaxed);
+            for tail in tails.iter() {
+                if tail.end == len {
+                    len = tail.start;
+                } else {
+                    stranded += tail.len();
+                    hole(tail);
+                }
+            }
+            self.set_len(len);
+            self.stranded.store(stranded, Ordering::Relaxed);
+        }
+        let _ = &mut hole;
     }
 
     /// Claims that found no room, over the cursor's life.
@@ -169,9 +333,19 @@ impl<const N: usize> Cursor<N> {
         self.failed.load(Ordering::Relaxed)
     }
 
+    /// Starts a new round (`len == 0`) or takes every slot (`len == N`, `fill_default`) under
+    /// `&mut`: no slot is stranded afterwards. Call after `settle`.
+    #[inline]
+    pub(crate) fn rewind(&mut self, len: usize) {
+        debug_assert!(len == 0 || len == N);
+        self.set_len(len);
+        #[cfg(atomicarena_stripes)]
+        self.stranded.store(0, Ordering::Relaxed);
+    }
+
     /// Sets the number of claimed slots; `&mut self` means no claim is in flight.
     #[inline]
-    pub(crate) fn set_len(&mut self, len: usize) {
+    fn set_len(&mut self, len: usize) {
         debug_assert!(len <= N);
         #[cfg(not(loom))]
         {

@@ -286,6 +286,8 @@ mod local;
 mod pool;
 mod reset;
 mod ring;
+#[cfg(atomicarena_stripes)]
+mod stripes;
 mod sync;
 mod zeroable;
 

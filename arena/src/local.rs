@@ -62,10 +62,7 @@ impl<T, const N: usize> Arena<T, N> {
         Local {
             arena: self,
             start: 0,
-            next: 0,
-            end: 0,
-            chunk: FIRST_CHUNK.min(max),
-            max_chunk: max,
+            chunk: Chunk::new(FIRST_CHUNK.min(max), max),
         }
     }
 
@@ -85,10 +82,7 @@ impl<T, const N: usize> Arena<T, N> {
         Local {
             arena: self,
             start: 0,
-            next: 0,
-            end: 0,
-            chunk,
-            max_chunk: chunk,
+            chunk: Chunk::new(chunk, chunk),
         }
     }
 }
@@ -112,17 +106,12 @@ impl<T, const N: usize> Arena<T, N> {
 /// ```
 pub struct Local<'a, T, const N: usize> {
     arena: &'a Arena<T, N>,
-    /// First slot of the current chunk whose hole mark is not cleared yet; `start..next` hold
-    /// values, `next..end` are free. All of `start..end` is marked as holes.
+    /// First slot of the current chunk whose hole mark is not cleared yet; `start..chunk.next`
+    /// hold values, `chunk.next..chunk.end` are free. All of `start..chunk.end` is marked as
+    /// holes.
     start: usize,
-    /// Next free slot of the current chunk.
-    next: usize,
-    /// End of the current chunk; `next == end` means no chunk.
-    end: usize,
-    /// Size of the next chunk to claim.
-    chunk: usize,
-    /// Largest chunk to grow to.
-    max_chunk: usize,
+    /// The current chunk.
+    chunk: Chunk,
 }
 
 impl<'a, T, const N: usize> Local<'a, T, N> {
@@ -158,14 +147,13 @@ impl<'a, T, const N: usize> Local<'a, T, N> {
     /// ```
     #[inline]
     pub fn alloc_with<F: FnOnce() -> T>(&mut self, f: F) -> Result<&'a mut T, Full<()>> {
-        if self.next == self.end {
+        if self.chunk.is_empty() {
             self.refill().ok_or(Full(()))?;
         }
-        // `next` moves only after `f` returned: if `f` panics, the slot stays free in the
+        // The chunk moves on only after `f` returned: if `f` panics, the slot stays free in the
         // chunk (and marked as a hole), never counted as used.
         let value = f();
-        let i = self.next;
-        self.next += 1;
+        let i = self.chunk.take_one();
         // SAFETY: as in `alloc`.
         Ok(unsafe { self.arena.write(i, value) })
     }
@@ -183,11 +171,9 @@ impl<'a, T, const N: usize> Local<'a, T, N> {
     where
         T: Copy,
     {
-        if src.len() > self.end - self.next {
+        let Some(start) = self.chunk.take(src.len()) else {
             return self.arena.alloc_slice_copy(src);
-        }
-        let start = self.next;
-        self.next += src.len();
+        };
         let dst = self.arena.slot_ptr(start);
         // SAFETY: `start..start + src.len()` lies in this handle's chunk (checked above), was
         // claimed from the cursor and is handed out once; `T: Copy`.
@@ -207,45 +193,56 @@ impl<'a, T, const N: usize> Local<'a, T, N> {
     /// assert_eq!(local.chunk_remaining(), 3);
     /// ```
     pub fn chunk_remaining(&self) -> usize {
-        self.end - self.next
+        self.chunk.remaining()
     }
 
     /// The next slot index of this handle, claiming a chunk if needed.
     #[inline(always)]
     fn next_slot(&mut self) -> Option<usize> {
-        if self.next == self.end {
+        if self.chunk.is_empty() {
             self.refill()?;
         }
-        let i = self.next;
-        self.next += 1;
-        Some(i)
+        Some(self.chunk.take_one())
     }
 
     /// Claims the next chunk (the old one is used up). `None` when the arena is full.
-    #[cold]
-    #[inline(never)]
+    ///
+    /// The work is done by `refill_local`, which takes and returns plain values: the handle's
+    /// address never escapes from its hot loop, so its fields can stay in registers.
+    #[inline(always)]
     fn refill(&mut self) -> Option<()> {
-        self.commit();
-        let Range { start, end } = self.arena.cursor.claim_up_to(self.chunk)?;
-        // Holes until used and committed: a forgotten handle leaves nothing that looks
-        // initialised.
-        self.arena.mark_holes(start..end);
-        (self.start, self.next, self.end) = (start, start, end);
-        self.chunk = (self.chunk * 2).min(self.max_chunk);
+        let used = self.start..self.chunk.next;
+        // The used slots are committed by `refill_local` whether or not a chunk comes back.
+        self.start = self.chunk.next;
+        let chunk = refill_local(self.arena, used, self.chunk.len)?;
+        self.start = chunk.start;
+        self.chunk.fill(chunk);
         Some(())
     }
+}
 
-    /// Clears the hole marks of the slots used since the last commit: they hold values.
-    fn commit(&mut self) {
-        self.arena.clear_marks(self.start..self.next);
-        self.start = self.next;
-    }
+/// `Local::refill`: commits the used slots `used` (clears their hole marks: they hold values)
+/// and claims a chunk of up to `want` slots, all marked as holes until used and committed, so
+/// that a forgotten handle leaves nothing that looks initialised. `None` when the arena is full.
+#[cold]
+#[inline(never)]
+fn refill_local<T, const N: usize>(
+    arena: &Arena<T, N>,
+    used: Range<usize>,
+    want: usize,
+) -> Option<Range<usize>> {
+    arena.clear_marks(used);
+    let chunk = arena
+        .cursor
+        .claim_up_to(want, |tail| arena.mark_holes(tail))?;
+    arena.mark_holes(chunk.clone());
+    Some(chunk)
 }
 
 impl<T, const N: usize> Drop for Local<'_, T, N> {
     fn drop(&mut self) {
-        self.commit();
-        let unused = self.next..self.end;
+        self.arena.clear_marks(self.start..self.chunk.next);
+        let unused = self.chunk.unused();
         if unused.is_empty() {
             return;
         }
@@ -259,12 +256,79 @@ impl<T, const N: usize> Drop for Local<'_, T, N> {
     }
 }
 
+/// The chunk of a per-thread handle ([`Local`], [`PoolLocal`]): the free slots `next..end`,
+/// claimed from the cursor, and the size of the next claim, which doubles from the first up to
+/// `max`. (The automatic per-thread chunks of `alloc(&self)` are the atomic form of the same
+/// thing, see `stripes.rs`.)
+#[derive(Debug)]
+struct Chunk {
+    next: usize,
+    end: usize,
+    /// Size of the next claim.
+    len: usize,
+    /// Largest claim to grow to.
+    max: usize,
+}
+
+impl Chunk {
+    const fn new(first: usize, max: usize) -> Self {
+        Chunk {
+            next: 0,
+            end: 0,
+            len: first,
+            max,
+        }
+    }
+
+    #[inline(always)]
+    fn is_empty(&self) -> bool {
+        self.next == self.end
+    }
+
+    #[inline(always)]
+    fn remaining(&self) -> usize {
+        self.end - self.next
+    }
+
+    /// The next free slot; the chunk must not be empty.
+    #[inline(always)]
+    fn take_one(&mut self) -> usize {
+        debug_assert!(!self.is_empty());
+        let i = self.next;
+        self.next += 1;
+        i
+    }
+
+    /// The first of `n` contiguous free slots, if the chunk has them.
+    #[inline(always)]
+    fn take(&mut self, n: usize) -> Option<usize> {
+        if n > self.remaining() {
+            return None;
+        }
+        let i = self.next;
+        self.next += n;
+        Some(i)
+    }
+
+    /// Starts using a freshly claimed chunk; the next claim will be twice as large (up to
+    /// `max`).
+    #[inline(always)]
+    fn fill(&mut self, chunk: Range<usize>) {
+        (self.next, self.end) = (chunk.start, chunk.end);
+        self.len = (self.len * 2).min(self.max);
+    }
+
+    fn unused(&self) -> Range<usize> {
+        self.next..self.end
+    }
+}
+
 impl<T, const N: usize> fmt::Debug for Local<'_, T, N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Local")
-            .field("chunk", &(self.start..self.end))
-            .field("next", &self.next)
-            .field("next_chunk_len", &self.chunk)
+            .field("chunk", &(self.start..self.chunk.end))
+            .field("next", &self.chunk.next)
+            .field("next_chunk_len", &self.chunk.len)
             .finish()
     }
 }
@@ -291,10 +355,7 @@ impl<T, const N: usize> crate::Pool<T, N> {
         let max = (N / 32).clamp(1, MAX_CHUNK);
         PoolLocal {
             pool: self,
-            next: 0,
-            end: 0,
-            chunk: FIRST_CHUNK.min(max),
-            max_chunk: max,
+            chunk: Chunk::new(FIRST_CHUNK.min(max), max),
         }
     }
 }
@@ -310,11 +371,8 @@ impl<T, const N: usize> crate::Pool<T, N> {
 /// ```
 pub struct PoolLocal<'a, T, const N: usize> {
     pool: &'a crate::Pool<T, N>,
-    /// Next free slot of the current chunk; `next == end` means no chunk.
-    next: usize,
-    end: usize,
-    chunk: usize,
-    max_chunk: usize,
+    /// The current chunk.
+    chunk: Chunk,
 }
 
 impl<'a, T, const N: usize> PoolLocal<'a, T, N> {
@@ -353,24 +411,24 @@ impl<'a, T, const N: usize> PoolLocal<'a, T, N> {
         }
     }
 
+    /// The next slot index of this handle, claiming a chunk if needed (by value, as in
+    /// `Local::refill`).
     #[inline(always)]
     fn next_slot(&mut self) -> Option<usize> {
-        if self.next == self.end {
-            self.refill()?;
+        if self.chunk.is_empty() {
+            let chunk = refill_pool(self.pool, self.chunk.len)?;
+            self.chunk.fill(chunk);
         }
-        let i = self.next;
-        self.next += 1;
-        Some(i)
+        Some(self.chunk.take_one())
     }
+}
 
-    #[cold]
-    #[inline(never)]
-    fn refill(&mut self) -> Option<()> {
-        let Range { start, end } = self.pool.cursor.claim_up_to(self.chunk)?;
-        (self.next, self.end) = (start, end);
-        self.chunk = (self.chunk * 2).min(self.max_chunk);
-        Some(())
-    }
+/// `PoolLocal`'s refill: claims a chunk of up to `want` slots. A stripe tail that cannot go
+/// back first stays unused for the round (pool slots need no hole marks).
+#[cold]
+#[inline(never)]
+fn refill_pool<T, const N: usize>(pool: &crate::Pool<T, N>, want: usize) -> Option<Range<usize>> {
+    pool.cursor.claim_up_to(want, |_| {})
 }
 
 impl<T, const N: usize> Drop for PoolLocal<'_, T, N> {
@@ -378,14 +436,14 @@ impl<T, const N: usize> Drop for PoolLocal<'_, T, N> {
         // Unused slots go back if nobody claimed after them. Pool slots carry no hole marks:
         // a slot's state says whether it holds a value and whether it was handed out this
         // round, whoever claims it next.
-        self.pool.cursor.give_back(self.next..self.end);
+        self.pool.cursor.give_back(self.chunk.unused());
     }
 }
 
 impl<T, const N: usize> fmt::Debug for PoolLocal<'_, T, N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PoolLocal")
-            .field("chunk", &(self.next..self.end))
+            .field("chunk", &self.chunk.unused())
             .finish()
     }
 }

@@ -85,6 +85,9 @@ pub struct Pool<T, const N: usize> {
     pub(crate) cursor: Cursor<N>,
     /// Largest `len` of any finished round. Written only under `&mut self`.
     high_water: usize,
+    /// Largest number of claimed slots of any finished round: only slots below it were ever
+    /// handed out, hence ever initialised. Written only under `&mut self`.
+    claimed_hi: usize,
     /// `state[i]` is `EMPTY`, `IDLE` or `LIVE` (see the module docs); `slots[i]` holds a value
     /// exactly when it is not `EMPTY`. Written by the owner of slot `i` (after the value is in
     /// place) or under `&mut self`.
@@ -130,6 +133,7 @@ impl<T, const N: usize> Pool<T, N> {
         Pool {
             cursor: Cursor::new(),
             high_water: 0,
+            claimed_hi: 0,
             state: [const { TrackedCell::new(EMPTY) }; N],
             slots: [const { UnsafeCell::new(MaybeUninit::uninit()) }; N],
             _owns: PhantomData,
@@ -143,6 +147,7 @@ impl<T, const N: usize> Pool<T, N> {
         Pool {
             cursor: Cursor::new(),
             high_water: 0,
+            claimed_hi: 0,
             state: core::array::from_fn(|_| TrackedCell::new(EMPTY)),
             slots: [const { UnsafeCell::new(MaybeUninit::uninit()) }; N],
             _owns: PhantomData,
@@ -171,7 +176,9 @@ impl<T, const N: usize> Pool<T, N> {
     /// Hands out the next slot of this round: its recycled value, reset at the end of the last
     /// round that used it, or `T::default()` the first time the slot is used.
     ///
-    /// Lock-free: one atomic add. `Full(())` when all `N` slots were handed out this round.
+    /// Lock-free: one atomic operation, on the calling thread's chunk for pools of 4,096
+    /// slots or more (as for [`Arena`](crate::Arena#many-threads)). `Full(())` when no slot is
+    /// left this round.
     /// If `T::default()` panics, the slot stays empty and is skipped by everything else.
     ///
     /// ```
@@ -294,9 +301,11 @@ impl<T, const N: usize> Pool<T, N> {
     where
         T: FieldReset,
     {
-        let len = self.len();
-        self.high_water = self.high_water.max(len);
-        self.cursor.set_len(0);
+        self.cursor.settle(|_| {});
+        self.high_water = self.high_water.max(self.len());
+        let len = self.cursor.claimed();
+        self.claimed_hi = self.claimed_hi.max(len);
+        self.cursor.rewind(0);
 
         /// On unwind from `reset_fields`, drops the values not yet reset (from `next - 1`).
         struct Rest<'a, T, const N: usize> {
@@ -341,12 +350,12 @@ impl<T, const N: usize> Pool<T, N> {
     /// assert!(pool.is_empty());
     /// ```
     pub fn clear(&mut self) {
-        let len = self.len();
-        self.high_water = self.high_water.max(len);
-        self.cursor.set_len(0);
-        // Only slots below the high-water mark were ever handed out, hence ever initialised.
-        let used = self.high_water;
-        self.drop_range(0, used);
+        self.cursor.settle(|_| {});
+        self.high_water = self.high_water.max(self.len());
+        self.claimed_hi = self.claimed_hi.max(self.cursor.claimed());
+        self.cursor.rewind(0);
+        // Only slots below `claimed_hi` were ever handed out, hence ever initialised.
+        self.drop_range(0, self.claimed_hi);
     }
 
     /// Iterates mutably over the values handed out this round, in slot order.
@@ -358,7 +367,9 @@ impl<T, const N: usize> Pool<T, N> {
     /// assert_eq!(pool.iter_mut().map(|v| *v).sum::<u32>(), 3);
     /// ```
     pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> + '_ {
-        let len = self.len();
+        // Unused chunk tails of the threads' chunks go back or stay unused (never `LIVE`).
+        self.cursor.settle(|_| {});
+        let len = self.cursor.claimed();
         self.slots[..len]
             .iter_mut()
             .zip(self.state[..len].iter_mut())
@@ -369,7 +380,8 @@ impl<T, const N: usize> Pool<T, N> {
             })
     }
 
-    /// Slots handed out this round (a snapshot under concurrency).
+    /// Slots handed out this round (slots that threads' chunks hold but have not handed out
+    /// are not counted). Exact when no allocation is in flight; a snapshot otherwise.
     ///
     /// ```
     /// let pool: atomicarena::Pool<u8, 4> = atomicarena::Pool::new();
@@ -401,7 +413,7 @@ impl<T, const N: usize> Pool<T, N> {
         N
     }
 
-    /// Slots still free this round.
+    /// Slots that `take`/`alloc` can still get this round (a snapshot under concurrency).
     ///
     /// ```
     /// let pool: atomicarena::Pool<u8, 4> = atomicarena::Pool::new();
@@ -410,10 +422,10 @@ impl<T, const N: usize> Pool<T, N> {
     /// ```
     #[inline]
     pub fn remaining(&self) -> usize {
-        N - self.len()
+        self.cursor.free()
     }
 
-    /// `true` when every slot was handed out this round.
+    /// `true` when no slot is left this round ([`remaining`](Pool::remaining) is 0).
     ///
     /// ```
     /// let pool: atomicarena::Pool<u8, 1> = atomicarena::Pool::new();
@@ -422,7 +434,7 @@ impl<T, const N: usize> Pool<T, N> {
     /// ```
     #[inline]
     pub fn is_full(&self) -> bool {
-        self.len() == N
+        self.remaining() == 0
     }
 
     /// Bytes of slot storage handed out this round, `len() * size_of::<T>()` (heap buffers
@@ -511,8 +523,9 @@ impl<T, const N: usize> Pool<T, N> {
 impl<T, const N: usize> Drop for Pool<T, N> {
     fn drop(&mut self) {
         if mem::needs_drop::<T>() {
-            // Only slots below the high-water mark were ever handed out.
-            let used = self.high_water();
+            self.cursor.settle(|_| {});
+            // Only slots below `claimed_hi` (or claimed this round) were ever handed out.
+            let used = self.claimed_hi.max(self.cursor.claimed());
             self.drop_range(0, used);
         }
     }
@@ -537,7 +550,8 @@ impl<T, const N: usize> fmt::Debug for Pool<T, N> {
     }
 }
 
-// SAFETY: every field of an empty pool is zero: the cursor's atomics hold 0, `high_water` is
-// 0, every state is `EMPTY` (0), and the slots are `MaybeUninit`, for which any bytes are valid.
+// SAFETY: every field of an empty pool is zero: the cursor's atomics hold 0 (and its stripe
+// table pointer is null), `high_water` and `claimed_hi` are 0, every state is `EMPTY` (0), and
+// the slots are `MaybeUninit`, for which any bytes are valid.
 #[cfg(not(loom))]
 unsafe impl<T, const N: usize> crate::zeroable::Zeroable for Pool<T, N> {}

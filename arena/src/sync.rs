@@ -13,7 +13,8 @@
 //! `Ordering` argument in the crate keeps its meaning; but it is not lock-free. The crate enables
 //! no `unsafe-assume-*` option of portable-atomic; a firmware that knows it is single-core
 //! enables one in its own build (see the crate docs, "`no_std` and embedded targets"). Nothing else in the
-//! crate needs more than pointer-sized atomics.
+//! crate needs more than pointer-sized atomics: the per-thread chunks of the shared path
+//! (`stripes.rs`) use a native `AtomicU64` and exist only where the target has one.
 //!
 //! [portable-atomic]: https://docs.rs/portable-atomic
 //!
@@ -21,11 +22,20 @@
 //! plain `core::cell::UnsafeCell` and its closures compile to a pointer access; under loom it
 //! records every access, so a slot handed out twice is reported as a data race.
 
+#[cfg(all(loom, atomicarena_stripes))]
+pub(crate) use loom::sync::atomic::AtomicPtr;
 #[cfg(loom)]
-pub(crate) use loom::sync::atomic::{fence, AtomicU64, AtomicUsize, Ordering};
+pub(crate) use loom::sync::atomic::{fence, AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
+#[cfg(all(not(loom), atomicarena_stripes))]
+pub(crate) use core::sync::atomic::AtomicPtr;
 #[cfg(not(loom))]
-pub(crate) use core::sync::atomic::{fence, AtomicUsize, Ordering};
+pub(crate) use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// The one stand-alone fence (`Arena::mark_holes`); under ThreadSanitizer, which does not model
+/// fences, the runtime uses an acquire load instead (see `build.rs`).
+#[cfg(all(not(loom), not(atomicarena_tsan)))]
+pub(crate) use core::sync::atomic::fence;
 
 #[cfg(all(not(loom), target_has_atomic = "64"))]
 pub(crate) use core::sync::atomic::AtomicU64;

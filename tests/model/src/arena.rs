@@ -10,6 +10,9 @@
 //! * `Arena<Cp, 576>`: `Cp` is `Copy`, for `alloc_slice_copy` (on the arena and through a
 //!   handle). 576 slots make the adaptive chunk of [`Arena::local`] visible: `min(1024, N / 32)`
 //!   is 18, so the chunks are 16, 18, 18, ... (at 12 slots they are all 1).
+//! * `Arena<Cp, 4096>` (not under Miri): large enough for the shared path's per-thread chunks
+//!   (`stripes.rs`). Used from one thread it must hand out the same slots, in the same order,
+//!   with the same statistics as an arena without them, so the same model applies unchanged.
 //!
 //! The model keeps one entry per claimed slot (`len` of them): a value, a hole, or, inside a
 //! live handle's chunk, a value not committed yet or a slot not used yet. From the
@@ -52,6 +55,9 @@ use crate::support::{self, catch_planned, planned_panic};
 const SMALL: usize = 12;
 /// Capacity of the arena of `Copy` values (large enough for adaptive chunks to grow).
 const LARGE: usize = 576;
+/// Capacity of a third arena of `Copy` values, large enough to have per-thread chunks on its
+/// shared path (`stripes.rs`): used from one thread, it must behave exactly like the others.
+const STRIPED: usize = 4096;
 /// Payload of a value made by `Default`.
 const DEFAULT_PAYLOAD: u32 = 0xDEF;
 
@@ -195,12 +201,16 @@ impl Op {
     }
 }
 
-/// Applies `ops` to a real `Arena<Val, 12>` and to a real `Arena<Cp, 576>`, each next to the
-/// reference model, and panics at the first disagreement (see the module docs).
+/// Applies `ops` to a real `Arena<Val, 12>`, `Arena<Cp, 576>` and `Arena<Cp, 4096>`, each next
+/// to the reference model, and panics at the first disagreement (see the module docs).
 pub fn run(ops: &[Op]) {
     support::quiet_planned_panics();
     Harness::<Val, SMALL>::new("Arena<Val, 12>").run(ops);
     Harness::<Cp, LARGE>::new("Arena<Cp, 576>").run(ops);
+    // Too slow under Miri, which retags the whole arena on every access.
+    if !cfg!(miri) {
+        Harness::<Cp, STRIPED>::new("Arena<Cp, 4096>").run(ops);
+    }
 }
 
 // ---- element types ------------------------------------------------------------------------
