@@ -176,6 +176,7 @@ impl<T, const N: usize> Arena<T, N> {
     /// let local: Arena<u32, 16> = Arena::new();
     /// assert!(LOG.is_empty() && local.is_empty());
     /// ```
+    #[must_use]
     #[cfg(not(loom))]
     pub const fn new() -> Self {
         let () = Self::FITS;
@@ -222,6 +223,7 @@ impl<T, const N: usize> Arena<T, N> {
     /// let big = Arena::<u64, 4_000_000>::new_boxed();
     /// assert_eq!(big.capacity(), 4_000_000);
     /// ```
+    #[must_use]
     #[cfg(feature = "alloc")]
     pub fn new_boxed() -> alloc::boxed::Box<Self> {
         let () = Self::FITS;
@@ -241,6 +243,10 @@ impl<T, const N: usize> Arena<T, N> {
     /// more on the calling thread's chunk, see [Many threads](Arena#many-threads)), then a
     /// plain write. Callable from any number of threads at once. When the arena has no slot
     /// left the value comes back in [`Full`], untouched.
+    ///
+    /// # Errors
+    ///
+    /// `Err(Full(value))`, with the value handed back, when no slot is left this round.
     ///
     /// ```
     /// use atomicarena::Arena;
@@ -270,6 +276,10 @@ impl<T, const N: usize> Arena<T, N> {
     /// failed claim. If `f` panics, the claimed slot stays empty (a *hole*, counted by
     /// [`len`](Arena::len)) and is skipped by iteration, reset and drop.
     ///
+    /// # Errors
+    ///
+    /// `Err(Full(()))` when no slot is left this round; `f` is not called then.
+    ///
     /// ```
     /// use atomicarena::Arena;
     ///
@@ -297,6 +307,10 @@ impl<T, const N: usize> Arena<T, N> {
     ///
     /// If `src.len()` slots are not free together, nothing is taken and `Full(())` comes back
     /// (the Go `AppendSlice` contract). An empty `src` always succeeds.
+    ///
+    /// # Errors
+    ///
+    /// `Err(Full(()))` when `src.len()` contiguous slots are not free; nothing is taken then.
     ///
     /// ```
     /// use atomicarena::Arena;
@@ -333,6 +347,11 @@ impl<T, const N: usize> Arena<T, N> {
     /// If a `clone` panics, the values cloned so far are dropped at once and the claimed slots
     /// stay empty (holes); nothing of the batch is visible afterwards.
     ///
+    /// # Errors
+    ///
+    /// `Err(Full(()))` when `src.len()` contiguous slots are not free; nothing is taken and
+    /// nothing is cloned then.
+    ///
     /// ```
     /// use atomicarena::Arena;
     ///
@@ -356,6 +375,11 @@ impl<T, const N: usize> Arena<T, N> {
     /// An iterator that lies stays sound: if it yields fewer items, the returned slice is
     /// shorter and the unused claimed slots stay empty (holes); if it would yield more, the
     /// extra items are never pulled. A panicking iterator drops what it had yielded.
+    ///
+    /// # Errors
+    ///
+    /// `Err(Full(()))` when `len()` contiguous slots are not free; nothing is taken and no item
+    /// is pulled from the iterator then.
     ///
     /// ```
     /// use atomicarena::Arena;

@@ -119,6 +119,11 @@ impl<'a, T, const N: usize> Local<'a, T, N> {
     /// returns a reference that lives as long as the arena borrow. When the arena is full the
     /// value comes back in [`Full`].
     ///
+    /// # Errors
+    ///
+    /// `Err(Full(value))`, with the value handed back, when the chunk is used up and the arena
+    /// has no slot left.
+    ///
     /// ```
     /// let arena: atomicarena::Arena<u8, 2> = atomicarena::Arena::new();
     /// let mut local = arena.local();
@@ -140,6 +145,11 @@ impl<'a, T, const N: usize> Local<'a, T, N> {
     /// Builds a value with `f` in the handle's chunk; `f` runs only when a slot is available.
     /// If `f` panics, the slot stays empty (a hole).
     ///
+    /// # Errors
+    ///
+    /// `Err(Full(()))` when the chunk is used up and the arena has no slot left; `f` is not
+    /// called then.
+    ///
     /// ```
     /// let arena: atomicarena::Arena<Vec<u8>, 4> = atomicarena::Arena::new();
     /// let mut local = arena.local();
@@ -160,6 +170,11 @@ impl<'a, T, const N: usize> Local<'a, T, N> {
 
     /// Copies `src` into contiguous slots, all or nothing: inside the current chunk when it
     /// fits there, otherwise straight from the arena like [`Arena::alloc_slice_copy`].
+    ///
+    /// # Errors
+    ///
+    /// `Err(Full(()))` when `src.len()` contiguous slots are free neither in the chunk nor in
+    /// the arena; nothing is taken then.
     ///
     /// ```
     /// let arena: atomicarena::Arena<u16, 64> = atomicarena::Arena::new();
@@ -192,6 +207,7 @@ impl<'a, T, const N: usize> Local<'a, T, N> {
     /// local.alloc(0).unwrap();
     /// assert_eq!(local.chunk_remaining(), 3);
     /// ```
+    #[must_use]
     pub fn chunk_remaining(&self) -> usize {
         self.chunk.remaining()
     }
@@ -378,6 +394,10 @@ pub struct PoolLocal<'a, T, const N: usize> {
 impl<'a, T, const N: usize> PoolLocal<'a, T, N> {
     /// Like [`Pool::take`](crate::Pool::take), from the handle's chunk.
     ///
+    /// # Errors
+    ///
+    /// `Err(Full(()))` when the chunk is used up and the pool has no slot left this round.
+    ///
     /// ```
     /// let pool: atomicarena::Pool<u32, 2> = atomicarena::Pool::new();
     /// let mut local = pool.local();
@@ -395,6 +415,11 @@ impl<'a, T, const N: usize> PoolLocal<'a, T, N> {
     }
 
     /// Like [`Pool::alloc`](crate::Pool::alloc), from the handle's chunk.
+    ///
+    /// # Errors
+    ///
+    /// `Err(Full(value))`, with the value handed back, when the chunk is used up and the pool
+    /// has no slot left this round.
     ///
     /// ```
     /// let pool: atomicarena::Pool<u32, 1> = atomicarena::Pool::new();

@@ -127,6 +127,7 @@ impl<T, const N: usize> Pool<T, N> {
     /// static BUFFERS: atomicarena::Pool<Vec<u8>, 16> = atomicarena::Pool::new();
     /// assert!(BUFFERS.is_empty());
     /// ```
+    #[must_use]
     #[cfg(not(loom))]
     pub const fn new() -> Self {
         let () = Self::FITS;
@@ -160,6 +161,7 @@ impl<T, const N: usize> Pool<T, N> {
     /// let pool = atomicarena::Pool::<[u8; 64], 100_000>::new_boxed();
     /// assert_eq!(pool.capacity(), 100_000);
     /// ```
+    #[must_use]
     #[cfg(feature = "alloc")]
     pub fn new_boxed() -> alloc::boxed::Box<Self> {
         let () = Self::FITS;
@@ -180,6 +182,10 @@ impl<T, const N: usize> Pool<T, N> {
     /// slots or more (as for [`Arena`](crate::Arena#many-threads)). `Full(())` when no slot is
     /// left this round.
     /// If `T::default()` panics, the slot stays empty and is skipped by everything else.
+    ///
+    /// # Errors
+    ///
+    /// `Err(Full(()))` when no slot is left this round.
     ///
     /// ```
     /// let pool: atomicarena::Pool<String, 1> = atomicarena::Pool::new();
@@ -229,6 +235,10 @@ impl<T, const N: usize> Pool<T, N> {
 
     /// Stores `value` in the next slot of this round, dropping the value recycled there (if
     /// any), and returns a reference to it. When the round is full, `value` comes back.
+    ///
+    /// # Errors
+    ///
+    /// `Err(Full(value))`, with the value handed back, when no slot is left this round.
     ///
     /// ```
     /// let pool: atomicarena::Pool<Vec<u32>, 2> = atomicarena::Pool::new();
