@@ -10,31 +10,48 @@
 //!   boxcar `Vec::push`, `Box::new` (kept in a preallocated `Vec<Box<T>>`), `Vec::push` into a
 //!   preallocated `Vec` (not shareable: the cost of a plain store), and `floor`: a bare
 //!   `fetch_add` on a padded cursor plus a store, the least any shared cursor can cost.
-//! * `alloc_u64_2t`: two threads × 500,000 into one shared container; the time is the wall
-//!   time from a common start to the last thread's finish, over 1,000,000 elements. Peers:
-//!   boxcar, `Mutex<typed_arena::Arena>`, crossbeam `ArrayQueue::push`, `floor`, and
-//!   `vec_per_thread` (each thread pushes into its own `Vec`: the floor with no sharing).
+//! * `alloc_u64_2t`, `alloc_32b_2t`, `alloc_u64_8t`: 1,000,000 values in all into one shared
+//!   container, from 2 threads × 500,000 (`u64`, the 32-byte record) and from 8 threads ×
+//!   125,000 `u64` (oversubscribed on a 2-core machine). The time is the wall time from a
+//!   common start to the last thread's finish, over 1,000,000 elements: every worker reads the
+//!   clock itself after the start line and after its last allocation, and the run spans the
+//!   earliest start to the latest end (`start_line.rs`). Ours: shared `alloc`
+//!   (`atomicarena`) and one `local()` handle per thread, made and dropped inside the timed
+//!   region (`atomicarena_local`). Peers: `vec_per_thread` (each thread pushes into its own
+//!   preallocated `Vec`: the floor with no sharing), bumpalo-herd (`Herd::get` once per
+//!   thread, then `Member::alloc`), crossbeam `ArrayQueue::push`, orx-concurrent-bag
+//!   `ConcurrentBag::push` (on a `FixedVec` of 1,000,000: pre-sized), boxcar `Vec::push`,
+//!   blink-alloc (one `SyncBlinkAlloc`; each thread wraps its own `LocalBlinkAlloc` from
+//!   `SyncBlinkAlloc::local` in a `Blink` and keeps each value with `Blink::put`), `floor` (the
+//!   shared padded cursor), and in `alloc_u64_2t` also `Mutex<typed_arena::Arena>`.
 //! * `batch`: 1,000 batches of 1,000 `u64` (`alloc_slice_copy`) against
 //!   `Vec::extend_from_slice` into a preallocated `Vec` and bumpalo `alloc_slice_copy`.
-//! * `reset_u64_1M`: one `reset` of a full 1,000,000-slot `u64` arena, each reset timed alone
-//!   (the refill is untimed), against `Vec::clear` and bumpalo `Bump::reset` of the same
-//!   8 MB, and `timer_only` (an empty timed region: what reading the clock costs).
+//! * `reset_u64_1M`, `reset_u64_16M`: one `reset` of a full 1,000,000-slot (16,000,000-slot)
+//!   `u64` arena made with `new_boxed`, each reset timed alone (the refill is untimed),
+//!   against `Vec::clear` and bumpalo `Bump::reset` of the same 8 MB (128 MB), and in the 1M
+//!   group `timer_only` (an empty timed region: what reading the clock costs).
 //! * `reset_string_100k`: `reset` of 100,000 `String`s against `Vec<String>::clear` and
 //!   dropping a `typed_arena::Arena<String>`.
 //!
 //! Fairness: every container is emptied (or rebuilt) *outside* the timed region with
-//! `iter_custom`, so each timed fill starts empty with its memory already allocated; nothing
-//! allocates inside a timed region except `Box::new`, whose job it is. Every returned
-//! reference goes through `black_box`.
+//! `iter_custom`, so each timed fill starts empty with its memory already allocated where the
+//! API allows it (bumpalo-herd and blink-alloc cannot be pre-sized: their chunks are grown by
+//! warm-up rounds when the container is built, and a `reset` keeps them); nothing allocates
+//! inside a timed region except `Box::new`, whose job it is. Every returned reference (or
+//! index) goes through `black_box`.
 //!
-//! Instruction counts: `bounded --icount-list` lists the single-thread cases and
-//! `bounded --icount <group/function>` runs one of them once, its timed part inside the
+//! Instruction counts: `bounded --icount-list` lists the single-thread cases (and, as
+//! `alloc_u64_2t_seq/*`, some two-thread cases run one half after the other on one thread)
+//! and `bounded --icount <group/function>` runs one of them, its timed part inside the
 //! `#[inline(never)]` function `measured`, and prints how many elements that was. Under
 //! `valgrind --tool=callgrind --toggle-collect='*measured*'` that gives instructions per
 //! element; `python3 benches/ratios.py --icount` does all of it.
 //!
-//! Run (see BENCHMARKS.md): `cargo bench --bench bounded -- --warm-up-time 1
-//! --measurement-time 3`, then `python3 benches/ratios.py`.
+//! Run (see BENCHMARKS.md): `cargo bench -p atomicarena-benches -- --warm-up-time 1
+//! --measurement-time 3`, then `python3 benches/ratios.py`; one group alone:
+//! `cargo bench -p atomicarena-benches --bench bounded -- <group>`.
+
+mod start_line;
 
 use std::cell::UnsafeCell;
 use std::hint::black_box;
@@ -42,27 +59,31 @@ use std::mem::MaybeUninit;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
 use atomicarena::Arena;
+use blink_alloc::{Blink, SyncBlinkAlloc};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, SamplingMode, Throughput};
 use crossbeam_queue::ArrayQueue;
+use orx_concurrent_bag::{ConcurrentBag, FixedVec};
 
 /// Elements per timed fill (and slots in the arenas of the fill groups).
 const N: usize = 1_000_000;
-/// Elements per thread in `alloc_u64_2t`.
-const PER_THREAD: usize = N / 2;
-/// Slots of the two-thread arena: `N` plus room for the unused tails of two `Local` chunks
-/// (at most 1,024 slots each) that were not at the cursor's end when their handle dropped.
-const N_2T: usize = N + 4096;
+/// Slots of the multi-thread arenas: `N` plus room for the unused tails of per-thread chunks
+/// (at most 1,024 slots each, one or two per thread) that were not at the cursor's end when
+/// their handle dropped; 16 chunks covers 8 threads.
+const N_MT: usize = N + 16 * 1024;
+/// Slots of `reset_u64_16M`.
+const N_16M: usize = 16_000_000;
 /// Values per batch in `batch`.
 const BATCH: usize = 1_000;
 /// Strings in `reset_string_100k`.
 const STRINGS: usize = 100_000;
 /// Resets per criterion iteration in `reset_u64_1M`, each refilled untimed and timed alone.
 const RESETS: u64 = 64;
+/// Resets per criterion iteration in `reset_u64_16M` (each refill copies 128 MB).
+const RESETS_16M: u64 = 8;
 
 /// A value type for the benchmarks: built from a counter, cheap to build.
 trait Item: Copy + Send + Sync + 'static {
@@ -159,13 +180,17 @@ trait Case<T> {
     fn run(s: &mut Self::State);
 }
 
-/// One function of `alloc_u64_2t`: `run(state, t)` runs on thread `t` (0 and 1) at once.
-trait Case2 {
+/// One function of a multi-thread group: `run(state, t, per)` runs on every thread `t` at
+/// once, each allocating `per` values.
+trait CaseMt<T> {
     const NAME: &'static str;
     type State: Sync;
-    fn new() -> Self::State;
+    /// Builds the container for `threads` threads (with any warm-up it needs).
+    fn new(threads: usize) -> Self::State;
+    /// Untimed: empties the container.
     fn prepare(s: &mut Self::State);
-    fn run(s: &Self::State, thread: usize);
+    /// Timed, on thread `thread` of the group's threads, all at once.
+    fn run(s: &Self::State, thread: usize, per: usize);
 }
 
 struct Shared;
@@ -309,125 +334,210 @@ impl<T: Item> Case<T> for VecPush {
     }
 }
 
-// -- alloc_u64_2t
+// -- alloc_u64_2t, alloc_32b_2t, alloc_u64_8t
 
-impl Case2 for Shared {
+impl<T: Item> CaseMt<T> for Shared {
     const NAME: &'static str = "atomicarena";
-    type State = Box<Arena<u64, N_2T>>;
-    fn new() -> Self::State {
+    type State = Box<Arena<T, N_MT>>;
+    fn new(_: usize) -> Self::State {
         Arena::new_boxed()
     }
     fn prepare(a: &mut Self::State) {
         a.reset();
     }
-    fn run(a: &Self::State, _: usize) {
-        for i in 0..PER_THREAD as u64 {
-            black_box(a.alloc(i).unwrap());
+    fn run(a: &Self::State, _: usize, per: usize) {
+        for i in 0..per as u64 {
+            black_box(a.alloc(T::make(i)).unwrap());
         }
     }
 }
 
-impl Case2 for Local {
+impl<T: Item> CaseMt<T> for Local {
     const NAME: &'static str = "atomicarena_local";
-    type State = Box<Arena<u64, N_2T>>;
-    fn new() -> Self::State {
+    type State = Box<Arena<T, N_MT>>;
+    fn new(_: usize) -> Self::State {
         Arena::new_boxed()
     }
     fn prepare(a: &mut Self::State) {
         a.reset();
     }
-    fn run(a: &Self::State, _: usize) {
+    fn run(a: &Self::State, _: usize, per: usize) {
         let mut local = a.local();
-        for i in 0..PER_THREAD as u64 {
-            black_box(local.alloc(i).unwrap());
+        for i in 0..per as u64 {
+            black_box(local.alloc(T::make(i)).unwrap());
         }
     }
 }
 
-impl Case2 for FloorCase {
+impl<T: Item> CaseMt<T> for FloorCase {
     const NAME: &'static str = "floor";
-    type State = Floor<u64>;
-    fn new() -> Self::State {
+    type State = Floor<T>;
+    fn new(_: usize) -> Self::State {
         Floor::new(N)
     }
     fn prepare(f: &mut Self::State) {
         f.clear();
     }
-    fn run(f: &Self::State, _: usize) {
-        for i in 0..PER_THREAD as u64 {
-            black_box(f.alloc(i).unwrap());
+    fn run(f: &Self::State, _: usize, per: usize) {
+        for i in 0..per as u64 {
+            black_box(f.alloc(T::make(i)).unwrap());
         }
     }
 }
 
-impl Case2 for Boxcar {
+impl<T: Item> CaseMt<T> for Boxcar {
     const NAME: &'static str = "boxcar";
-    type State = boxcar::Vec<u64>;
-    fn new() -> Self::State {
+    type State = boxcar::Vec<T>;
+    fn new(_: usize) -> Self::State {
         boxcar::Vec::with_capacity(N)
     }
     fn prepare(v: &mut Self::State) {
         v.clear();
     }
-    fn run(v: &Self::State, _: usize) {
-        for i in 0..PER_THREAD as u64 {
-            black_box(v.push(i));
+    fn run(v: &Self::State, _: usize, per: usize) {
+        for i in 0..per as u64 {
+            black_box(v.push(T::make(i)));
         }
     }
 }
 
 struct MutexTypedArena;
-impl Case2 for MutexTypedArena {
+impl<T: Item> CaseMt<T> for MutexTypedArena {
     const NAME: &'static str = "mutex_typed_arena";
-    type State = Mutex<typed_arena::Arena<u64>>;
-    fn new() -> Self::State {
+    type State = Mutex<typed_arena::Arena<T>>;
+    fn new(_: usize) -> Self::State {
         Mutex::new(typed_arena::Arena::new())
     }
     fn prepare(a: &mut Self::State) {
         *a = Mutex::new(typed_arena::Arena::new()); // drop the old one first
         *a = Mutex::new(typed_arena::Arena::with_capacity(N));
     }
-    fn run(a: &Self::State, _: usize) {
-        for i in 0..PER_THREAD as u64 {
-            black_box(a.lock().unwrap().alloc(i));
+    fn run(a: &Self::State, _: usize, per: usize) {
+        for i in 0..per as u64 {
+            black_box(a.lock().unwrap().alloc(T::make(i)));
         }
     }
 }
 
 struct ArrayQueuePush;
-impl Case2 for ArrayQueuePush {
+impl<T: Item> CaseMt<T> for ArrayQueuePush {
     const NAME: &'static str = "array_queue";
-    type State = ArrayQueue<u64>;
-    fn new() -> Self::State {
+    type State = ArrayQueue<T>;
+    fn new(_: usize) -> Self::State {
         ArrayQueue::new(N)
     }
     fn prepare(q: &mut Self::State) {
         while q.pop().is_some() {} // empties it in place: no fresh pages in the timed region
     }
-    fn run(q: &Self::State, _: usize) {
-        for i in 0..PER_THREAD as u64 {
-            black_box(q.push(i)).unwrap();
+    fn run(q: &Self::State, _: usize, per: usize) {
+        for i in 0..per as u64 {
+            // `push` hands the value back when the queue is full; it never is here.
+            assert!(black_box(q.push(T::make(i))).is_ok());
+        }
+    }
+}
+
+struct OrxBag;
+impl<T: Item> CaseMt<T> for OrxBag {
+    const NAME: &'static str = "orx_concurrent_bag";
+    /// Pre-sized: a `FixedVec` holds all `N` values without growing.
+    type State = ConcurrentBag<T, FixedVec<T>>;
+    fn new(_: usize) -> Self::State {
+        ConcurrentBag::with_fixed_capacity(N)
+    }
+    fn prepare(b: &mut Self::State) {
+        b.clear(); // keeps the buffer
+    }
+    fn run(b: &Self::State, _: usize, per: usize) {
+        for i in 0..per as u64 {
+            black_box(b.push(T::make(i))); // the value's index: the bag hands out no reference
+        }
+    }
+}
+
+struct BumpaloHerd;
+impl<T: Item> CaseMt<T> for BumpaloHerd {
+    const NAME: &'static str = "bumpalo_herd";
+    type State = bumpalo_herd::Herd;
+    fn new(threads: usize) -> Self::State {
+        // The herd cannot be pre-sized: grow one `Bump` per thread by filling it, three times
+        // (a `reset` keeps each bump's last, largest chunk).
+        let mut herd = bumpalo_herd::Herd::new();
+        for _ in 0..3 {
+            let members: Vec<_> = (0..threads).map(|_| herd.get()).collect();
+            for m in &members {
+                for i in 0..(N / threads) as u64 {
+                    m.alloc(T::make(i));
+                }
+            }
+            drop(members);
+            herd.reset();
+        }
+        herd
+    }
+    fn prepare(h: &mut Self::State) {
+        h.reset();
+    }
+    fn run(h: &Self::State, _: usize, per: usize) {
+        let member = h.get();
+        for i in 0..per as u64 {
+            black_box(member.alloc(T::make(i)));
+        }
+    }
+}
+
+struct BlinkAlloc;
+impl<T: Item> CaseMt<T> for BlinkAlloc {
+    const NAME: &'static str = "blink_alloc";
+    type State = SyncBlinkAlloc;
+    fn new(threads: usize) -> Self::State {
+        // blink-alloc cannot be pre-sized either: three warm-up rounds teach the shared
+        // allocator the local chunk size and grow its own chunk (a `reset` keeps the last).
+        let mut sync = SyncBlinkAlloc::new();
+        for _ in 0..3 {
+            let blinks: Vec<_> = (0..threads).map(|_| Blink::new_in(sync.local())).collect();
+            for b in &blinks {
+                for i in 0..(N / threads) as u64 {
+                    b.put(T::make(i));
+                }
+            }
+            drop(blinks);
+            sync.reset();
+        }
+        sync
+    }
+    fn prepare(s: &mut Self::State) {
+        s.reset();
+    }
+    fn run(s: &Self::State, _: usize, per: usize) {
+        // The idiomatic typed use: a thread-local proxy in a `Blink`, which keeps each value
+        // until the blink is dropped (`put` records no drop for a type without drop glue).
+        let blink = Blink::new_in(s.local());
+        for i in 0..per as u64 {
+            black_box(blink.put(T::make(i)));
         }
     }
 }
 
 struct VecPerThread;
-impl Case2 for VecPerThread {
+impl<T: Item> CaseMt<T> for VecPerThread {
     const NAME: &'static str = "vec_per_thread";
     /// One `Vec` per thread; each thread locks its own once (uncontended).
-    type State = [Mutex<Vec<u64>>; 2];
-    fn new() -> Self::State {
-        [(); 2].map(|()| Mutex::new(Vec::with_capacity(PER_THREAD)))
+    type State = Vec<Mutex<Vec<T>>>;
+    fn new(threads: usize) -> Self::State {
+        (0..threads)
+            .map(|_| Mutex::new(Vec::with_capacity(N / threads)))
+            .collect()
     }
     fn prepare(vs: &mut Self::State) {
         for v in vs {
             v.get_mut().unwrap().clear();
         }
     }
-    fn run(vs: &Self::State, t: usize) {
+    fn run(vs: &Self::State, t: usize, per: usize) {
         let mut v = vs[t].lock().unwrap();
-        for i in 0..PER_THREAD as u64 {
-            v.push(i);
+        for i in 0..per as u64 {
+            v.push(T::make(i));
             black_box(v.last_mut());
         }
     }
@@ -492,21 +602,33 @@ impl Case<u64> for BatchBump {
     }
 }
 
-// -- reset_u64_1M: `prepare` refills all 1,000,000 slots (an 8 MB copy), `run` is one reset.
+// -- reset_u64_1M, reset_u64_16M: `prepare` refills all `M` slots (an 8 MB / 128 MB copy),
+// `run` is one reset.
 
-/// The 1,000,000 values a reset case refills with.
-fn big_src() -> Vec<u64> {
-    (0..N as u64).collect()
+/// The `M` values a reset case refills with.
+fn big_src<const M: usize>() -> Vec<u64> {
+    (0..M as u64).collect()
 }
 
-struct ResetArena;
-impl Case<u64> for ResetArena {
+/// Instruction-count runs of a peer's reset: a whole cycle of the arena's 255 round tags at
+/// 1M; fewer at 16M, where each untimed refill copies 128 MB under valgrind and the peers'
+/// resets do the same work every time.
+const fn peer_icount_runs(m: usize) -> u64 {
+    if m > N {
+        16
+    } else {
+        255
+    }
+}
+
+struct ResetArena<const M: usize>;
+impl<const M: usize> Case<u64> for ResetArena<M> {
     const NAME: &'static str = "atomicarena";
     const ELEMS: u64 = 1;
     const ICOUNT_RUNS: u64 = 255; // a whole cycle of round tags
-    type State = (Box<Arena<u64, N>>, Vec<u64>);
+    type State = (Box<Arena<u64, M>>, Vec<u64>);
     fn new() -> Self::State {
-        (Arena::new_boxed(), big_src())
+        (Arena::new_boxed(), big_src::<M>())
     }
     fn prepare((a, src): &mut Self::State) {
         a.alloc_slice_copy(src).unwrap();
@@ -517,14 +639,14 @@ impl Case<u64> for ResetArena {
     }
 }
 
-struct ResetVec;
-impl Case<u64> for ResetVec {
+struct ResetVec<const M: usize>;
+impl<const M: usize> Case<u64> for ResetVec<M> {
     const NAME: &'static str = "vec_clear";
     const ELEMS: u64 = 1;
-    const ICOUNT_RUNS: u64 = 255;
+    const ICOUNT_RUNS: u64 = peer_icount_runs(M);
     type State = (Vec<u64>, Vec<u64>);
     fn new() -> Self::State {
-        (Vec::with_capacity(N), big_src())
+        (Vec::with_capacity(M), big_src::<M>())
     }
     fn prepare((v, src): &mut Self::State) {
         v.extend_from_slice(src);
@@ -535,14 +657,14 @@ impl Case<u64> for ResetVec {
     }
 }
 
-struct ResetBump;
-impl Case<u64> for ResetBump {
+struct ResetBump<const M: usize>;
+impl<const M: usize> Case<u64> for ResetBump<M> {
     const NAME: &'static str = "bumpalo";
     const ELEMS: u64 = 1;
-    const ICOUNT_RUNS: u64 = 255;
+    const ICOUNT_RUNS: u64 = peer_icount_runs(M);
     type State = (bumpalo::Bump, Vec<u64>);
     fn new() -> Self::State {
-        (bumpalo::Bump::with_capacity(N * 8), big_src())
+        (bumpalo::Bump::with_capacity(M * 8), big_src::<M>())
     }
     fn prepare((b, src): &mut Self::State) {
         black_box(b.alloc_slice_copy(src));
@@ -637,41 +759,16 @@ fn timed<T, C: Case<T>>(runs: u64, s: &mut C::State) -> Duration {
     total
 }
 
-/// Runs `C::prepare` untimed, then `C::run` on two threads that start together; returns the
-/// sum over `runs` of the wall time from the first start to the last finish.
-fn timed_2t<C: Case2>(runs: u64, state: &mut C::State) -> Duration {
+/// Runs `C::prepare` untimed, then `C::run` on `threads` threads that leave a common start
+/// line together, each allocating `N / threads` values; returns the sum over `runs` of the
+/// wall time from the earliest start to the latest finish (read by the workers themselves).
+fn timed_mt<T, C: CaseMt<T>>(threads: usize, runs: u64, state: &mut C::State) -> Duration {
+    let per = N / threads;
     let mut total = Duration::ZERO;
     for _ in 0..runs {
         C::prepare(state);
         let shared: &C::State = state;
-        // A spinning start line: a futex barrier would wake the second thread tens of
-        // microseconds late and let the first run uncontended meanwhile.
-        let ready = &AtomicUsize::new(0);
-        let spans: Vec<(Instant, Instant)> = thread::scope(|s| {
-            let handles: Vec<_> = (0..2)
-                .map(|t| {
-                    s.spawn(move || {
-                        ready.fetch_add(1, Ordering::AcqRel);
-                        let mut spins = 0u32;
-                        while ready.load(Ordering::Acquire) < 2 {
-                            spins += 1;
-                            if spins & 1023 == 0 {
-                                thread::yield_now(); // two cores, shared: let the other run
-                            } else {
-                                std::hint::spin_loop();
-                            }
-                        }
-                        let start = Instant::now();
-                        C::run(shared, t);
-                        (start, Instant::now())
-                    })
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap()).collect()
-        });
-        let first = spans.iter().map(|s| s.0).min().unwrap();
-        let last = spans.iter().map(|s| s.1).max().unwrap();
-        total += last - first;
+        total += start_line::run_threads(threads, |t| C::run(shared, t, per));
     }
     total
 }
@@ -684,10 +781,11 @@ fn bench<T, C: Case<T>>(g: &mut BenchmarkGroup<'_, WallTime>, reps: u64) {
     });
 }
 
-fn bench_2t<C: Case2>(g: &mut BenchmarkGroup<'_, WallTime>) {
+/// Adds `C` on `threads` threads to `g`; each criterion iteration is one run of `N` values.
+fn bench_mt<T, C: CaseMt<T>>(g: &mut BenchmarkGroup<'_, WallTime>, threads: usize) {
     g.bench_function(C::NAME, |b| {
-        let mut s = C::new();
-        b.iter_custom(|iters| timed_2t::<C>(iters, &mut s))
+        let mut s = C::new(threads);
+        b.iter_custom(|iters| timed_mt::<T, C>(threads, iters, &mut s))
     });
 }
 
@@ -717,16 +815,24 @@ fn alloc_1t<T: Item>(c: &mut Criterion, name: &str) {
     g.finish();
 }
 
-fn alloc_2t(c: &mut Criterion) {
-    let mut g = c.benchmark_group("alloc_u64_2t");
+/// `threads` threads × `N / threads` values of `T` into one container.
+fn alloc_mt<T: Item>(c: &mut Criterion, name: &str, threads: usize) {
+    let mut g = c.benchmark_group(name);
     flat(&mut g, N);
-    bench_2t::<Shared>(&mut g);
-    bench_2t::<Local>(&mut g);
-    bench_2t::<FloorCase>(&mut g);
-    bench_2t::<Boxcar>(&mut g);
-    bench_2t::<MutexTypedArena>(&mut g);
-    bench_2t::<ArrayQueuePush>(&mut g);
-    bench_2t::<VecPerThread>(&mut g);
+    bench_mt::<T, Shared>(&mut g, threads);
+    bench_mt::<T, Local>(&mut g, threads);
+    bench_mt::<T, VecPerThread>(&mut g, threads);
+    bench_mt::<T, BumpaloHerd>(&mut g, threads);
+    bench_mt::<T, BlinkAlloc>(&mut g, threads);
+    bench_mt::<T, ArrayQueuePush>(&mut g, threads);
+    bench_mt::<T, OrxBag>(&mut g, threads);
+    bench_mt::<T, Boxcar>(&mut g, threads);
+    bench_mt::<T, FloorCase>(&mut g, threads);
+    if name == "alloc_u64_2t" {
+        // Kept from the first version of the group; with more threads a lock convoy on two
+        // cores would make it the longest function of the run and tell nothing new.
+        bench_mt::<T, MutexTypedArena>(&mut g, threads);
+    }
     g.finish();
 }
 
@@ -754,10 +860,24 @@ fn reset(c: &mut Criterion) {
         .warm_up_time(Duration::from_nanos(1))
         .measurement_time(Duration::from_nanos(1))
         .throughput(Throughput::Elements(RESETS));
-    bench::<u64, ResetArena>(&mut g, RESETS);
-    bench::<u64, ResetVec>(&mut g, RESETS);
-    bench::<u64, ResetBump>(&mut g, RESETS);
+    bench::<u64, ResetArena<N>>(&mut g, RESETS);
+    bench::<u64, ResetVec<N>>(&mut g, RESETS);
+    bench::<u64, ResetBump<N>>(&mut g, RESETS);
     bench::<u64, TimerOnly>(&mut g, RESETS);
+    g.finish();
+
+    // The same at 16,000,000 slots (a 128 MB arena from `new_boxed`): a reset whose work does
+    // not depend on the capacity takes as long here as at 1M. Each refill copies 128 MB
+    // (tens of milliseconds), so an iteration is `RESETS_16M` resets: 88 refills per function.
+    let mut g = c.benchmark_group("reset_u64_16M");
+    g.sampling_mode(SamplingMode::Flat)
+        .sample_size(10)
+        .warm_up_time(Duration::from_nanos(1))
+        .measurement_time(Duration::from_nanos(1))
+        .throughput(Throughput::Elements(RESETS_16M));
+    bench::<u64, ResetArena<N_16M>>(&mut g, RESETS_16M);
+    bench::<u64, ResetVec<N_16M>>(&mut g, RESETS_16M);
+    bench::<u64, ResetBump<N_16M>>(&mut g, RESETS_16M);
     g.finish();
 
     // Dropping 100,000 strings takes about a millisecond; building them, a few more. One
@@ -797,19 +917,20 @@ fn icount<T, C: Case<T>>() -> u64 {
     C::ICOUNT_RUNS * C::ELEMS
 }
 
-/// Runs both halves of `C` one after the other on this thread (uncontended), once unmeasured
-/// and once measured.
-fn icount_2t<C: Case2>() -> u64 {
-    let mut s = C::new();
+/// Runs both halves of the two-thread `C` one after the other on this thread (uncontended),
+/// once unmeasured and once measured.
+fn icount_2t_seq<C: CaseMt<u64>>() -> u64 {
+    let per = N / 2;
+    let mut s = C::new(2);
     C::prepare(&mut s);
-    C::run(&s, 0);
-    C::run(&s, 1);
+    C::run(&s, 0, per);
+    C::run(&s, 1, per);
     C::prepare(&mut s);
     measured(|| {
-        C::run(&s, 0);
-        C::run(&s, 1);
+        C::run(&s, 0, per);
+        C::run(&s, 1, per);
     });
-    2 * PER_THREAD as u64
+    2 * per as u64
 }
 
 type IcountCase = (String, fn() -> u64);
@@ -818,12 +939,13 @@ fn case<T, C: Case<T>>(group: &str) -> IcountCase {
     (format!("{group}/{}", C::NAME), icount::<T, C>)
 }
 
-fn case_2t<C: Case2>() -> IcountCase {
-    (format!("alloc_u64_2t_seq/{}", C::NAME), icount_2t::<C>)
+fn case_2t<C: CaseMt<u64>>() -> IcountCase {
+    (format!("alloc_u64_2t_seq/{}", C::NAME), icount_2t_seq::<C>)
 }
 
 /// The cases `--icount` knows, named `group/function` as in criterion (`alloc_u64_2t_seq`:
-/// the two-thread cases run sequentially on one thread).
+/// two-thread cases of `alloc_u64_2t` run sequentially on one thread; bumpalo-herd is not
+/// among them: run one after the other, both halves would share one `Bump`).
 fn icount_cases() -> Vec<IcountCase> {
     fn fills<T: Item>(group: &str) -> Vec<IcountCase> {
         vec![
@@ -842,12 +964,17 @@ fn icount_cases() -> Vec<IcountCase> {
     all.extend([
         case_2t::<ArrayQueuePush>(),
         case_2t::<MutexTypedArena>(),
+        case_2t::<OrxBag>(),
+        case_2t::<BlinkAlloc>(),
         case::<u64, BatchArena>("batch"),
         case::<u64, BatchVec>("batch"),
         case::<u64, BatchBump>("batch"),
-        case::<u64, ResetArena>("reset_u64_1M"),
-        case::<u64, ResetVec>("reset_u64_1M"),
-        case::<u64, ResetBump>("reset_u64_1M"),
+        case::<u64, ResetArena<N>>("reset_u64_1M"),
+        case::<u64, ResetVec<N>>("reset_u64_1M"),
+        case::<u64, ResetBump<N>>("reset_u64_1M"),
+        case::<u64, ResetArena<N_16M>>("reset_u64_16M"),
+        case::<u64, ResetVec<N_16M>>("reset_u64_16M"),
+        case::<u64, ResetBump<N_16M>>("reset_u64_16M"),
     ]);
     all
 }
@@ -923,7 +1050,9 @@ fn main() {
     let mut c = Criterion::default().configure_from_args();
     alloc_1t::<u64>(&mut c, "alloc_u64_1t");
     alloc_1t::<Rec32>(&mut c, "alloc_32b_1t");
-    alloc_2t(&mut c);
+    alloc_mt::<u64>(&mut c, "alloc_u64_2t", 2);
+    alloc_mt::<Rec32>(&mut c, "alloc_32b_2t", 2);
+    alloc_mt::<u64>(&mut c, "alloc_u64_8t", 8);
     batch(&mut c);
     reset(&mut c);
     c.final_summary();

@@ -1,7 +1,7 @@
 //! A round of 1,024 packets, each filling a 1,500-byte payload: the pool (buffers recycled
 //! by the derived field-wise reset) against a fresh `Vec` per packet and a `Box` per packet.
 //!
-//! `cargo bench --bench pool`
+//! `cargo bench -p atomicarena-benches --bench pool` (see BENCHMARKS.md).
 
 use std::hint::black_box;
 

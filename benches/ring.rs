@@ -1,34 +1,50 @@
-//! `Ring::push` against crossbeam's `ArrayQueue::force_push` (its ring-buffer mode), both with
-//! capacity 1024 and 32-byte values, on one thread and on two threads pushing at once.
+//! `Ring::push` against crossbeam's `ArrayQueue::force_push` (its ring-buffer mode), the
+//! scenario of the independent harness: a ring of 1,024 32-byte values, emptied (`reset`;
+//! the queue is drained with `pop`) before each run, then 1,000,000 pushes in all, each
+//! thread pushing its share (1 thread × 1,000,000, 2 threads × 500,000).
 //!
-//! Both structures are full before timing starts, so every push overwrites the oldest value:
-//! the steady state of a ring. Times are per pushed element (two threads share the `iters`).
+//! The first 1,024 pushes of a run fill empty slots and every later one overwrites the oldest
+//! value. The time of a run is the wall time from a common start to the last thread's finish:
+//! every worker (also the one of the 1-thread group) reads the clock itself after the start
+//! line and after its last push, and the run spans the earliest start to the latest end
+//! (`start_line.rs`); the reset and the thread spawns are outside it. Times are per pushed
+//! element (throughput 1,000,000 per iteration).
 //!
-//! Run with `cargo bench --bench ring -- --warm-up-time 1 --measurement-time 3`.
-#![allow(missing_docs)] // `criterion_group!` generates an undocumented `pub fn`
+//! Groups `push/1-thread` and `push/2-thread`, functions `Ring::push` and
+//! `ArrayQueue::force_push`. Run with `cargo bench -p atomicarena-benches --bench ring --
+//! --warm-up-time 1 --measurement-time 3` (or all benches, see BENCHMARKS.md).
+
+mod start_line;
 
 use std::hint::black_box;
-use std::sync::Barrier;
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use atomicarena::Ring;
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{Criterion, SamplingMode, Throughput};
 use crossbeam_queue::ArrayQueue;
 
+/// Capacity of both rings.
 const CAP: usize = 1024;
-type Value = [u64; 4]; // 32 bytes
+/// Pushes per run, over all threads.
+const TOTAL: usize = 1_000_000;
+/// 32 bytes.
+type Value = [u64; 4];
 
 fn value(i: u64) -> Value {
     [i, i ^ 1, i ^ 2, i ^ 3]
 }
 
-/// Anything we can push into in a loop.
+/// A ring under test: emptied untimed, pushed into from several threads at once.
 trait Sink: Sync {
+    /// Untimed: empties the ring.
+    fn empty(&mut self);
     fn push_one(&self, v: Value);
 }
 
 impl Sink for Ring<Value, CAP> {
+    fn empty(&mut self) {
+        self.reset();
+    }
     #[inline]
     fn push_one(&self, v: Value) {
         black_box(self.push(v));
@@ -36,62 +52,55 @@ impl Sink for Ring<Value, CAP> {
 }
 
 impl Sink for ArrayQueue<Value> {
+    fn empty(&mut self) {
+        while self.pop().is_some() {}
+    }
     #[inline]
     fn push_one(&self, v: Value) {
         black_box(self.force_push(v));
     }
 }
 
-/// Time for `iters` pushes split over `threads` threads that start together.
-fn run(sink: &impl Sink, threads: u64, iters: u64) -> Duration {
-    if threads == 1 {
-        let start = Instant::now();
-        for i in 0..iters {
-            sink.push_one(value(black_box(i)));
-        }
-        return start.elapsed();
+/// `runs` runs of `TOTAL` pushes split over `threads` threads, each after an untimed reset;
+/// the sum of their wall times.
+fn timed(sink: &mut impl Sink, threads: usize, runs: u64) -> Duration {
+    let per = (TOTAL / threads) as u64;
+    let mut total = Duration::ZERO;
+    for _ in 0..runs {
+        sink.empty();
+        let sink = &*sink;
+        total += start_line::run_threads(threads, |t| {
+            let base = t as u64 * per;
+            for i in base..base + per {
+                sink.push_one(value(black_box(i)));
+            }
+        });
     }
-    // Each worker times its own pushes from a common start line; the result spans the
-    // earliest start to the latest end, so a descheduled main thread cannot shorten it.
-    let barrier = Barrier::new(threads as usize);
-    let per_thread = iters.div_ceil(threads);
-    let spans: Vec<(Instant, Instant)> = thread::scope(|s| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    barrier.wait();
-                    let start = Instant::now();
-                    for i in 0..per_thread {
-                        sink.push_one(value(black_box(i)));
-                    }
-                    (start, Instant::now())
-                })
-            })
-            .collect();
-        workers.into_iter().map(|w| w.join().unwrap()).collect()
-    });
-    let first = spans.iter().map(|s| s.0).min().unwrap();
-    let last = spans.iter().map(|s| s.1).max().unwrap();
-    last - first
+    total
 }
 
 fn push(c: &mut Criterion) {
-    let ring = Ring::<Value, CAP>::new_boxed();
-    let queue = ArrayQueue::<Value>::new(CAP);
-    for i in 0..CAP as u64 {
-        ring.push(value(i));
-        queue.force_push(value(i));
-    }
+    let mut ring = Ring::<Value, CAP>::new_boxed();
+    let mut queue = ArrayQueue::<Value>::new(CAP);
     for threads in [1, 2] {
         let mut group = c.benchmark_group(format!("push/{threads}-thread"));
-        group.throughput(Throughput::Elements(1));
-        group.bench_function("Ring::push", |b| b.iter_custom(|n| run(&*ring, threads, n)));
+        // One iteration is a million pushes (10 to 100 ms): flat sampling, as in `bounded`.
+        group
+            .sampling_mode(SamplingMode::Flat)
+            .sample_size(30)
+            .throughput(Throughput::Elements(TOTAL as u64));
+        group.bench_function("Ring::push", |b| {
+            b.iter_custom(|n| timed(&mut *ring, threads, n))
+        });
         group.bench_function("ArrayQueue::force_push", |b| {
-            b.iter_custom(|n| run(&queue, threads, n))
+            b.iter_custom(|n| timed(&mut queue, threads, n))
         });
         group.finish();
     }
 }
 
-criterion_group!(benches, push);
-criterion_main!(benches);
+fn main() {
+    let mut c = Criterion::default().configure_from_args();
+    push(&mut c);
+    c.final_summary();
+}
