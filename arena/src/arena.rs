@@ -53,7 +53,7 @@ use core::slice;
 
 use crate::cursor::Cursor;
 use crate::error::Full;
-use crate::sync::{AtomicBool, Ordering, TrackedCell};
+use crate::sync::{Ordering, TrackedCell};
 
 /// A mark that is no round's hole tag (tags are `1..=255`).
 const CLEAR: u8 = 0;
@@ -111,22 +111,11 @@ const CLEAR: u8 = 0;
 /// claim came after it stays unused for the round (at most `N / 64` slots in all, and only when
 /// batches or handles race with single allocations): it counts neither in `len` nor in
 /// `remaining`.
+// `repr(C)`: the marks, then the values, then the header (the cursor, which also keeps the
+// statistics and the round's hole tag, see `cursor.rs`), so that the header sits right after
+// the last slot, in two neighbouring cache lines: a reset touches nothing else.
+#[repr(C)]
 pub struct Arena<T, const N: usize> {
-    /// Claims slots for this round; counts failures (see `cursor.rs`).
-    pub(crate) cursor: Cursor<N>,
-    /// Largest `len` of any finished round. Written only under `&mut self`.
-    high_water: usize,
-    /// Largest number of claimed slots (values, holes, and stranded chunk slots) of any
-    /// finished round: every mark ever written lies below it. Written only under `&mut self`.
-    claimed_hi: usize,
-    /// Round counter `0..=254`; this round's hole tag is `round + 1`, so the all-zero bit
-    /// pattern is a valid empty arena (see `new_boxed`). Written only under `&mut self`.
-    round: u8,
-    /// Set when a mark was given this round's tag (a hole was made). Read under `&mut self`.
-    dirty: AtomicBool,
-    /// Resets left until the marks must be swept (a dirty round's tag is about to return);
-    /// 0 when no sweep is pending. Written only under `&mut self`.
-    sweep_in: u8,
     /// For a claimed slot `i < len`: `marks[i] == round + 1` exactly when the slot is a hole.
     /// Slots `>= len` never carry this round's tag. Written by the owner of slot `i` (or under
     /// `&mut self`); read under `&mut self`.
@@ -136,6 +125,8 @@ pub struct Arena<T, const N: usize> {
     owners: [TrackedCell<()>; N],
     /// The values; layout of `[T; N]`.
     slots: [UnsafeCell<MaybeUninit<T>>; N],
+    /// Claims slots for this round; counts failures (see `cursor.rs`).
+    pub(crate) cursor: Cursor<N>,
     /// The arena owns `T`s and drops them (for dropck).
     _owns: PhantomData<T>,
 }
@@ -182,11 +173,6 @@ impl<T, const N: usize> Arena<T, N> {
         let () = Self::FITS;
         Arena {
             cursor: Cursor::new(),
-            high_water: 0,
-            claimed_hi: 0,
-            round: 0,
-            dirty: AtomicBool::new(false),
-            sweep_in: 0,
             marks: [const { TrackedCell::new(CLEAR) }; N],
             slots: [const { UnsafeCell::new(MaybeUninit::uninit()) }; N],
             _owns: PhantomData,
@@ -199,11 +185,6 @@ impl<T, const N: usize> Arena<T, N> {
         let () = Self::FITS;
         Arena {
             cursor: Cursor::new(),
-            high_water: 0,
-            claimed_hi: 0,
-            round: 0,
-            dirty: AtomicBool::new(false),
-            sweep_in: 0,
             marks: core::array::from_fn(|_| TrackedCell::new(CLEAR)),
             owners: core::array::from_fn(|_| TrackedCell::new(())),
             slots: [const { UnsafeCell::new(MaybeUninit::uninit()) }; N],
@@ -495,11 +476,29 @@ impl<T, const N: usize> Arena<T, N> {
     /// assert!(arena.is_empty());
     /// assert_eq!(arena.high_water(), 2);
     /// ```
+    #[inline]
     pub fn reset(&mut self) {
+        // The common case, inlined: nothing to drop and no per-thread chunks to settle. It
+        // touches the two header lines and nothing else (no stack frame of its own either).
+        if !mem::needs_drop::<T>() && !self.cursor.needs_settle() {
+            let claimed = self.cursor.claimed();
+            // Without chunks, nothing is stranded: `len() == claimed`.
+            self.cursor.high_water = self.cursor.high_water.max(claimed);
+            self.cursor.claimed_hi = self.cursor.claimed_hi.max(claimed);
+            self.cursor.rewind(0);
+            self.next_round();
+            return;
+        }
+        self.reset_slow();
+    }
+
+    /// `reset` with values to drop or chunks to settle.
+    #[inline(never)]
+    fn reset_slow(&mut self) {
         self.settle();
-        self.high_water = self.high_water.max(self.len());
+        self.cursor.high_water = self.cursor.high_water.max(self.len());
         let claimed = self.cursor.claimed();
-        self.claimed_hi = self.claimed_hi.max(claimed);
+        self.cursor.claimed_hi = self.cursor.claimed_hi.max(claimed);
         let tag = self.tag();
         self.cursor.rewind(0);
         // The round must end even if a destructor panics: the dropped slots are marked as
@@ -686,7 +685,7 @@ impl<T, const N: usize> Arena<T, N> {
     /// ```
     #[inline]
     pub fn high_water(&self) -> usize {
-        self.high_water.max(self.len())
+        self.cursor.high_water.max(self.len())
     }
 
     /// How many allocation calls found no room, over the arena's whole life (reset does not
@@ -709,7 +708,7 @@ impl<T, const N: usize> Arena<T, N> {
     /// This round's hole tag.
     #[inline(always)]
     fn tag(&self) -> u8 {
-        self.round + 1
+        self.cursor.round + 1
     }
 
     /// Pointer to slot `i`'s value, derived from the whole array so that ranges can be used.
@@ -768,8 +767,8 @@ impl<T, const N: usize> Arena<T, N> {
         self.cursor.acquire();
         // Relaxed: read only under `&mut self`, which the borrow orders after us. Loaded first
         // so that the flag's cache line is written once per round, not once per hole.
-        if !self.dirty.load(Ordering::Relaxed) {
-            self.dirty.store(true, Ordering::Relaxed);
+        if !self.cursor.dirty.load(Ordering::Relaxed) {
+            self.cursor.dirty.store(true, Ordering::Relaxed);
         }
         let tag = self.tag();
         for mark in &self.marks[range] {
@@ -835,22 +834,37 @@ impl<T, const N: usize> Arena<T, N> {
     /// made holes and no sweep is pending, a sweep is scheduled for 255 resets later, the last
     /// reset before this round's tag comes back; a due sweep clears every mark below the
     /// high-water mark, which covers every round since the last sweep. Otherwise O(1).
+    #[inline(always)]
     fn next_round(&mut self) {
         let dirty = self.take_dirty();
-        if dirty && self.sweep_in == 0 {
-            self.sweep_in = 255;
+        if dirty || self.cursor.sweep_in > 0 {
+            self.count_down_to_sweep(dirty);
         }
-        if self.sweep_in > 0 {
-            self.sweep_in -= 1;
-            if self.sweep_in == 0 {
+        self.cursor.round = if self.cursor.round == 254 {
+            0
+        } else {
+            self.cursor.round + 1
+        };
+    }
+
+    /// The part of `next_round` that runs only once holes were made: schedule a sweep, count
+    /// down to it, sweep.
+    #[cold]
+    #[inline(never)]
+    fn count_down_to_sweep(&mut self, dirty: bool) {
+        if dirty && self.cursor.sweep_in == 0 {
+            self.cursor.sweep_in = 255;
+        }
+        if self.cursor.sweep_in > 0 {
+            self.cursor.sweep_in -= 1;
+            if self.cursor.sweep_in == 0 {
                 // Marks are written only for claimed slots, and `claimed_hi` bounds every
                 // round's claims (it is updated before this call).
-                for mark in &mut self.marks[..self.claimed_hi.min(N)] {
+                for mark in &mut self.marks[..self.cursor.claimed_hi.min(N)] {
                     *mark.get_mut() = CLEAR;
                 }
             }
         }
-        self.round = if self.round == 254 { 0 } else { self.round + 1 };
     }
 
     /// Records under `&mut self` that a mark is about to be given this round's tag.
@@ -858,10 +872,10 @@ impl<T, const N: usize> Arena<T, N> {
     fn set_dirty(&mut self) {
         #[cfg(not(loom))]
         {
-            *self.dirty.get_mut() = true;
+            *self.cursor.dirty.get_mut() = true;
         }
         #[cfg(loom)]
-        self.dirty.store(true, Ordering::Relaxed);
+        self.cursor.dirty.store(true, Ordering::Relaxed);
     }
 
     /// Reads and clears the `dirty` flag under `&mut self`.
@@ -869,11 +883,11 @@ impl<T, const N: usize> Arena<T, N> {
     fn take_dirty(&mut self) -> bool {
         #[cfg(not(loom))]
         {
-            mem::take(self.dirty.get_mut())
+            mem::take(self.cursor.dirty.get_mut())
         }
         #[cfg(loom)]
         {
-            self.dirty.swap(false, Ordering::Relaxed)
+            self.cursor.dirty.swap(false, Ordering::Relaxed)
         }
     }
 
@@ -1070,9 +1084,9 @@ impl<T, const N: usize> fmt::Debug for Drain<'_, T, N> {
     }
 }
 
-// SAFETY: every field of an empty arena is zero: the atomics hold 0 (the cursor's stripes: no
-// table), `high_water`, `claimed_hi`, `round` and `sweep_in` are 0, `dirty` is false, every
-// mark is `CLEAR` (0), and the slots are `MaybeUninit`, for which any bytes are
+// SAFETY: every field of an empty arena is zero: the cursor's atomics hold 0 (its stripe table
+// pointer is null), its `high_water`, `claimed_hi`, `round` and `sweep_in` are 0 and `dirty` is
+// false, every mark is `CLEAR` (0), and the slots are `MaybeUninit`, for which any bytes are
 // valid. So the all-zero bytes are exactly `Arena::new()` (what `new_boxed` relies on).
 #[cfg(not(loom))]
 unsafe impl<T, const N: usize> crate::zeroable::Zeroable for Arena<T, N> {}

@@ -18,9 +18,13 @@ use crossbeam_utils::CachePadded;
 use crate::error::Full;
 #[cfg(atomicarena_stripes)]
 use crate::stripes::{self, Stripes};
-use crate::sync::{AtomicUsize, Ordering};
+use crate::sync::{AtomicBool, AtomicUsize, Ordering};
 
 /// Claims slot indices `0..N` for one round; rewound under `&mut self`.
+///
+/// `repr(C)`: `next` alone on its (padded) cache line, the other fields together right after
+/// it, so that a reset touches a few neighbouring lines of the arena's header.
+#[repr(C)]
 pub(crate) struct Cursor<const N: usize> {
     /// Number of slots claimed this round. Above `N` only transiently: a failing single claim
     /// adds one and takes it back, so the excess is at most the number of threads inside a
@@ -38,6 +42,24 @@ pub(crate) struct Cursor<const N: usize> {
     /// at a time.
     #[cfg(atomicarena_stripes)]
     stranded: AtomicUsize,
+    // The owner's per-round bookkeeping lives here too, next to the fields above, so that the
+    // arena's whole header is two cache lines (`next`'s, and this one).
+    /// Largest `len` of any finished round. Written only under `&mut`.
+    pub(crate) high_water: usize,
+    /// Largest number of claimed slots (values, holes, stranded chunk slots) of any finished
+    /// round: only slots below it were ever handed out, or had a mark written. Written only
+    /// under `&mut`.
+    pub(crate) claimed_hi: usize,
+    /// The arena's round counter `0..=254`; its hole tag is `round + 1`, so the all-zero bit
+    /// pattern is a valid empty arena (see `new_boxed`). Written only under `&mut`. (Unused by
+    /// the pool.)
+    pub(crate) round: u8,
+    /// Set when one of the arena's marks was given this round's tag (a hole was made). Read
+    /// under `&mut`. (Unused by the pool.)
+    pub(crate) dirty: AtomicBool,
+    /// Resets left until the arena's marks must be swept (a dirty round's tag is about to
+    /// return); 0 when no sweep is pending. Written only under `&mut`. (Unused by the pool.)
+    pub(crate) sweep_in: u8,
 }
 
 impl<const N: usize> Cursor<N> {
@@ -50,6 +72,11 @@ impl<const N: usize> Cursor<N> {
             stripes: Stripes::new(),
             #[cfg(atomicarena_stripes)]
             stranded: AtomicUsize::new(0),
+            high_water: 0,
+            claimed_hi: 0,
+            round: 0,
+            dirty: AtomicBool::new(false),
+            sweep_in: 0,
         }
     }
 
@@ -62,6 +89,11 @@ impl<const N: usize> Cursor<N> {
             stripes: Stripes::new(),
             #[cfg(atomicarena_stripes)]
             stranded: AtomicUsize::new(0),
+            high_water: 0,
+            claimed_hi: 0,
+            round: 0,
+            dirty: AtomicBool::new(false),
+            sweep_in: 0,
         }
     }
 
@@ -302,13 +334,25 @@ impl<const N: usize> Cursor<N> {
         above
     }
 
+    /// Whether `settle` has anything to do (a thread ever took a chunk). Under `&mut`.
+    #[inline(always)]
+    pub(crate) fn needs_settle(&mut self) -> bool {
+        #[cfg(atomicarena_stripes)]
+        if stripes::enabled(N) {
+            return self.stripes.is_used();
+        }
+        false
+    }
+
     /// Ends the stripes' round under `&mut` (a no-op without stripes): every unused chunk tail
     /// at the cursor's end goes back to the cursor, and `hole` is called with each other one
     /// (claimed, never handed out: the arena marks them as holes). Afterwards the cursor counts
     /// exactly the slots handed out or left as holes, as a plain cursor would.
     pub(crate) fn settle(&mut self, mut hole: impl FnMut(core::ops::Range<usize>)) {
+        // The common case (no thread ever took a chunk) touches nothing but the table pointer:
+        // a reset after a batch fill stays a handful of instructions and cache lines.
         #[cfg(atomicarena_stripes)]
-        if stripes::enabled(N) {
+        if self.needs_settle() {
             let tails = self.stripes.settle();
             let mut len = self.next.load(Ordering::Relaxed).min(N);
             let mut stranded = self.stranded.load(Ordering::Relaxed);

@@ -80,20 +80,17 @@ const LIVE: u8 = 2;
 ///
 /// Statistics are those of [`Arena`](crate::Arena): [`len`](Pool::len) counts the slots
 /// handed out this round.
+// `repr(C)`: the states, the values, then the header (the cursor, see `Arena`).
+#[repr(C)]
 pub struct Pool<T, const N: usize> {
-    /// Claims slots for this round; counts failures (see `cursor.rs`).
-    pub(crate) cursor: Cursor<N>,
-    /// Largest `len` of any finished round. Written only under `&mut self`.
-    high_water: usize,
-    /// Largest number of claimed slots of any finished round: only slots below it were ever
-    /// handed out, hence ever initialised. Written only under `&mut self`.
-    claimed_hi: usize,
     /// `state[i]` is `EMPTY`, `IDLE` or `LIVE` (see the module docs); `slots[i]` holds a value
     /// exactly when it is not `EMPTY`. Written by the owner of slot `i` (after the value is in
     /// place) or under `&mut self`.
     state: [TrackedCell<u8>; N],
     /// The values; layout of `[T; N]`.
     slots: [UnsafeCell<MaybeUninit<T>>; N],
+    /// Claims slots for this round; counts failures (see `cursor.rs`).
+    pub(crate) cursor: Cursor<N>,
     /// The pool owns `T`s and drops them (for dropck).
     _owns: PhantomData<T>,
 }
@@ -133,8 +130,6 @@ impl<T, const N: usize> Pool<T, N> {
         let () = Self::FITS;
         Pool {
             cursor: Cursor::new(),
-            high_water: 0,
-            claimed_hi: 0,
             state: [const { TrackedCell::new(EMPTY) }; N],
             slots: [const { UnsafeCell::new(MaybeUninit::uninit()) }; N],
             _owns: PhantomData,
@@ -147,8 +142,6 @@ impl<T, const N: usize> Pool<T, N> {
         let () = Self::FITS;
         Pool {
             cursor: Cursor::new(),
-            high_water: 0,
-            claimed_hi: 0,
             state: core::array::from_fn(|_| TrackedCell::new(EMPTY)),
             slots: [const { UnsafeCell::new(MaybeUninit::uninit()) }; N],
             _owns: PhantomData,
@@ -312,9 +305,9 @@ impl<T, const N: usize> Pool<T, N> {
         T: FieldReset,
     {
         self.cursor.settle(|_| {});
-        self.high_water = self.high_water.max(self.len());
+        self.cursor.high_water = self.cursor.high_water.max(self.len());
         let len = self.cursor.claimed();
-        self.claimed_hi = self.claimed_hi.max(len);
+        self.cursor.claimed_hi = self.cursor.claimed_hi.max(len);
         self.cursor.rewind(0);
 
         /// On unwind from `reset_fields`, drops the values not yet reset (from `next - 1`).
@@ -361,11 +354,11 @@ impl<T, const N: usize> Pool<T, N> {
     /// ```
     pub fn clear(&mut self) {
         self.cursor.settle(|_| {});
-        self.high_water = self.high_water.max(self.len());
-        self.claimed_hi = self.claimed_hi.max(self.cursor.claimed());
+        self.cursor.high_water = self.cursor.high_water.max(self.len());
+        self.cursor.claimed_hi = self.cursor.claimed_hi.max(self.cursor.claimed());
         self.cursor.rewind(0);
         // Only slots below `claimed_hi` were ever handed out, hence ever initialised.
-        self.drop_range(0, self.claimed_hi);
+        self.drop_range(0, self.cursor.claimed_hi);
     }
 
     /// Iterates mutably over the values handed out this round, in slot order.
@@ -471,7 +464,7 @@ impl<T, const N: usize> Pool<T, N> {
     /// ```
     #[inline]
     pub fn high_water(&self) -> usize {
-        self.high_water.max(self.len())
+        self.cursor.high_water.max(self.len())
     }
 
     /// How many `take`/`alloc` calls found the round full, over the pool's whole life.
@@ -535,7 +528,7 @@ impl<T, const N: usize> Drop for Pool<T, N> {
         if mem::needs_drop::<T>() {
             self.cursor.settle(|_| {});
             // Only slots below `claimed_hi` (or claimed this round) were ever handed out.
-            let used = self.claimed_hi.max(self.cursor.claimed());
+            let used = self.cursor.claimed_hi.max(self.cursor.claimed());
             self.drop_range(0, used);
         }
     }
@@ -560,8 +553,8 @@ impl<T, const N: usize> fmt::Debug for Pool<T, N> {
     }
 }
 
-// SAFETY: every field of an empty pool is zero: the cursor's atomics hold 0 (and its stripe
-// table pointer is null), `high_water` and `claimed_hi` are 0, every state is `EMPTY` (0), and
+// SAFETY: every field of an empty pool is zero: the cursor's atomics hold 0 (its stripe table
+// pointer is null), its counters are 0 and its `dirty` flag false, every state is `EMPTY` (0), and
 // the slots are `MaybeUninit`, for which any bytes are valid.
 #[cfg(not(loom))]
 unsafe impl<T, const N: usize> crate::zeroable::Zeroable for Pool<T, N> {}

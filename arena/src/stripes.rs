@@ -320,8 +320,17 @@ impl Stripes {
             .sum()
     }
 
+    /// Whether a table was ever allocated (`settle` has nothing to do otherwise). Under `&mut`.
+    #[inline(always)]
+    pub(crate) fn is_used(&mut self) -> bool {
+        // `&mut self`: a plain read (loom's atomics have no `get_mut`).
+        !self.table.load(Ordering::Relaxed).is_null()
+    }
+
     /// Under `&mut`: empties every stripe and returns the unused tails, highest first, so that
     /// the caller can give back those at the cursor's end and mark the others as holes.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn settle(&mut self) -> Tails {
         let mut tails = Tails {
             ranges: [const { 0..0 }; STRIPES],
