@@ -598,110 +598,11 @@ impl<T, const N: usize> Arena<T, N> {
         }
     }
 
-    /// The number of slots used this round: values, and holes left by panics or by per-thread
-    /// handles. Slots that threads' chunks hold but have not used yet are not counted.
-    ///
-    /// Exact when no allocation is in flight; under concurrent `alloc`, a snapshot that may
-    /// already be out of date.
-    ///
-    /// ```
-    /// let arena: atomicarena::Arena<u8, 4> = atomicarena::Arena::new();
-    /// arena.alloc(1).unwrap();
-    /// assert_eq!(arena.len(), 1);
-    /// ```
-    #[inline]
-    pub fn len(&self) -> usize {
-        self.cursor.len()
-    }
-
-    /// `true` when no slot was claimed this round.
-    ///
-    /// ```
-    /// let arena: atomicarena::Arena<u8, 4> = atomicarena::Arena::new();
-    /// assert!(arena.is_empty());
-    /// ```
-    #[inline]
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The number of slots, `N`.
-    ///
-    /// ```
-    /// let arena: atomicarena::Arena<u8, 4> = atomicarena::Arena::new();
-    /// assert_eq!(arena.capacity(), 4);
-    /// ```
-    #[inline]
-    pub const fn capacity(&self) -> usize {
-        N
-    }
-
-    /// The number of slots an allocation can still get this round: those no thread has
-    /// claimed, and those unused in threads' chunks (a snapshot under concurrency).
-    ///
-    /// ```
-    /// let arena: atomicarena::Arena<u8, 4> = atomicarena::Arena::new();
-    /// arena.alloc(1).unwrap();
-    /// assert_eq!(arena.remaining(), 3);
-    /// ```
-    #[inline]
-    pub fn remaining(&self) -> usize {
-        self.cursor.free()
-    }
-
-    /// `true` when no slot is left this round ([`remaining`](Arena::remaining) is 0).
-    ///
-    /// ```
-    /// let arena: atomicarena::Arena<u8, 1> = atomicarena::Arena::new();
-    /// arena.alloc(1).unwrap();
-    /// assert!(arena.is_full());
-    /// ```
-    #[inline]
-    pub fn is_full(&self) -> bool {
-        self.remaining() == 0
-    }
-
-    /// Bytes of slot storage claimed this round, `len() * size_of::<T>()` (the Go arena's
-    /// offset).
-    ///
-    /// ```
-    /// let arena: atomicarena::Arena<u64, 4> = atomicarena::Arena::new();
-    /// arena.alloc_slice_copy(&[1, 2, 3]).unwrap();
-    /// assert_eq!(arena.bytes_used(), 24);
-    /// ```
-    #[inline]
-    pub fn bytes_used(&self) -> usize {
-        self.len() * mem::size_of::<T>()
-    }
-
-    /// The largest [`len`](Arena::len) of any round so far, the current one included.
-    ///
-    /// ```
-    /// let mut arena: atomicarena::Arena<u8, 8> = atomicarena::Arena::new();
-    /// arena.alloc_slice_copy(&[0; 5]).unwrap();
-    /// arena.reset();
-    /// arena.alloc(1).unwrap();
-    /// assert_eq!(arena.high_water(), 5);
-    /// ```
-    #[inline]
-    pub fn high_water(&self) -> usize {
-        self.cursor.high_water.max(self.len())
-    }
-
-    /// How many allocation calls found no room, over the arena's whole life (reset does not
-    /// clear it).
-    ///
-    /// ```
-    /// let arena: atomicarena::Arena<u8, 1> = atomicarena::Arena::new();
-    /// arena.alloc(1).unwrap();
-    /// assert!(arena.alloc(2).is_err());
-    /// assert!(arena.alloc_slice_copy(&[3, 4]).is_err());
-    /// assert_eq!(arena.failed_allocs(), 2);
-    /// ```
-    #[inline]
-    pub fn failed_allocs(&self) -> usize {
-        self.cursor.failed()
-    }
+    crate::cursor::statistics!(
+        Arena,
+        reset,
+        "values, and holes left by panics or by per-thread handles"
+    );
 
     // ---- internals ----------------------------------------------------------------------
 

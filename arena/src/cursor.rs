@@ -402,3 +402,127 @@ impl<const N: usize> Cursor<N> {
         }
     }
 }
+
+/// The statistics methods of a kind that counts its slots with a [`Cursor`] in its `cursor`
+/// field (`Arena` and `Pool`): one definition, one set of docs. `$kind` names the type in the
+/// examples, `$end` is the `&mut self` method that ends a round there (for `high_water`'s
+/// example), and `$used` says what a used slot is for this kind.
+macro_rules! statistics {
+    ($kind:ident, $end:ident, $used:literal) => {
+        #[doc = concat!("The number of slots used this round: ", $used, ". Slots that threads'")]
+        /// chunks hold but have not used yet are not counted.
+        ///
+        /// Exact when no allocation is in flight; under concurrent allocation, a snapshot that
+        /// may already be out of date.
+        ///
+        /// ```
+        #[doc = concat!("let a: atomicarena::", stringify!($kind), "<u8, 4> = atomicarena::", stringify!($kind), "::new();")]
+        /// a.alloc(1).unwrap();
+        /// assert_eq!(a.len(), 1);
+        /// ```
+        #[inline]
+        #[must_use]
+        pub fn len(&self) -> usize {
+            self.cursor.len()
+        }
+
+        /// `true` when no slot was used this round.
+        ///
+        /// ```
+        #[doc = concat!("let a: atomicarena::", stringify!($kind), "<u8, 4> = atomicarena::", stringify!($kind), "::new();")]
+        /// assert!(a.is_empty());
+        /// ```
+        #[inline]
+        #[must_use]
+        pub fn is_empty(&self) -> bool {
+            self.len() == 0
+        }
+
+        /// The number of slots, `N`.
+        ///
+        /// ```
+        #[doc = concat!("let a: atomicarena::", stringify!($kind), "<u8, 4> = atomicarena::", stringify!($kind), "::new();")]
+        /// assert_eq!(a.capacity(), 4);
+        /// ```
+        #[inline]
+        #[must_use]
+        pub const fn capacity(&self) -> usize {
+            N
+        }
+
+        /// The number of slots an allocation can still get this round: those no thread has
+        /// claimed, and those unused in threads' chunks (a snapshot under concurrency).
+        ///
+        /// ```
+        #[doc = concat!("let a: atomicarena::", stringify!($kind), "<u8, 4> = atomicarena::", stringify!($kind), "::new();")]
+        /// a.alloc(1).unwrap();
+        /// assert_eq!(a.remaining(), 3);
+        /// ```
+        #[inline]
+        #[must_use]
+        pub fn remaining(&self) -> usize {
+            self.cursor.free()
+        }
+
+        #[doc = concat!("`true` when no slot is left this round ([`remaining`](", stringify!($kind), "::remaining) is 0).")]
+        ///
+        /// ```
+        #[doc = concat!("let a: atomicarena::", stringify!($kind), "<u8, 1> = atomicarena::", stringify!($kind), "::new();")]
+        /// a.alloc(1).unwrap();
+        /// assert!(a.is_full());
+        /// ```
+        #[inline]
+        #[must_use]
+        pub fn is_full(&self) -> bool {
+            self.remaining() == 0
+        }
+
+        /// Bytes of slot storage used this round, `len() * size_of::<T>()` (the Go arena's
+        /// offset; heap memory owned by the values is not counted).
+        ///
+        /// ```
+        #[doc = concat!("let a: atomicarena::", stringify!($kind), "<u64, 4> = atomicarena::", stringify!($kind), "::new();")]
+        /// a.alloc(1).unwrap();
+        /// a.alloc(2).unwrap();
+        /// assert_eq!(a.bytes_used(), 16);
+        /// ```
+        #[inline]
+        #[must_use]
+        pub fn bytes_used(&self) -> usize {
+            self.len() * core::mem::size_of::<T>()
+        }
+
+        #[doc = concat!("The largest [`len`](", stringify!($kind), "::len) of any round so far, the current one included.")]
+        ///
+        /// ```
+        #[doc = concat!("let mut a: atomicarena::", stringify!($kind), "<u8, 8> = atomicarena::", stringify!($kind), "::new();")]
+        /// for v in 0..5 {
+        ///     a.alloc(v).unwrap();
+        /// }
+        #[doc = concat!("a.", stringify!($end), "();")]
+        /// a.alloc(1).unwrap();
+        /// assert_eq!(a.high_water(), 5);
+        /// ```
+        #[inline]
+        #[must_use]
+        pub fn high_water(&self) -> usize {
+            self.cursor.high_water.max(self.len())
+        }
+
+        /// How many allocation calls found no room, over the whole life of the value (a new
+        /// round does not clear it).
+        ///
+        /// ```
+        #[doc = concat!("let a: atomicarena::", stringify!($kind), "<u8, 1> = atomicarena::", stringify!($kind), "::new();")]
+        /// a.alloc(1).unwrap();
+        /// assert!(a.alloc(2).is_err());
+        /// assert_eq!(a.failed_allocs(), 1);
+        /// ```
+        #[inline]
+        #[must_use]
+        pub fn failed_allocs(&self) -> usize {
+            self.cursor.failed()
+        }
+    };
+}
+pub(crate) use statistics;
