@@ -127,6 +127,16 @@ impl<const N: usize> Cursor<N> {
     /// Claims one slot from the shared cursor, counting a failure.
     #[inline(always)]
     fn claim_one_shared(&self) -> Option<usize> {
+        let claimed = self.claim_one_quiet();
+        if claimed.is_none() {
+            self.record_failure();
+        }
+        claimed
+    }
+
+    /// Claims one slot from the shared cursor without counting a failure.
+    #[inline(always)]
+    fn claim_one_quiet(&self) -> Option<usize> {
         // Relaxed is enough: uniqueness comes from the read-modify-write itself (one
         // modification order on one location). The slot's contents need no ordering through
         // the cursor: the claimer writes them and publishes them itself (by sending the
@@ -136,35 +146,19 @@ impl<const N: usize> Cursor<N> {
         if i < N {
             Some(i)
         } else {
-            self.claim_failed_one();
+            self.undo_failed_one();
             None
         }
     }
 
-    /// Claims one slot from the shared cursor without counting a failure.
-    #[cfg(atomicarena_stripes)]
-    #[cold]
-    fn claim_one_quiet(&self) -> Option<usize> {
-        // Relaxed: as in `claim_one_shared`.
-        let i = self.next.fetch_add(1, Ordering::Relaxed);
-        if i < N {
-            Some(i)
-        } else {
-            // As in `claim_failed_one`.
-            self.next.fetch_sub(1, Ordering::Relaxed);
-            None
-        }
-    }
-
-    /// Undoes a failed `claim_one`, so failures can never walk the cursor towards a wrap.
+    /// Undoes a failed single claim, so failures can never walk the cursor towards a wrap.
     #[cold]
     #[inline(never)]
-    fn claim_failed_one(&self) {
+    fn undo_failed_one(&self) {
         // Relaxed: only the count matters. The cursor was `>= N` when we added one, and while
         // it is above `N` only failed claims (each taking back its own one) lower it, so this
         // never brings it below `N`: no slot is freed twice.
         self.next.fetch_sub(1, Ordering::Relaxed);
-        self.record_failure();
     }
 
     #[cold]

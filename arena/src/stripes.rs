@@ -210,12 +210,7 @@ impl Stripes {
             None => {
                 // The cursor is exhausted: unlock, then take what is left in other stripes.
                 word.store(seen, Ordering::Relaxed);
-                for other in table.words.iter() {
-                    if let Taken::Slot(i) = take_one(other) {
-                        return Ok(Some(i));
-                    }
-                }
-                Ok(None)
+                Ok(steal_from(table))
             }
         }
     }
@@ -223,11 +218,7 @@ impl Stripes {
     /// Takes one slot from any stripe (the calling thread's is being refilled by another).
     #[cold]
     pub(crate) fn steal(&self) -> Option<usize> {
-        let table = self.table()?;
-        table.words.iter().find_map(|w| match take_one(w) {
-            Taken::Slot(i) => Some(i),
-            _ => None,
-        })
+        steal_from(self.table()?)
     }
 
     /// Removes the unused tail of the calling thread's stripe if `at_end(tail)` says it ends at
@@ -384,6 +375,14 @@ fn take_one(word: &AtomicU64) -> Taken {
             Err(now) => cur = now,
         }
     }
+}
+
+/// Takes one slot from the first stripe of `table` that has one.
+fn steal_from(table: &Table) -> Option<usize> {
+    table.words.iter().find_map(|w| match take_one(w) {
+        Taken::Slot(i) => Some(i),
+        _ => None,
+    })
 }
 
 /// The unused chunk tails found by `settle`, highest first.
