@@ -51,12 +51,9 @@ use core::mem::{self, MaybeUninit};
 use core::ptr;
 use core::slice;
 
-use crate::cursor::Cursor;
+use crate::cursor::{Cursor, CLEAR};
 use crate::error::Full;
-use crate::sync::{Ordering, TrackedCell};
-
-/// A mark that is no round's hole tag (tags are `1..=255`).
-const CLEAR: u8 = 0;
+use crate::sync::TrackedCell;
 
 /// A bounded, lock-free arena of up to `N` values of type `T`, stored inline.
 ///
@@ -118,8 +115,9 @@ const CLEAR: u8 = 0;
 pub struct Arena<T, const N: usize> {
     /// For a claimed slot `i < len`: `marks[i] == round + 1` exactly when the slot is a hole.
     /// Slots `>= len` never carry this round's tag. Written by the owner of slot `i` (or under
-    /// `&mut self`); read under `&mut self`.
-    marks: [TrackedCell<u8>; N],
+    /// `&mut self`); read under `&mut self`. Kept and read by the cursor's hole-mark code
+    /// (`cursor.rs`), which does not depend on `T`.
+    pub(crate) marks: [TrackedCell<u8>; N],
     /// loom only: a tracked cell per slot standing for its value (see the module docs).
     #[cfg(loom)]
     owners: [TrackedCell<()>; N],
@@ -311,7 +309,7 @@ impl<T, const N: usize> Arena<T, N> {
         if src.is_empty() {
             return Ok(&mut []);
         }
-        let start = self.cursor.claim(src.len(), |tail| self.mark_holes(tail))?;
+        let start = self.cursor.claim(src.len(), Some(&self.marks))?;
         let dst = self.slot_ptr(start);
         // SAFETY: `claim` gave this call `start..start + src.len()` (within `0..N`) alone;
         // `src` is a live `&[T]` and cannot overlap slots nobody else can reach. `T: Copy`, so
@@ -387,7 +385,7 @@ impl<T, const N: usize> Arena<T, N> {
         if len == 0 {
             return Ok(&mut []);
         }
-        let start = self.cursor.claim(len, |tail| self.mark_holes(tail))?;
+        let start = self.cursor.claim(len, Some(&self.marks))?;
         let dst = self.slot_ptr(start);
         // If `iter` panics: drops the values written so far and marks the range as holes.
         let mut guard = PartialBatch {
@@ -437,7 +435,7 @@ impl<T, const N: usize> Arena<T, N> {
         let tag = self.tag();
         // Claim everything first, as holes: if `T::default()` panics, unfilled slots stay
         // holes.
-        self.set_dirty();
+        self.cursor.set_dirty();
         let claimed = self.cursor.claimed();
         for mark in &mut self.marks[claimed..] {
             *mark.get_mut() = tag;
@@ -486,7 +484,7 @@ impl<T, const N: usize> Arena<T, N> {
             self.cursor.high_water = self.cursor.high_water.max(claimed);
             self.cursor.claimed_hi = self.cursor.claimed_hi.max(claimed);
             self.cursor.rewind(0);
-            self.next_round();
+            self.cursor.next_round(&mut self.marks);
             return;
         }
         self.reset_slow();
@@ -496,18 +494,15 @@ impl<T, const N: usize> Arena<T, N> {
     #[inline(never)]
     fn reset_slow(&mut self) {
         self.settle();
-        self.cursor.high_water = self.cursor.high_water.max(self.len());
-        let claimed = self.cursor.claimed();
-        self.cursor.claimed_hi = self.cursor.claimed_hi.max(claimed);
         let tag = self.tag();
-        self.cursor.rewind(0);
+        let claimed = self.cursor.end_round();
         // The round must end even if a destructor panics: the dropped slots are marked as
         // holes of this round, and slots at or above the (rewound) cursor must not carry the
         // current tag.
         struct EndRound<'a, T, const N: usize>(&'a mut Arena<T, N>);
         impl<T, const N: usize> Drop for EndRound<'_, T, N> {
             fn drop(&mut self) {
-                self.0.next_round();
+                self.0.cursor.next_round(&mut self.0.marks);
             }
         }
         let end = EndRound(self);
@@ -535,7 +530,7 @@ impl<T, const N: usize> Arena<T, N> {
     pub fn drain(&mut self) -> Drain<'_, T, N> {
         self.settle();
         // The drain marks the values it moves out as holes.
-        self.set_dirty();
+        self.cursor.set_dirty();
         let len = self.cursor.claimed();
         let tag = self.tag();
         Drain {
@@ -609,7 +604,7 @@ impl<T, const N: usize> Arena<T, N> {
     /// This round's hole tag.
     #[inline(always)]
     fn tag(&self) -> u8 {
-        self.cursor.round + 1
+        self.cursor.tag()
     }
 
     /// Pointer to slot `i`'s value, derived from the whole array so that ranges can be used.
@@ -653,39 +648,10 @@ impl<T, const N: usize> Arena<T, N> {
     }
 
     /// Marks `range` as holes of this round. The caller owns the range (claimed this round).
-    #[cold]
+    /// (The work is done by the cursor, once for every `T`.)
+    #[inline(always)]
     pub(crate) fn mark_holes(&self, range: core::ops::Range<usize>) {
-        // Acquire: a `Local` that gave these slots back cleared their marks before its Release
-        // exchange (`Cursor::give_back`); our claim read that value (or a later one in its
-        // release sequence), so this fence orders those writes before ours.
-        #[cfg(not(atomicarena_tsan))]
-        crate::sync::fence(crate::sync::Ordering::Acquire);
-        // ThreadSanitizer does not model fences (see build.rs): an Acquire load of the cursor
-        // instead. It reads our claim's value or a later one; every write to the cursor between
-        // `&mut self` points is a read-modify-write, so that value is in the release sequence
-        // of the giver's exchange too, and the load synchronises with it as the fence does.
-        #[cfg(atomicarena_tsan)]
-        self.cursor.acquire();
-        // Relaxed: read only under `&mut self`, which the borrow orders after us. Loaded first
-        // so that the flag's cache line is written once per round, not once per hole.
-        if !self.cursor.dirty.load(Ordering::Relaxed) {
-            self.cursor.dirty.store(true, Ordering::Relaxed);
-        }
-        let tag = self.tag();
-        for mark in &self.marks[range] {
-            // SAFETY: the caller owns these slots and their marks for the round; earlier
-            // writers are ordered before us by the fence above or by `&mut self`.
-            mark.with_mut(|m| unsafe { *m = tag });
-        }
-    }
-
-    /// Clears the marks of `range` (no longer holes: initialised, or about to be given back).
-    /// The caller owns the range.
-    pub(crate) fn clear_marks(&self, range: core::ops::Range<usize>) {
-        for mark in &self.marks[range] {
-            // SAFETY: the caller owns these slots and their marks for the round.
-            mark.with_mut(|m| unsafe { *m = CLEAR });
-        }
+        self.cursor.mark_holes(&self.marks, range);
     }
 
     /// Drops the values in the claimed slots `from..to` (skipping holes of round `tag`),
@@ -693,7 +659,7 @@ impl<T, const N: usize> Arena<T, N> {
     /// unwinding (as `Vec` does).
     fn drop_values(&mut self, from: usize, to: usize, tag: u8) {
         // Every dropped slot is marked with `tag`.
-        self.set_dirty();
+        self.cursor.set_dirty();
         struct Dropper<'a, T, const N: usize> {
             arena: &'a mut Arena<T, N>,
             next: usize,
@@ -731,85 +697,13 @@ impl<T, const N: usize> Arena<T, N> {
         dropper.run();
     }
 
-    /// Starts a new round with a fresh hole tag (see the module docs). If the round that ends
-    /// made holes and no sweep is pending, a sweep is scheduled for 255 resets later, the last
-    /// reset before this round's tag comes back; a due sweep clears every mark below the
-    /// high-water mark, which covers every round since the last sweep. Otherwise O(1).
-    #[inline(always)]
-    fn next_round(&mut self) {
-        let dirty = self.take_dirty();
-        if dirty || self.cursor.sweep_in > 0 {
-            self.count_down_to_sweep(dirty);
-        }
-        self.cursor.round = if self.cursor.round == 254 {
-            0
-        } else {
-            self.cursor.round + 1
-        };
-    }
-
-    /// The part of `next_round` that runs only once holes were made: schedule a sweep, count
-    /// down to it, sweep.
-    #[cold]
-    #[inline(never)]
-    fn count_down_to_sweep(&mut self, dirty: bool) {
-        if dirty && self.cursor.sweep_in == 0 {
-            self.cursor.sweep_in = 255;
-        }
-        if self.cursor.sweep_in > 0 {
-            self.cursor.sweep_in -= 1;
-            if self.cursor.sweep_in == 0 {
-                // Marks are written only for claimed slots, and `claimed_hi` bounds every
-                // round's claims (it is updated before this call).
-                for mark in &mut self.marks[..self.cursor.claimed_hi.min(N)] {
-                    *mark.get_mut() = CLEAR;
-                }
-            }
-        }
-    }
-
-    /// Records under `&mut self` that a mark is about to be given this round's tag.
-    #[inline]
-    fn set_dirty(&mut self) {
-        #[cfg(not(loom))]
-        {
-            *self.cursor.dirty.get_mut() = true;
-        }
-        #[cfg(loom)]
-        self.cursor.dirty.store(true, Ordering::Relaxed);
-    }
-
-    /// Reads and clears the `dirty` flag under `&mut self`.
-    #[inline]
-    fn take_dirty(&mut self) -> bool {
-        #[cfg(not(loom))]
-        {
-            mem::take(self.cursor.dirty.get_mut())
-        }
-        #[cfg(loom)]
-        {
-            self.cursor.dirty.swap(false, Ordering::Relaxed)
-        }
-    }
-
     /// Ends the round of the per-thread chunks (see `stripes.rs`) under `&mut self`: their
     /// unused tails go back to the cursor when at its end, and become holes otherwise. After
     /// it, `len` is the cursor and every claimed slot is a value or a marked hole. Called first
     /// by every `&mut self` method that looks at slots; a no-op without stripes.
-    #[inline]
+    #[inline(always)]
     fn settle(&mut self) {
-        let tag = self.tag();
-        let mut holes = false;
-        let marks = &mut self.marks;
-        self.cursor.settle(|tail| {
-            holes = true;
-            for mark in &mut marks[tail] {
-                *mark.get_mut() = tag;
-            }
-        });
-        if holes {
-            self.set_dirty();
-        }
+        self.cursor.settle(Some(&mut self.marks));
     }
 }
 
@@ -866,12 +760,7 @@ impl<T, const N: usize> Default for Arena<T, N> {
 impl<T, const N: usize> fmt::Debug for Arena<T, N> {
     /// Shows the statistics, not the values (they belong to whoever holds their `&mut T`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Arena")
-            .field("len", &self.len())
-            .field("capacity", &N)
-            .field("high_water", &self.high_water())
-            .field("failed_allocs", &self.failed_allocs())
-            .finish_non_exhaustive()
+        self.cursor.fmt_stats("Arena", f)
     }
 }
 

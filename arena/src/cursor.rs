@@ -13,19 +13,33 @@
 //! back if it is at the cursor's end, so that used from one thread at a time a cursor with
 //! stripes hands out exactly the slots a plain one would.
 
+use core::ops::{Deref, DerefMut, Range};
+
 use crossbeam_utils::CachePadded;
 
 use crate::error::Full;
 #[cfg(atomicarena_stripes)]
 use crate::stripes::{self, Stripes};
-use crate::sync::{AtomicBool, AtomicUsize, Ordering};
+use crate::sync::{AtomicBool, AtomicUsize, Ordering, TrackedCell};
+
+/// A mark that is no round's hole tag (tags are `1..=255`).
+pub(crate) const CLEAR: u8 = 0;
 
 /// Claims slot indices `0..N` for one round; rewound under `&mut self`.
+///
+/// A thin wrapper: the work is done by [`CursorCore`], whose methods take `N` as a value, so
+/// that they are compiled once for the whole program (per capacity only where they are
+/// inlined), not once per arena type. The wrapper's methods pass `N` and are always inlined;
+/// the fields are reached through `Deref`.
+#[repr(transparent)]
+pub(crate) struct Cursor<const N: usize>(CursorCore);
+
+/// The state of a [`Cursor`], and its logic with the capacity `n` passed as a value.
 ///
 /// `repr(C)`: `next` alone on its (padded) cache line, the other fields together right after
 /// it, so that a reset touches a few neighbouring lines of the arena's header.
 #[repr(C)]
-pub(crate) struct Cursor<const N: usize> {
+pub(crate) struct CursorCore {
     /// Number of slots claimed this round. Above `N` only transiently: a failing single claim
     /// adds one and takes it back, so the excess is at most the number of threads inside a
     /// failing claim and the counter cannot wrap (`N <= isize::MAX`).
@@ -62,10 +76,132 @@ pub(crate) struct Cursor<const N: usize> {
     pub(crate) sweep_in: u8,
 }
 
+impl<const N: usize> Deref for Cursor<N> {
+    type Target = CursorCore;
+
+    #[inline(always)]
+    fn deref(&self) -> &CursorCore {
+        &self.0
+    }
+}
+
+impl<const N: usize> DerefMut for Cursor<N> {
+    #[inline(always)]
+    fn deref_mut(&mut self) -> &mut CursorCore {
+        &mut self.0
+    }
+}
+
+/// The wrapper: every method passes `N` to the core. The hot ones (`claim_one`) are inlined
+/// into their callers in optimised builds; in unoptimised builds (`debug_assertions`) they are
+/// plain `#[inline]`, so that each arena type calls one shared copy instead of carrying its
+/// own (compile time, see `benches/compile_time.py`).
 impl<const N: usize> Cursor<N> {
     #[cfg(not(loom))]
     pub(crate) const fn new() -> Self {
-        Cursor {
+        Cursor(CursorCore::new())
+    }
+
+    #[cfg(loom)]
+    pub(crate) fn new() -> Self {
+        Cursor(CursorCore::new())
+    }
+
+    /// Claims one slot: `Some(i)` with `i < N`, claimed by the caller alone this round. From
+    /// the calling thread's chunk when the cursor has stripes, otherwise from the shared cursor.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    pub(crate) fn claim_one(&self) -> Option<usize> {
+        self.0.claim_one(N)
+    }
+
+    /// Claims `len >= 1` contiguous slots, all or nothing; returns the first index. Never
+    /// moves the cursor past `N`. First gives the calling thread's stripe tail back (see
+    /// [`CursorCore::give_back_own`]; `marks` are the arena's hole marks, `None` for a pool).
+    #[inline]
+    pub(crate) fn claim(
+        &self,
+        len: usize,
+        marks: Option<&[TrackedCell<u8>]>,
+    ) -> Result<usize, Full<()>> {
+        self.0.claim(N, len, marks)
+    }
+
+    /// Claims between 1 and `want` contiguous slots (fewer only near the end of capacity);
+    /// returns the range. First gives the calling thread's stripe tail back (as `claim`).
+    #[inline]
+    pub(crate) fn claim_up_to(
+        &self,
+        want: usize,
+        marks: Option<&[TrackedCell<u8>]>,
+    ) -> Option<Range<usize>> {
+        self.0.claim_up_to(N, want, marks)
+    }
+
+    /// Slots claimed this round and handed out, or left as holes (see [`CursorCore::len`]).
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        self.0.len(N)
+    }
+
+    /// Slots claimed this round, in chunks or not (see [`CursorCore::claimed`]).
+    #[inline(always)]
+    pub(crate) fn claimed(&self) -> usize {
+        self.0.claimed(N)
+    }
+
+    /// Slots that a claim can still get this round (see [`CursorCore::free`]).
+    #[inline]
+    pub(crate) fn free(&self) -> usize {
+        self.0.free(N)
+    }
+
+    /// Whether `settle` has anything to do (a thread ever took a chunk). Under `&mut`.
+    #[inline(always)]
+    pub(crate) fn needs_settle(&mut self) -> bool {
+        self.0.needs_settle(N)
+    }
+
+    /// Ends the stripes' round under `&mut` (see [`CursorCore::settle`]).
+    #[inline]
+    pub(crate) fn settle(&mut self, marks: Option<&mut [TrackedCell<u8>]>) {
+        if self.needs_settle() {
+            self.0.settle(N, marks);
+        }
+    }
+
+    /// Starts a new round (`len == 0`) or takes every slot (`len == N`, `fill_default`) under
+    /// `&mut`: no slot is stranded afterwards. Call after `settle`.
+    #[inline(always)]
+    pub(crate) fn rewind(&mut self, len: usize) {
+        debug_assert!(len == 0 || len == N);
+        self.0.rewind(len);
+    }
+
+    /// Ends the round's statistics under `&mut`, after `settle`: `high_water` and
+    /// `claimed_hi` take this round's `len` and claimed slots, and the cursor rewinds to 0.
+    /// Returns the number of slots claimed this round (where its values and holes are).
+    #[inline(always)]
+    pub(crate) fn end_round(&mut self) -> usize {
+        self.0.end_round(N)
+    }
+
+    /// Formats the statistics of the arena or pool that owns the cursor, as its `Debug`:
+    /// `Name { len, capacity, high_water, failed_allocs, .. }`.
+    #[inline]
+    pub(crate) fn fmt_stats(
+        &self,
+        name: &str,
+        f: &mut core::fmt::Formatter<'_>,
+    ) -> core::fmt::Result {
+        self.0.fmt_stats(N, name, f)
+    }
+}
+
+impl CursorCore {
+    #[cfg(not(loom))]
+    const fn new() -> Self {
+        CursorCore {
             next: CachePadded::new(AtomicUsize::new(0)),
             failed: AtomicUsize::new(0),
             #[cfg(atomicarena_stripes)]
@@ -81,8 +217,8 @@ impl<const N: usize> Cursor<N> {
     }
 
     #[cfg(loom)]
-    pub(crate) fn new() -> Self {
-        Cursor {
+    fn new() -> Self {
+        CursorCore {
             next: CachePadded::new(AtomicUsize::new(0)),
             failed: AtomicUsize::new(0),
             #[cfg(atomicarena_stripes)]
@@ -97,37 +233,46 @@ impl<const N: usize> Cursor<N> {
         }
     }
 
-    /// Claims one slot: `Some(i)` with `i < N`, claimed by the caller alone this round. From
-    /// the calling thread's chunk when the cursor has stripes, otherwise from the shared cursor.
-    #[inline(always)]
-    pub(crate) fn claim_one(&self) -> Option<usize> {
+    /// `Cursor::claim_one` for a cursor of `n` slots.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn claim_one(&self, n: usize) -> Option<usize> {
         #[cfg(atomicarena_stripes)]
-        if stripes::enabled(N) {
-            let chunk = || self.claim_up_to_quiet(stripes::chunk_len(N));
-            return match self.stripes.claim_one(chunk) {
-                Ok(Some(i)) => Some(i),
-                Ok(None) => {
+        if stripes::enabled(n) {
+            return self.claim_one_striped(n);
+        }
+        self.claim_one_shared(n)
+    }
+
+    /// `claim_one` for a cursor with stripes: from the calling thread's chunk.
+    #[cfg(atomicarena_stripes)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn claim_one_striped(&self, n: usize) -> Option<usize> {
+        let chunk = || self.claim_up_to_quiet(n, stripes::chunk_len(n));
+        match self.stripes.claim_one(chunk) {
+            Ok(Some(i)) => Some(i),
+            Ok(None) => {
+                self.record_failure();
+                None
+            }
+            // The thread's stripe is being refilled by another thread: the shared cursor,
+            // then whatever is left in the stripes.
+            Err(()) => self
+                .claim_one_quiet(n)
+                .or_else(|| self.stripes.steal())
+                .or_else(|| {
                     self.record_failure();
                     None
-                }
-                // The thread's stripe is being refilled by another thread: the shared cursor,
-                // then whatever is left in the stripes.
-                Err(()) => self
-                    .claim_one_quiet()
-                    .or_else(|| self.stripes.steal())
-                    .or_else(|| {
-                        self.record_failure();
-                        None
-                    }),
-            };
+                }),
         }
-        self.claim_one_shared()
     }
 
     /// Claims one slot from the shared cursor, counting a failure.
-    #[inline(always)]
-    fn claim_one_shared(&self) -> Option<usize> {
-        let claimed = self.claim_one_quiet();
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn claim_one_shared(&self, n: usize) -> Option<usize> {
+        let claimed = self.claim_one_quiet(n);
         if claimed.is_none() {
             self.record_failure();
         }
@@ -135,15 +280,16 @@ impl<const N: usize> Cursor<N> {
     }
 
     /// Claims one slot from the shared cursor without counting a failure.
-    #[inline(always)]
-    fn claim_one_quiet(&self) -> Option<usize> {
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn claim_one_quiet(&self, n: usize) -> Option<usize> {
         // Relaxed is enough: uniqueness comes from the read-modify-write itself (one
         // modification order on one location). The slot's contents need no ordering through
         // the cursor: the claimer writes them and publishes them itself (by sending the
         // `&mut T`), and a new round starts only under `&mut self`, which happens-after every
         // `&self` use of the last round.
         let i = self.next.fetch_add(1, Ordering::Relaxed);
-        if i < N {
+        if i < n {
             Some(i)
         } else {
             self.undo_failed_one();
@@ -162,46 +308,57 @@ impl<const N: usize> Cursor<N> {
     }
 
     #[cold]
+    #[inline(never)]
     fn record_failure(&self) {
         // Relaxed: a statistic; it orders nothing.
         self.failed.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Gives the calling thread's stripe tail back if it is at the cursor's end (see the
-    /// module docs). If the cursor moved on meanwhile, the removed tail belongs to the caller
-    /// and goes to `hole` (claimed, never handed out). A no-op without stripes.
+    /// module docs). If the cursor moved on meanwhile, the removed tail belongs to the caller:
+    /// it is counted as stranded and, for an arena, marked as holes in `marks` (claimed, never
+    /// handed out). A no-op without stripes.
     #[inline]
-    fn give_back_own(&self, hole: impl FnOnce(core::ops::Range<usize>)) {
+    fn give_back_own(&self, n: usize, marks: Option<&[TrackedCell<u8>]>) {
         #[cfg(atomicarena_stripes)]
-        if stripes::enabled(N) {
-            // Relaxed: a hint; `give_back` checks it again with a compare-and-swap.
-            let at_end = |end| end == self.next.load(Ordering::Relaxed);
-            if let Some(tail) = self.stripes.take_own_tail(at_end) {
-                if !self.give_back(tail.clone()) {
-                    // Relaxed: a statistic.
-                    self.stranded.fetch_add(tail.len(), Ordering::Relaxed);
-                    hole(tail);
+        if stripes::enabled(n) {
+            self.give_back_own_striped(marks);
+        }
+        let _ = (n, marks);
+    }
+
+    /// `give_back_own` for a cursor with stripes.
+    #[cfg(atomicarena_stripes)]
+    #[inline(never)]
+    fn give_back_own_striped(&self, marks: Option<&[TrackedCell<u8>]>) {
+        // Relaxed: a hint; `give_back` checks it again with a compare-and-swap.
+        let at_end = |end| end == self.next.load(Ordering::Relaxed);
+        if let Some(tail) = self.stripes.take_own_tail(at_end) {
+            if !self.give_back(tail.clone()) {
+                // Relaxed: a statistic.
+                self.stranded.fetch_add(tail.len(), Ordering::Relaxed);
+                if let Some(marks) = marks {
+                    self.mark_holes(marks, tail);
                 }
             }
         }
-        let _ = hole;
     }
 
-    /// Claims `len >= 1` contiguous slots, all or nothing; returns the first index. Never
-    /// moves the cursor past `N`. First gives the calling thread's stripe tail back (see
-    /// `give_back_own`, whose `hole` this is).
-    pub(crate) fn claim(
+    /// `Cursor::claim` for a cursor of `n` slots.
+    #[inline]
+    fn claim(
         &self,
+        n: usize,
         len: usize,
-        hole: impl FnOnce(core::ops::Range<usize>),
+        marks: Option<&[TrackedCell<u8>]>,
     ) -> Result<usize, Full<()>> {
-        self.give_back_own(hole);
+        self.give_back_own(n, marks);
         // Relaxed throughout, for the reasons given in `claim_one`: uniqueness comes from the
         // compare-and-swap being a read-modify-write of the cursor.
         let mut cur = self.next.load(Ordering::Relaxed);
         let backoff = crossbeam_utils::Backoff::new();
         loop {
-            if cur > N || len > N - cur {
+            if cur > n || len > n - cur {
                 self.record_failure();
                 return Err(Full(()));
             }
@@ -220,17 +377,17 @@ impl<const N: usize> Cursor<N> {
         }
     }
 
-    /// Claims between 1 and `want` contiguous slots (fewer only near the end of capacity);
-    /// returns the range. One compare-and-swap when uncontended. `want >= 1`.
-    /// First gives the calling thread's stripe tail back (see `give_back_own`, whose `hole`
-    /// this is).
+    /// `Cursor::claim_up_to` for a cursor of `n` slots. `want >= 1`; one compare-and-swap
+    /// when uncontended.
+    #[inline(never)]
     pub(crate) fn claim_up_to(
         &self,
+        n: usize,
         want: usize,
-        hole: impl FnOnce(core::ops::Range<usize>),
-    ) -> Option<core::ops::Range<usize>> {
-        self.give_back_own(hole);
-        let claimed = self.claim_up_to_quiet(want);
+        marks: Option<&[TrackedCell<u8>]>,
+    ) -> Option<Range<usize>> {
+        self.give_back_own(n, marks);
+        let claimed = self.claim_up_to_quiet(n, want);
         if claimed.is_none() {
             self.record_failure();
         }
@@ -238,17 +395,17 @@ impl<const N: usize> Cursor<N> {
     }
 
     /// `claim_up_to` without giving back a stripe tail first or counting a failure.
-    fn claim_up_to_quiet(&self, want: usize) -> Option<core::ops::Range<usize>> {
+    fn claim_up_to_quiet(&self, n: usize, want: usize) -> Option<Range<usize>> {
         debug_assert!(want >= 1);
         // Relaxed throughout, for the reasons given in `claim_one`. (A `Local` then marks the
-        // chunk as holes; `Arena::mark_holes` has the Acquire fence for that.)
+        // chunk as holes; `mark_holes` has the Acquire fence for that.)
         let mut cur = self.next.load(Ordering::Relaxed);
         let backoff = crossbeam_utils::Backoff::new();
         loop {
-            if cur >= N {
+            if cur >= n {
                 return None;
             }
-            let end = cur + want.min(N - cur);
+            let end = cur + want.min(n - cur);
             match self
                 .next
                 .compare_exchange_weak(cur, end, Ordering::Relaxed, Ordering::Relaxed)
@@ -265,13 +422,12 @@ impl<const N: usize> Cursor<N> {
     /// Gives back the unused tail `unused.start..unused.end` of a claimed range if it is still
     /// at the cursor's end (nobody claimed after it); returns whether it did. Otherwise the
     /// slots stay claimed by the caller.
-    pub(crate) fn give_back(&self, unused: core::ops::Range<usize>) -> bool {
+    pub(crate) fn give_back(&self, unused: Range<usize>) -> bool {
         // The exchange succeeds only if the cursor is exactly at our range's end, so no slot
         // claimed by anyone else is ever given back.
         // Release on success: the caller cleared these slots' marks just before; whoever
         // claims them next and writes their marks (a hole) does so after an Acquire fence
-        // (`Arena::mark_holes`), which pairs with this. Relaxed on failure: nothing is handed
-        // over.
+        // (`mark_holes`), which pairs with this. Relaxed on failure: nothing is handed over.
         unused.start < unused.end
             && self
                 .next
@@ -285,10 +441,10 @@ impl<const N: usize> Cursor<N> {
     }
 
     /// Under ThreadSanitizer (see `build.rs`): an Acquire load of the cursor that stands in for
-    /// the Acquire fence of `Arena::mark_holes`, which TSan does not model. Pairs with the
-    /// Release exchange of `give_back`.
+    /// the Acquire fence of `mark_holes`, which TSan does not model. Pairs with the Release
+    /// exchange of `give_back`.
     #[cfg(atomicarena_tsan)]
-    pub(crate) fn acquire(&self) {
+    fn acquire(&self) {
         let _ = self.next.load(Ordering::Acquire);
     }
 
@@ -296,11 +452,11 @@ impl<const N: usize> Cursor<N> {
     /// unused part of the threads' chunks. Exact when no claim is in flight; a snapshot
     /// otherwise.
     #[inline]
-    pub(crate) fn len(&self) -> usize {
+    pub(crate) fn len(&self, n: usize) -> usize {
         // Relaxed: a statistic; it orders nothing.
-        let claimed = self.next.load(Ordering::Relaxed).min(N);
+        let claimed = self.next.load(Ordering::Relaxed).min(n);
         #[cfg(atomicarena_stripes)]
-        if stripes::enabled(N) {
+        if stripes::enabled(n) {
             let lost = self.stripes.unused() + self.stranded.load(Ordering::Relaxed);
             return claimed.saturating_sub(lost);
         }
@@ -309,59 +465,67 @@ impl<const N: usize> Cursor<N> {
 
     /// Slots claimed this round, in chunks or not (`0..claimed()` is where values and holes
     /// are). Exact under `&mut self` after `settle`; a snapshot otherwise.
-    #[inline]
-    pub(crate) fn claimed(&self) -> usize {
+    #[inline(always)]
+    pub(crate) fn claimed(&self, n: usize) -> usize {
         // Relaxed: a statistic, or under `&mut self`.
-        self.next.load(Ordering::Relaxed).min(N)
+        self.next.load(Ordering::Relaxed).min(n)
     }
 
     /// Slots that a claim can still get this round: those above the cursor and those unused
     /// in the threads' chunks (any thread may take them). A snapshot under concurrency.
     #[inline]
-    pub(crate) fn free(&self) -> usize {
+    pub(crate) fn free(&self, n: usize) -> usize {
         // Relaxed: a statistic; it orders nothing.
-        let above = N - self.next.load(Ordering::Relaxed).min(N);
+        let above = n - self.next.load(Ordering::Relaxed).min(n);
         #[cfg(atomicarena_stripes)]
-        if stripes::enabled(N) {
-            return (above + self.stripes.unused()).min(N);
+        if stripes::enabled(n) {
+            return (above + self.stripes.unused()).min(n);
         }
         above
     }
 
     /// Whether `settle` has anything to do (a thread ever took a chunk). Under `&mut`.
     #[inline(always)]
-    pub(crate) fn needs_settle(&mut self) -> bool {
+    fn needs_settle(&mut self, n: usize) -> bool {
         #[cfg(atomicarena_stripes)]
-        if stripes::enabled(N) {
+        if stripes::enabled(n) {
             return self.stripes.is_used();
         }
+        let _ = n;
         false
     }
 
-    /// Ends the stripes' round under `&mut` (a no-op without stripes): every unused chunk tail
-    /// at the cursor's end goes back to the cursor, and `hole` is called with each other one
-    /// (claimed, never handed out: the arena marks them as holes). Afterwards the cursor counts
-    /// exactly the slots handed out or left as holes, as a plain cursor would.
-    pub(crate) fn settle(&mut self, mut hole: impl FnMut(core::ops::Range<usize>)) {
-        // The common case (no thread ever took a chunk) touches nothing but the table pointer:
-        // a reset after a batch fill stays a handful of instructions and cache lines.
+    /// Ends the stripes' round under `&mut` (call only when `needs_settle`): every unused
+    /// chunk tail at the cursor's end goes back to the cursor, and each other one (claimed,
+    /// never handed out) is counted as stranded and, for an arena, marked as a hole of this
+    /// round in `marks`. Afterwards the cursor counts exactly the slots handed out or left as
+    /// holes, as a plain cursor would.
+    #[cold]
+    #[inline(never)]
+    fn settle(&mut self, n: usize, mut marks: Option<&mut [TrackedCell<u8>]>) {
         #[cfg(atomicarena_stripes)]
-        if self.needs_settle() {
+        {
             let tails = self.stripes.settle();
-            let mut len = self.next.load(Ordering::Relaxed).min(N);
+            let mut len = self.claimed(n);
             let mut stranded = self.stranded.load(Ordering::Relaxed);
+            let tag = self.tag();
             for tail in tails.iter() {
                 if tail.end == len {
                     len = tail.start;
                 } else {
                     stranded += tail.len();
-                    hole(tail);
+                    if let Some(marks) = marks.as_deref_mut() {
+                        for mark in &mut marks[tail] {
+                            *mark.get_mut() = tag;
+                        }
+                        self.set_dirty();
+                    }
                 }
             }
             self.set_len(len);
             self.stranded.store(stranded, Ordering::Relaxed);
         }
-        let _ = &mut hole;
+        let _ = (n, &mut marks);
     }
 
     /// Claims that found no room, over the cursor's life.
@@ -371,20 +535,28 @@ impl<const N: usize> Cursor<N> {
         self.failed.load(Ordering::Relaxed)
     }
 
-    /// Starts a new round (`len == 0`) or takes every slot (`len == N`, `fill_default`) under
-    /// `&mut`: no slot is stranded afterwards. Call after `settle`.
-    #[inline]
-    pub(crate) fn rewind(&mut self, len: usize) {
-        debug_assert!(len == 0 || len == N);
+    /// `Cursor::rewind`.
+    #[inline(always)]
+    fn rewind(&mut self, len: usize) {
         self.set_len(len);
         #[cfg(atomicarena_stripes)]
         self.stranded.store(0, Ordering::Relaxed);
     }
 
-    /// Sets the number of claimed slots; `&mut self` means no claim is in flight.
-    #[inline]
+    /// `Cursor::end_round`.
+    #[inline(always)]
+    fn end_round(&mut self, n: usize) -> usize {
+        self.high_water = self.high_water.max(self.len(n));
+        let claimed = self.claimed(n);
+        self.claimed_hi = self.claimed_hi.max(claimed);
+        self.rewind(0);
+        claimed
+    }
+
+    /// Sets the number of claimed slots (at most the capacity); `&mut self` means no claim
+    /// is in flight.
+    #[inline(always)]
     fn set_len(&mut self, len: usize) {
-        debug_assert!(len <= N);
         #[cfg(not(loom))]
         {
             *self.next.get_mut() = len;
@@ -394,6 +566,132 @@ impl<const N: usize> Cursor<N> {
             // loom's atomics have no `get_mut`; `&mut self` makes a plain store equivalent.
             self.next.store(len, Ordering::Relaxed);
         }
+    }
+
+    /// `Cursor::fmt_stats`.
+    #[inline(never)]
+    fn fmt_stats(
+        &self,
+        n: usize,
+        name: &str,
+        f: &mut core::fmt::Formatter<'_>,
+    ) -> core::fmt::Result {
+        let len = self.len(n);
+        f.debug_struct(name)
+            .field("len", &len)
+            .field("capacity", &n)
+            .field("high_water", &self.high_water.max(len))
+            .field("failed_allocs", &self.failed())
+            .finish_non_exhaustive()
+    }
+
+    // ---- the arena's hole marks (see `arena.rs`) ----------------------------------------------
+    //
+    // One byte per slot, in the arena next to its values; the cursor keeps the round's tag,
+    // the `dirty` flag and the sweep schedule. Here rather than in the arena so that this code
+    // exists once, whatever the element type.
+
+    /// This round's hole tag.
+    #[inline(always)]
+    pub(crate) fn tag(&self) -> u8 {
+        self.round + 1
+    }
+
+    /// Marks `range` of `marks` as holes of this round. The caller owns the range (claimed
+    /// this round).
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn mark_holes(&self, marks: &[TrackedCell<u8>], range: Range<usize>) {
+        // Acquire: a `Local` that gave these slots back cleared their marks before its Release
+        // exchange (`give_back`); our claim read that value (or a later one in its release
+        // sequence), so this fence orders those writes before ours.
+        #[cfg(not(atomicarena_tsan))]
+        crate::sync::fence(Ordering::Acquire);
+        // ThreadSanitizer does not model fences (see build.rs): an Acquire load of the cursor
+        // instead. It reads our claim's value or a later one; every write to the cursor between
+        // `&mut self` points is a read-modify-write, so that value is in the release sequence
+        // of the giver's exchange too, and the load synchronises with it as the fence does.
+        #[cfg(atomicarena_tsan)]
+        self.acquire();
+        // Relaxed: read only under `&mut self`, which the borrow orders after us. Loaded first
+        // so that the flag's cache line is written once per round, not once per hole.
+        if !self.dirty.load(Ordering::Relaxed) {
+            self.dirty.store(true, Ordering::Relaxed);
+        }
+        let tag = self.tag();
+        for mark in &marks[range] {
+            // SAFETY: the caller owns these slots and their marks for the round; earlier
+            // writers are ordered before us by the fence above or by `&mut self`.
+            mark.with_mut(|m| unsafe { *m = tag });
+        }
+    }
+
+    /// Starts a new round of the arena that owns `marks` with a fresh hole tag (see
+    /// `arena.rs`). If the round that ends made holes and no sweep is pending, a sweep is
+    /// scheduled for 255 resets later, the last reset before this round's tag comes back; a
+    /// due sweep clears every mark below the high-water mark, which covers every round since
+    /// the last sweep. Otherwise O(1). Call after `end_round` (it reads `claimed_hi`).
+    #[inline(always)]
+    pub(crate) fn next_round(&mut self, marks: &mut [TrackedCell<u8>]) {
+        let dirty = self.take_dirty();
+        if dirty || self.sweep_in > 0 {
+            self.count_down_to_sweep(marks, dirty);
+        }
+        self.round = if self.round == 254 { 0 } else { self.round + 1 };
+    }
+
+    /// The part of `next_round` that runs only once holes were made: schedule a sweep, count
+    /// down to it, sweep.
+    #[cold]
+    #[inline(never)]
+    fn count_down_to_sweep(&mut self, marks: &mut [TrackedCell<u8>], dirty: bool) {
+        if dirty && self.sweep_in == 0 {
+            self.sweep_in = 255;
+        }
+        if self.sweep_in > 0 {
+            self.sweep_in -= 1;
+            if self.sweep_in == 0 {
+                // Marks are written only for claimed slots, and `claimed_hi` bounds every
+                // round's claims (it is updated before this call).
+                let hi = self.claimed_hi.min(marks.len());
+                for mark in &mut marks[..hi] {
+                    *mark.get_mut() = CLEAR;
+                }
+            }
+        }
+    }
+
+    /// Records under `&mut self` that a mark is about to be given this round's tag.
+    #[inline]
+    pub(crate) fn set_dirty(&mut self) {
+        #[cfg(not(loom))]
+        {
+            *self.dirty.get_mut() = true;
+        }
+        #[cfg(loom)]
+        self.dirty.store(true, Ordering::Relaxed);
+    }
+
+    /// Reads and clears the `dirty` flag under `&mut self`.
+    #[inline]
+    fn take_dirty(&mut self) -> bool {
+        #[cfg(not(loom))]
+        {
+            core::mem::take(self.dirty.get_mut())
+        }
+        #[cfg(loom)]
+        {
+            self.dirty.swap(false, Ordering::Relaxed)
+        }
+    }
+}
+
+/// Clears the marks of `range` (no longer holes: initialised, or about to be given back).
+/// The caller owns the range.
+pub(crate) fn clear_marks(marks: &[TrackedCell<u8>], range: Range<usize>) {
+    for mark in &marks[range] {
+        // SAFETY: the caller owns these slots and their marks for the round.
+        mark.with_mut(|m| unsafe { *m = CLEAR });
     }
 }
 

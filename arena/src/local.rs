@@ -18,7 +18,9 @@ use core::ops::Range;
 use core::slice;
 
 use crate::arena::Arena;
+use crate::cursor::{self, CursorCore};
 use crate::error::Full;
+use crate::sync::TrackedCell;
 
 /// Largest chunk an adaptive [`Local`] claims at once.
 const MAX_CHUNK: usize = 1024;
@@ -240,35 +242,57 @@ impl<'a, T, const N: usize> Local<'a, T, N> {
 /// `Local::refill`: commits the used slots `used` (clears their hole marks: they hold values)
 /// and claims a chunk of up to `want` slots, all marked as holes until used and committed, so
 /// that a forgotten handle leaves nothing that looks initialised. `None` when the arena is full.
-#[cold]
-#[inline(never)]
+///
+/// Takes the arena's parts rather than the arena, so that it exists once per capacity, not once
+/// per element type.
+#[inline(always)]
 fn refill_local<T, const N: usize>(
     arena: &Arena<T, N>,
     used: Range<usize>,
     want: usize,
 ) -> Option<Range<usize>> {
-    arena.clear_marks(used);
-    let chunk = arena
-        .cursor
-        .claim_up_to(want, |tail| arena.mark_holes(tail))?;
-    arena.mark_holes(chunk.clone());
+    refill_marked(&arena.cursor, &arena.marks, used, want)
+}
+
+/// `refill_local`'s work, on the arena's cursor and hole marks (one per slot: `marks.len()`
+/// is the capacity).
+#[cold]
+#[inline(never)]
+fn refill_marked(
+    cursor: &CursorCore,
+    marks: &[TrackedCell<u8>],
+    used: Range<usize>,
+    want: usize,
+) -> Option<Range<usize>> {
+    cursor::clear_marks(marks, used);
+    let chunk = cursor.claim_up_to(marks.len(), want, Some(marks))?;
+    cursor.mark_holes(marks, chunk.clone());
     Some(chunk)
 }
 
 impl<T, const N: usize> Drop for Local<'_, T, N> {
+    #[inline]
     fn drop(&mut self) {
-        self.arena.clear_marks(self.start..self.chunk.next);
-        let unused = self.chunk.unused();
-        if unused.is_empty() {
-            return;
-        }
-        // Slots at or above the cursor must not carry the hole tag: clear the marks before
-        // giving the slots back (the Release exchange publishes the clearing), and make them
-        // holes again if someone claimed after us and they must stay ours.
-        self.arena.clear_marks(unused.clone());
-        if !self.arena.cursor.give_back(unused.clone()) {
-            self.arena.mark_holes(unused);
-        }
+        let arena = self.arena;
+        drop_marked(&arena.cursor, &arena.marks, self.start, &self.chunk);
+    }
+}
+
+/// `Local`'s drop, on the arena's cursor and hole marks: commits the used slots
+/// `start..chunk.next` and gives the unused ones back (or leaves them as holes).
+#[inline(never)]
+fn drop_marked(cursor: &CursorCore, marks: &[TrackedCell<u8>], start: usize, chunk: &Chunk) {
+    cursor::clear_marks(marks, start..chunk.next);
+    let unused = chunk.unused();
+    if unused.is_empty() {
+        return;
+    }
+    // Slots at or above the cursor must not carry the hole tag: clear the marks before
+    // giving the slots back (the Release exchange publishes the clearing), and make them
+    // holes again if someone claimed after us and they must stay ours.
+    cursor::clear_marks(marks, unused.clone());
+    if !cursor.give_back(unused.clone()) {
+        cursor.mark_holes(marks, unused);
     }
 }
 
@@ -450,10 +474,9 @@ impl<'a, T, const N: usize> PoolLocal<'a, T, N> {
 
 /// `PoolLocal`'s refill: claims a chunk of up to `want` slots. A stripe tail that cannot go
 /// back first stays unused for the round (pool slots need no hole marks).
-#[cold]
-#[inline(never)]
+#[inline(always)]
 fn refill_pool<T, const N: usize>(pool: &crate::Pool<T, N>, want: usize) -> Option<Range<usize>> {
-    pool.cursor.claim_up_to(want, |_| {})
+    pool.cursor.claim_up_to(want, None)
 }
 
 impl<T, const N: usize> Drop for PoolLocal<'_, T, N> {

@@ -304,11 +304,8 @@ impl<T, const N: usize> Pool<T, N> {
     where
         T: FieldReset,
     {
-        self.cursor.settle(|_| {});
-        self.cursor.high_water = self.cursor.high_water.max(self.len());
-        let len = self.cursor.claimed();
-        self.cursor.claimed_hi = self.cursor.claimed_hi.max(len);
-        self.cursor.rewind(0);
+        self.cursor.settle(None);
+        let len = self.cursor.end_round();
 
         /// On unwind from `reset_fields`, drops the values not yet reset (from `next - 1`).
         struct Rest<'a, T, const N: usize> {
@@ -353,10 +350,8 @@ impl<T, const N: usize> Pool<T, N> {
     /// assert!(pool.is_empty());
     /// ```
     pub fn clear(&mut self) {
-        self.cursor.settle(|_| {});
-        self.cursor.high_water = self.cursor.high_water.max(self.len());
-        self.cursor.claimed_hi = self.cursor.claimed_hi.max(self.cursor.claimed());
-        self.cursor.rewind(0);
+        self.cursor.settle(None);
+        self.cursor.end_round();
         // Only slots below `claimed_hi` were ever handed out, hence ever initialised.
         self.drop_range(0, self.cursor.claimed_hi);
     }
@@ -371,7 +366,7 @@ impl<T, const N: usize> Pool<T, N> {
     /// ```
     pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> + '_ {
         // Unused chunk tails of the threads' chunks go back or stay unused (never `LIVE`).
-        self.cursor.settle(|_| {});
+        self.cursor.settle(None);
         let len = self.cursor.claimed();
         self.slots[..len]
             .iter_mut()
@@ -431,7 +426,7 @@ impl<T, const N: usize> Pool<T, N> {
 impl<T, const N: usize> Drop for Pool<T, N> {
     fn drop(&mut self) {
         if mem::needs_drop::<T>() {
-            self.cursor.settle(|_| {});
+            self.cursor.settle(None);
             // Only slots below `claimed_hi` (or claimed this round) were ever handed out.
             let used = self.cursor.claimed_hi.max(self.cursor.claimed());
             self.drop_range(0, used);
@@ -449,12 +444,7 @@ impl<T, const N: usize> Default for Pool<T, N> {
 impl<T, const N: usize> fmt::Debug for Pool<T, N> {
     /// Shows the statistics, not the values.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Pool")
-            .field("len", &self.len())
-            .field("capacity", &N)
-            .field("high_water", &self.high_water())
-            .field("failed_allocs", &self.failed_allocs())
-            .finish_non_exhaustive()
+        self.cursor.fmt_stats("Pool", f)
     }
 }
 
