@@ -286,6 +286,7 @@ mod local;
 mod pool;
 mod reset;
 mod ring;
+mod ring_stamp;
 #[cfg(atomicarena_stripes)]
 mod stripes;
 mod sync;
@@ -353,10 +354,28 @@ pub mod __private {
     /// generated arena types print as `ParticleArena { len: .., .. }`, not as the runtime type
     /// they wrap. Flags (`{:#?}`) are passed on.
     #[doc(hidden)]
+    #[inline]
     pub fn fmt_renamed<T: core::fmt::Debug + ?Sized>(
         f: &mut core::fmt::Formatter<'_>,
         name: &str,
         value: &T,
+    ) -> core::fmt::Result {
+        /// `value` as a `dyn Debug` (`T` may be unsized), so that the renaming below is
+        /// compiled once, not once per generated type.
+        struct AsDyn<'a, T: ?Sized>(&'a T);
+        impl<T: core::fmt::Debug + ?Sized> core::fmt::Debug for AsDyn<'_, T> {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+        fmt_renamed_dyn(f, name, &AsDyn(value))
+    }
+
+    /// `fmt_renamed`'s work.
+    fn fmt_renamed_dyn(
+        f: &mut core::fmt::Formatter<'_>,
+        name: &str,
+        value: &dyn core::fmt::Debug,
     ) -> core::fmt::Result {
         use core::fmt::Write;
 

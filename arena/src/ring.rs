@@ -10,13 +10,13 @@
 //!   `fetch_add(1)` (on targets without native 64-bit atomics, `AtomicU64` is portable-atomic's
 //!   lock-based emulation: see `sync.rs`; the algorithm and its orderings are the same). Sequence `s` belongs to slot `s % N`, lap `s / N`. A [`Handle`] is just
 //!   `s`.
-//! * Each slot has a one-word stamp (see [`Slot::state`]) holding the lap tag of its value, a
+//! * Each slot has a one-word stamp (see `Stamp::state` in `ring_stamp.rs`) holding the lap tag of its value, a
 //!   writer-busy bit and a reader pin count, so that every decision about a slot is one
 //!   compare-and-swap: a writer *claims* the slot only when no reader pins it, no writer is busy
 //!   in it and the slot holds an older lap; a reader *pins* it only when no writer is busy and
 //!   the lap tag is the handle's. Claims and pins exclude each other, so a writer never changes
 //!   a value that a [`Ref`] can see and a reader never sees a half-written value.
-//! * Next to the stamp, [`Slot::seq`] holds the full 64-bit sequence number of the value, read
+//! * Next to the stamp, `Stamp::seq` holds the full 64-bit sequence number of the value, read
 //!   under a pin, so that a handle matches only the exact push that made it: no aliasing, even
 //!   on 32-bit targets, within any realistic time (2^64 pushes is 584 years at one push per
 //!   nanosecond).
@@ -65,37 +65,8 @@ use core::ptr;
 
 use crossbeam_utils::{Backoff, CachePadded};
 
+use crate::ring_stamp::{tag_of, Skip, Stamp, Stamps, TAG_MASK};
 use crate::sync::{AtomicU64, AtomicUsize, Ordering, TrackedCell};
-
-/// Bits of [`Slot::state`] that count pins (live `Ref`s) on the slot.
-const PIN_BITS: u32 = 20;
-/// Mask of the pin count. A count that reaches it *saturates*: the slot is then pinned until
-/// `reset`/`Drop`, and further pins and unpins leave the count alone. Reached by about a million
-/// `Ref`s to one slot at once, live or `mem::forget`-ten; after that the slot is lost to writers
-/// until the ring is reset (sound, and documented on `Ring::get`).
-const PIN_MASK: u64 = (1 << PIN_BITS) - 1;
-/// A writer is between its claim and its publication.
-const BUSY: u64 = 1 << PIN_BITS;
-/// Where the lap tag starts.
-const TAG_SHIFT: u32 = PIN_BITS + 1;
-/// Bits of the lap tag.
-const TAG_BITS: u32 = 64 - TAG_SHIFT;
-/// Mask of a lap tag (after shifting down).
-const TAG_MASK: u64 = (1 << TAG_BITS) - 1;
-
-/// The lap tag of sequence number `seq` in a ring of `N` slots: `(seq / N + 1) mod 2^43`, so
-/// that tag 0 is "never written" in a zeroed ring.
-#[inline(always)]
-fn tag_of<const N: usize>(seq: u64) -> u64 {
-    (seq / N as u64).wrapping_add(1) & TAG_MASK
-}
-
-/// `true` if lap tag `own` is strictly newer than `cur` (modulo 2^43, within half the range).
-#[inline(always)]
-fn is_newer(own: u64, cur: u64) -> bool {
-    let d = own.wrapping_sub(cur) & TAG_MASK;
-    d != 0 && d < 1 << (TAG_BITS - 1)
-}
 
 /// Runs `f` on the value of an atomic we hold `&mut` to (loom's atomics have no `get_mut`).
 #[inline(always)]
@@ -110,45 +81,38 @@ fn with_mut_u64<R>(a: &mut AtomicU64, f: impl FnOnce(&mut u64) -> R) -> R {
     }
 }
 
-/// One slot of the ring.
+/// One slot of the ring: its stamp (`ring_stamp.rs`), then its value. `repr(C)` with the stamp
+/// first, so that the stamp scans (`Stamps`) can see the slots without knowing `T`.
+#[repr(C)]
 struct Slot<T> {
-    /// The stamp: every claim, pin, unpin and publication is one atomic operation on it.
-    ///
-    /// ```text
-    ///  63                              21   20    19                  0
-    /// +----------------------------------+------+---------------------+
-    /// |  tag = (lap + 1) mod 2^43        | BUSY |  pins (20 bits)     |
-    /// +----------------------------------+------+---------------------+
-    /// ```
-    ///
-    /// * `tag`: the lap of the last value published here, plus one (0: never written since the
-    ///   ring was built; after `reset`, the lap that `reset` skipped). Only increases (modulo
-    ///   2^43): a writer claims the slot only for a newer lap, so writers of different laps on
-    ///   one slot are ordered by their laps, and a writer overtaken by a newer lap skips instead
-    ///   of going back in time. The tag is a fast filter for stale handles; the exact check is
-    ///   [`Slot::seq`].
-    /// * `BUSY`: a writer has claimed the slot and is replacing its value. Set by a CAS that
-    ///   requires `pins == 0` and `BUSY` clear; cleared by the writer's publication, which also
-    ///   stores the new tag. While it is set nothing else changes the word.
-    /// * `pins`: live [`Ref`]s to the value. Incremented by a CAS that requires `BUSY` clear and
-    ///   the expected tag; decremented when a `Ref` drops. Saturates at `PIN_MASK` (see there).
-    ///
-    /// All zeros is an empty, never-written slot.
-    state: AtomicU64,
-    /// `seq + 1` of the value in `value`, or 0 if the slot holds no value. Written only by the
-    /// writer holding `BUSY` (before it publishes) and under `&mut`; read exactly under a pin,
-    /// and as a hint (re-checked under a pin) by `iter` and `latest`.
-    seq: AtomicU64,
+    /// The slot's state and the sequence number of its value (see [`Stamp`]). The slot
+    /// dereferences to it.
+    stamp: Stamp,
     /// The value: initialised exactly when `seq != 0`.
     value: TrackedCell<MaybeUninit<T>>,
+}
+
+impl<T> core::ops::Deref for Slot<T> {
+    type Target = Stamp;
+
+    #[inline(always)]
+    fn deref(&self) -> &Stamp {
+        &self.stamp
+    }
+}
+
+impl<T> core::ops::DerefMut for Slot<T> {
+    #[inline(always)]
+    fn deref_mut(&mut self) -> &mut Stamp {
+        &mut self.stamp
+    }
 }
 
 impl<T> Slot<T> {
     #[cfg(not(loom))]
     const fn new() -> Self {
         Slot {
-            state: AtomicU64::new(0),
-            seq: AtomicU64::new(0),
+            stamp: Stamp::new(),
             value: TrackedCell::new(MaybeUninit::uninit()),
         }
     }
@@ -156,60 +120,8 @@ impl<T> Slot<T> {
     #[cfg(loom)]
     fn new() -> Self {
         Slot {
-            state: AtomicU64::new(0),
-            seq: AtomicU64::new(0),
+            stamp: Stamp::new(),
             value: TrackedCell::new(MaybeUninit::uninit()),
-        }
-    }
-
-    /// Tries to claim the slot for a write of lap tag `tag`.
-    #[inline(always)]
-    fn claim(&self, tag: u64) -> Result<(), Skip> {
-        // Fast path: guess the steady state, the previous lap with no pins and no writer (or,
-        // in the first lap, a never-written slot), and try to set BUSY straight away.
-        // Orderings as in the loop below.
-        let guess = (tag.wrapping_sub(1) & TAG_MASK) << TAG_SHIFT;
-        let mut state = match self.state.compare_exchange(
-            guess,
-            guess | BUSY,
-            Ordering::Acquire,
-            Ordering::Relaxed,
-        ) {
-            Ok(_) => return Ok(()),
-            Err(now) => now,
-        };
-        let backoff = Backoff::new();
-        loop {
-            if state & PIN_MASK != 0 {
-                return Err(Skip::Pinned);
-            }
-            if state & BUSY != 0 {
-                return Err(Skip::Busy);
-            }
-            if !is_newer(tag, state >> TAG_SHIFT) {
-                return Err(Skip::Overtaken);
-            }
-            // Set BUSY, keeping the tag (readers seeing BUSY with their tag know that their
-            // value is going away).
-            //
-            // Acquire on success: pairs with the Release publication of the previous writer
-            // (its value and `seq` are visible, so we may move the value out and drop it) and
-            // with the Release unpin of every reader of that value (their reads happen-before
-            // our overwrite). Both reach us through the release sequence of the word: every
-            // change to it is a read-modify-write except the publication that heads it.
-            // Relaxed on failure: we only look at the new value and try again.
-            match self.state.compare_exchange_weak(
-                state,
-                state | BUSY,
-                Ordering::Acquire,
-                Ordering::Relaxed,
-            ) {
-                Ok(_) => return Ok(()),
-                Err(now) => {
-                    state = now;
-                    backoff.spin();
-                }
-            }
         }
     }
 
@@ -239,102 +151,9 @@ impl<T> Slot<T> {
             unsafe { ptr::write(p, MaybeUninit::new(value)) };
             old
         });
-        // Relaxed: readers look at `seq` only after pinning, and their pin (Acquire) reads from
-        // the Release publication below, which comes after this store in our program order.
-        self.seq.store(seq + 1, Ordering::Relaxed);
-        // Publish: clear BUSY, store our tag; no pins can exist (pins need BUSY clear), and the
-        // word did not change since our claim, so a plain store loses nothing.
-        // Release: pairs with the Acquire of the next pin (readers then see the value and
-        // `seq`) and of the next claim (the next writer sees them too).
-        self.state.store(tag << TAG_SHIFT, Ordering::Release);
+        self.stamp.publish(seq, tag);
         (old_seq == 0, old)
     }
-
-    /// Pins the slot if it holds lap tag `tag` and no writer is busy in it. On `true`, the
-    /// caller must check `seq` and eventually `unpin` (usually through a [`Ref`]).
-    #[inline(always)]
-    fn pin(&self, tag: Option<u64>) -> bool {
-        let backoff = Backoff::new();
-        // Acquire: in the saturated case below we pin without writing, so this load must be
-        // the one that synchronises with the publication (its release sequence contains the
-        // pins that saturated the count).
-        let mut state = self.state.load(Ordering::Acquire);
-        loop {
-            if state & BUSY != 0 {
-                return false;
-            }
-            if tag.is_some_and(|tag| state >> TAG_SHIFT != tag) {
-                return false;
-            }
-            if state & PIN_MASK == PIN_MASK {
-                // Saturated: pinned until `&mut self`, nothing to count.
-                return true;
-            }
-            // Acquire on success: pairs with the Release publication of the writer of the value
-            // (through the word's release sequence), so the value and `seq` are visible.
-            // Acquire on failure: the next iteration may take the saturated exit above.
-            match self.state.compare_exchange_weak(
-                state,
-                state + 1,
-                Ordering::Acquire,
-                Ordering::Acquire,
-            ) {
-                Ok(_) => return true,
-                Err(now) => {
-                    state = now;
-                    backoff.spin();
-                }
-            }
-        }
-    }
-
-    /// Undoes one `pin`.
-    #[inline(always)]
-    fn unpin(&self) {
-        let backoff = Backoff::new();
-        // Relaxed: only a guess; the compare-and-swap validates it.
-        let mut state = self.state.load(Ordering::Relaxed);
-        loop {
-            debug_assert!(state & PIN_MASK != 0 && state & BUSY == 0);
-            if state & PIN_MASK == PIN_MASK {
-                // Saturated: the slot stays pinned until `&mut self`.
-                return;
-            }
-            // Release on success: pairs with the Acquire claim of the next writer, so our reads
-            // of the value happen-before it is moved out and overwritten.
-            match self.state.compare_exchange_weak(
-                state,
-                state - 1,
-                Ordering::Release,
-                Ordering::Relaxed,
-            ) {
-                Ok(_) => return,
-                Err(now) => {
-                    state = now;
-                    backoff.spin();
-                }
-            }
-        }
-    }
-
-    /// `seq + 1` of the value, 0 if empty. Exact under a pin, a hint otherwise.
-    #[inline(always)]
-    fn stamp(&self) -> u64 {
-        // Relaxed: under a pin, the pin's Acquire already ordered the writer's store before
-        // us; without one it is only a hint that the caller re-checks under a pin.
-        self.seq.load(Ordering::Relaxed)
-    }
-}
-
-/// Why a writer passed over a slot.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Skip {
-    /// A live (or forgotten) `Ref` pins it.
-    Pinned,
-    /// Another push is writing it.
-    Busy,
-    /// It already holds a lap at least as new as ours.
-    Overtaken,
 }
 
 /// A wrap-around ring of `N` values of type `T`, stored inline, with generation-checked
@@ -726,26 +545,9 @@ impl<T, const N: usize> Ring<T, N> {
     /// ```
     #[must_use]
     pub fn latest(&self) -> Option<Handle<T>> {
-        // Relaxed throughout: we return a number, not a value; `get` re-checks it under a pin.
+        // Relaxed: we return a number, not a value; `get` re-checks it under a pin.
         let end = self.head.load(Ordering::Relaxed);
-        // Usually one of the last `N` sequence numbers is published: look there first.
-        for seq in (end.saturating_sub(N as u64)..end).rev() {
-            let slot = self.slot_of(seq);
-            let state = slot.state.load(Ordering::Relaxed);
-            if state & BUSY == 0
-                && state >> TAG_SHIFT == tag_of::<N>(seq)
-                && slot.stamp() == seq.wrapping_add(1)
-            {
-                return Some(Handle::new(seq));
-            }
-        }
-        // Every recent push was skipped or is in flight: the newest is an older survivor.
-        self.slots
-            .iter()
-            .map(Slot::stamp)
-            .max()
-            .filter(|&s| s != 0)
-            .map(|s| Handle::new(s - 1))
+        self.stamps().latest(end).map(Handle::new)
     }
 
     /// The number of slots holding a value (at most `N`).
@@ -820,15 +622,16 @@ impl<T, const N: usize> Ring<T, N> {
             lap
         });
         let tag = lap.wrapping_add(2) & TAG_MASK; // `tag_of` lap + 1
-        for slot in &mut self.slots {
-            // `&mut self`: no `Ref` is alive (a forgotten one's borrow has ended) and no push
-            // is in flight, so pins and BUSY can go.
-            with_mut_u64(&mut slot.state, |s| *s = tag << TAG_SHIFT);
-        }
+                                                  // `&mut self`: no `Ref` is alive (a forgotten one's borrow has ended) and no push is in
+                                                  // flight, so pins and BUSY can go. Values without drop glue are forgotten right there
+                                                  // (their slots marked empty); others are dropped below.
+        self.stamps().reset(tag, !mem::needs_drop::<T>());
         // Relaxed: `&mut self` makes a plain store equivalent (loom's atomics have no
         // `get_mut`).
         self.len.store(0, Ordering::Relaxed);
-        self.drop_values();
+        if mem::needs_drop::<T>() {
+            self.drop_values();
+        }
     }
 
     // ---- internals ----------------------------------------------------------------------
@@ -847,6 +650,22 @@ impl<T, const N: usize> Ring<T, N> {
         debug_assert!(physical < N);
         // SAFETY: `physical < N` (a remainder of a division by `N`, or `i < N`).
         unsafe { self.slots.get_unchecked(physical) }
+    }
+
+    /// The slots' stamps, seen without `T` (for the code in `ring_stamp.rs`).
+    #[inline(always)]
+    fn stamps(&self) -> Stamps<'_> {
+        // SAFETY: `self.slots` is `N >= 1` (`FITS`) consecutive `Slot<T>`s, `repr(C)` with the
+        // stamp first, borrowed for the returned lifetime; `STRIDE` is 1 or coprime with and
+        // less than `N`, and 1 when `N > u32::MAX`.
+        unsafe {
+            Stamps::new(
+                self.slots.as_ptr().cast::<u8>(),
+                mem::size_of::<Slot<T>>(),
+                N,
+                Self::STRIDE,
+            )
+        }
     }
 
     /// The slot of sequence number `seq`.
@@ -873,14 +692,10 @@ impl<T, const N: usize> Ring<T, N> {
     }
 
     /// Drops every value (under `&mut self`), zeroing each `seq` before its drop. If a
-    /// destructor panics, the rest are still dropped while unwinding (as `Vec` does).
+    /// destructor panics, the rest are still dropped while unwinding (as `Vec` does). Only
+    /// when `T` needs dropping (`reset` marks the slots of other types empty itself).
     fn drop_values(&mut self) {
-        if !mem::needs_drop::<T>() {
-            for slot in &mut self.slots {
-                with_mut_u64(&mut slot.seq, |s| *s = 0);
-            }
-            return;
-        }
+        debug_assert!(mem::needs_drop::<T>());
         struct Dropper<'a, T> {
             slots: core::slice::IterMut<'a, Slot<T>>,
         }
@@ -1138,17 +953,11 @@ impl<'a, T, const N: usize> Iterator for RingIter<'a, T, N> {
     type Item = (Handle<T>, Ref<'a, T>);
 
     fn next(&mut self) -> Option<Self::Item> {
+        let stamps = self.ring.stamps();
         // Phase 1: values older than the window, in order, by repeated selection.
         while !self.old_done {
             let window_stamp = self.window.wrapping_add(1);
-            let oldest = self
-                .ring
-                .slots
-                .iter()
-                .map(Slot::stamp)
-                .filter(|&s| s > self.old_after && s < window_stamp)
-                .min();
-            match oldest {
+            match stamps.oldest_between(self.old_after, window_stamp) {
                 None => self.old_done = true,
                 Some(stamp) => {
                     self.old_after = stamp;
@@ -1159,16 +968,13 @@ impl<'a, T, const N: usize> Iterator for RingIter<'a, T, N> {
             }
         }
         // Phase 2: the last `N` sequence numbers, in order.
-        while self.next < self.end {
-            let seq = self.next;
-            self.next += 1;
-            let slot = self.ring.slot_of(seq);
-            if slot.stamp() == seq.wrapping_add(1) {
-                if let Some(r) = self.ring.get_seq(seq) {
-                    return Some((Handle::new(seq), r));
-                }
+        while let Some(seq) = stamps.next_published(self.next, self.end) {
+            self.next = seq + 1;
+            if let Some(r) = self.ring.get_seq(seq) {
+                return Some((Handle::new(seq), r));
             }
         }
+        self.next = self.end;
         None
     }
 
