@@ -63,9 +63,9 @@ use core::marker::PhantomData;
 use core::mem::{self, MaybeUninit};
 use core::ptr;
 
-use crossbeam_utils::{Backoff, CachePadded};
+use crossbeam_utils::CachePadded;
 
-use crate::ring_stamp::{tag_of, Skip, Stamp, Stamps, TAG_MASK};
+use crate::ring_stamp::{tag_of, Stamp, Stamps, TAG_MASK};
 use crate::sync::{AtomicU64, AtomicUsize, Ordering, TrackedCell};
 
 /// Runs `f` on the value of an atomic we hold `&mut` to (loom's atomics have no `get_mut`).
@@ -239,7 +239,8 @@ pub struct Ring<T, const N: usize> {
     /// Number of slots holding a value: incremented by the push that fills an empty slot (so
     /// only during the first lap of a round), zeroed by `reset`. Never above `N`.
     len: AtomicUsize,
-    /// The slots; `slot_at(i)` holds sequence numbers `s` with `s % N == i` (see `STRIDE`).
+    /// The slots; the one at `Stamps::physical(i)` holds sequence numbers `s` with
+    /// `s % N == i` (see `STRIDE`).
     slots: [Slot<T>; N],
     /// The ring owns `T`s and drops them (for dropck).
     _owns: PhantomData<T>,
@@ -383,42 +384,24 @@ impl<T, const N: usize> Ring<T, N> {
     /// ```
     #[inline]
     pub fn push(&self, value: T) -> Handle<T> {
-        let backoff = Backoff::new();
-        let mut attempts = 0;
-        loop {
-            // Take the next sequence number. Relaxed: uniqueness comes from the read-modify-
-            // write itself; the value is published through the slot's stamp, not the head.
-            let seq = self.head.fetch_add(1, Ordering::Relaxed);
-            // Deconstruct it: slot and lap tag.
-            let slot = self.slot_of(seq);
-            // Never publish `u64::MAX` (its stamp `seq + 1` would read as "empty"); reached only
-            // after 2^64 pushes, so it is simply skipped.
-            let claimed = if seq == u64::MAX {
-                Err(Skip::Overtaken)
-            } else {
-                slot.claim(tag_of::<N>(seq))
-            };
-            match claimed {
-                Ok(()) => {
-                    // SAFETY: we claimed the slot just now, and `seq < u64::MAX`.
-                    let (was_empty, old) = unsafe { slot.write(seq, tag_of::<N>(seq), value) };
-                    if was_empty {
-                        // Relaxed: a statistic; it orders nothing.
-                        self.len.fetch_add(1, Ordering::Relaxed);
-                    }
-                    drop(old);
-                    return Handle::new(seq);
+        // Take sequence numbers until one's slot can be claimed (`Stamps::claim_next`).
+        match self.stamps().claim_next(&self.head, Self::ATTEMPTS) {
+            Ok((seq, physical)) => {
+                let slot = self.slot_at_physical(physical);
+                // SAFETY: we claimed the slot just now, and `seq < u64::MAX`.
+                let (was_empty, old) = unsafe { slot.write(seq, tag_of::<N>(seq), value) };
+                if was_empty {
+                    // Relaxed: a statistic; it orders nothing.
+                    self.len.fetch_add(1, Ordering::Relaxed);
                 }
-                // Try moving on: take the next sequence number (and slot).
-                Err(Skip::Busy) => backoff.spin(),
-                Err(Skip::Pinned | Skip::Overtaken) => {}
+                drop(old);
+                Handle::new(seq)
             }
-            attempts += 1;
-            if attempts >= Self::ATTEMPTS {
-                // Give up: as if written and overwritten at once. `seq` was taken by us alone
+            Err(seq) => {
+                // Gave up: as if written and overwritten at once. `seq` was taken by us alone
                 // and never published, so the handle is stale forever.
                 drop(value);
-                return Handle::new(seq);
+                Handle::new(seq)
             }
         }
     }
@@ -482,16 +465,10 @@ impl<T, const N: usize> Ring<T, N> {
     /// ```
     #[must_use]
     pub fn peek(&self, index: usize) -> Option<(Handle<T>, Ref<'_, T>)> {
-        let slot = self.slot_at(index % N);
-        // Early out on an empty slot without pinning it (a hint; the check below is exact).
-        if slot.stamp() == 0 || !slot.pin(None) {
-            return None;
-        }
-        let guard = Ref { slot };
-        match slot.stamp() {
-            0 => None, // not reached: a stamp goes back to 0 only under `&mut self`
-            stamp => Some((Handle::new(stamp - 1), guard)),
-        }
+        // Pins the slot if it holds a value (`Stamps::pin_at`).
+        let (seq, physical) = self.stamps().pin_at(index % N)?;
+        let slot = self.slot_at_physical(physical);
+        Some((Handle::new(seq), Ref { slot }))
     }
 
     /// The live values from oldest to newest, each with its handle.
@@ -636,22 +613,6 @@ impl<T, const N: usize> Ring<T, N> {
 
     // ---- internals ----------------------------------------------------------------------
 
-    /// The slot of logical index `i < N` (sequence numbers `s` with `s % N == i`), spread by
-    /// `STRIDE`.
-    #[inline(always)]
-    fn slot_at(&self, i: usize) -> &Slot<T> {
-        debug_assert!(i < N);
-        // `i < N <= u32::MAX` and `STRIDE < N` whenever `STRIDE != 1`: the product fits.
-        let physical = if Self::STRIDE == 1 {
-            i
-        } else {
-            (i as u64 * Self::STRIDE as u64 % N as u64) as usize
-        };
-        debug_assert!(physical < N);
-        // SAFETY: `physical < N` (a remainder of a division by `N`, or `i < N`).
-        unsafe { self.slots.get_unchecked(physical) }
-    }
-
     /// The slots' stamps, seen without `T` (for the code in `ring_stamp.rs`).
     #[inline(always)]
     fn stamps(&self) -> Stamps<'_> {
@@ -668,27 +629,22 @@ impl<T, const N: usize> Ring<T, N> {
         }
     }
 
-    /// The slot of sequence number `seq`.
-    #[inline(always)]
-    fn slot_of(&self, seq: u64) -> &Slot<T> {
-        self.slot_at((seq % N as u64) as usize)
-    }
-
     /// A guard on the value of sequence number `seq`, if it is still in the ring.
     #[inline]
     fn get_seq(&self, seq: u64) -> Option<Ref<'_, T>> {
-        let slot = self.slot_of(seq);
-        if !slot.pin(Some(tag_of::<N>(seq))) {
-            return None;
-        }
-        let guard = Ref { slot };
-        // Exact check under the pin: the full sequence number, non-zero (not empty).
-        let stamp = slot.stamp();
-        if stamp != 0 && stamp == seq.wrapping_add(1) {
-            Some(guard)
-        } else {
-            None // dropping the guard unpins
-        }
+        // Pins the slot if it holds exactly `seq` (`Stamps::pin_seq`).
+        let physical = self.stamps().pin_seq(seq)?;
+        let slot = self.slot_at_physical(physical);
+        Some(Ref { slot })
+    }
+
+    /// The slot at position `physical < N` of the array (from `Stamps`).
+    #[inline(always)]
+    fn slot_at_physical(&self, physical: usize) -> &Slot<T> {
+        debug_assert!(physical < N);
+        // SAFETY: `physical < N`: `Stamps` returns only positions it computed from an index
+        // below `N`.
+        unsafe { self.slots.get_unchecked(physical) }
     }
 
     /// Drops every value (under `&mut self`), zeroing each `seq` before its drop. If a

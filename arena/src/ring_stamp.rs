@@ -326,6 +326,81 @@ impl<'a> Stamps<'a> {
         (0..self.n).map(move |p| self.at(p))
     }
 
+    /// `Ring::push`'s search for a slot: takes the next sequence number from `head` until its
+    /// slot can be claimed, and returns it with the slot's position; or, after `attempts`
+    /// numbers whose slots were all pinned, busy or newer, the last number taken (the push
+    /// gives up, see `Ring`).
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    pub(crate) fn claim_next(self, head: &AtomicU64, attempts: usize) -> Result<(u64, usize), u64> {
+        let backoff = Backoff::new();
+        let mut tried = 0;
+        loop {
+            // Take the next sequence number. Relaxed: uniqueness comes from the read-modify-
+            // write itself; the value is published through the slot's stamp, not the head.
+            let seq = head.fetch_add(1, Ordering::Relaxed);
+            // Deconstruct it: slot and lap tag.
+            let physical = self.physical((seq % self.n as u64) as usize);
+            // Never publish `u64::MAX` (its stamp `seq + 1` would read as "empty"); reached only
+            // after 2^64 pushes, so it is simply skipped.
+            let claimed = if seq == u64::MAX {
+                Err(Skip::Overtaken)
+            } else {
+                self.at(physical).claim(lap_tag(seq, self.n))
+            };
+            match claimed {
+                Ok(()) => return Ok((seq, physical)),
+                // Try moving on: take the next sequence number (and slot).
+                Err(Skip::Busy) => backoff.spin(),
+                Err(Skip::Pinned | Skip::Overtaken) => {}
+            }
+            tried += 1;
+            if tried >= attempts {
+                return Err(seq);
+            }
+        }
+    }
+
+    /// `Ring::get`: pins the slot of `seq` if it holds exactly that push's value, and returns
+    /// its position; the caller owns the pin (a `Ref`).
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    pub(crate) fn pin_seq(self, seq: u64) -> Option<usize> {
+        let physical = self.physical((seq % self.n as u64) as usize);
+        let stamp = self.at(physical);
+        if !stamp.pin(Some(lap_tag(seq, self.n))) {
+            return None;
+        }
+        // Exact check under the pin: the full sequence number, non-zero (not empty).
+        let s = stamp.stamp();
+        if s != 0 && s == seq.wrapping_add(1) {
+            Some(physical)
+        } else {
+            stamp.unpin();
+            None
+        }
+    }
+
+    /// `Ring::peek`: pins the slot of logical index `i < n` if it holds a value, and returns
+    /// the value's sequence number and the slot's position; the caller owns the pin.
+    #[inline(never)]
+    pub(crate) fn pin_at(self, i: usize) -> Option<(u64, usize)> {
+        let physical = self.physical(i);
+        let stamp = self.at(physical);
+        // Early out on an empty slot without pinning it (a hint; the check below is exact).
+        if stamp.stamp() == 0 || !stamp.pin(None) {
+            return None;
+        }
+        match stamp.stamp() {
+            0 => {
+                // Not reached: a stamp goes back to 0 only under `&mut` of the ring.
+                stamp.unpin();
+                None
+            }
+            s => Some((s - 1, physical)),
+        }
+    }
+
     /// `Ring::latest`: the newest published sequence number, given `end`, the head.
     #[inline(never)]
     pub(crate) fn latest(self, end: u64) -> Option<u64> {
