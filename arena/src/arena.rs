@@ -51,7 +51,7 @@ use core::mem::{self, MaybeUninit};
 use core::ptr;
 use core::slice;
 
-use crate::cursor::{Cursor, CLEAR};
+use crate::cursor::{self, Cursor, Keep, CLEAR};
 use crate::error::Full;
 use crate::sync::TrackedCell;
 
@@ -557,12 +557,11 @@ impl<T, const N: usize> Arena<T, N> {
         self.settle();
         let len = self.cursor.claimed();
         let tag = self.tag();
-        IterMut {
-            slots: self.slots[..len]
-                .iter_mut()
-                .zip(self.marks[..len].iter_mut()),
-            tag,
-        }
+        IterMut::new(
+            &mut self.slots[..len],
+            &mut self.marks[..len],
+            Keep::NotTagged(tag),
+        )
     }
 
     /// The value in slot `index` (allocation order), or `None` if that slot is free or a hole.
@@ -782,31 +781,66 @@ impl<'a, T, const N: usize> IntoIterator for &'a mut Arena<T, N> {
 /// assert_eq!(it.count(), 1);
 /// ```
 pub struct IterMut<'a, T> {
-    slots: core::iter::Zip<
-        slice::IterMut<'a, UnsafeCell<MaybeUninit<T>>>,
-        slice::IterMut<'a, TrackedCell<u8>>,
-    >,
-    tag: u8,
+    /// The slot that `marks[0]` is the mark of: the first slot not looked at yet.
+    next: *mut T,
+    /// Borrows the slots mutably for `'a`.
+    _slots: PhantomData<&'a mut [T]>,
+    /// Their marks (or, for a pool, their states).
+    marks: &'a mut [TrackedCell<u8>],
+    /// Which slots hold a value to yield.
+    keep: Keep,
+}
+
+impl<'a, T> IterMut<'a, T> {
+    /// Iterates over the slots of `slots` whose mark in `marks` (same length) says `keep`.
+    /// The caller promises that each of them holds a value (for the arena: a claimed slot that
+    /// is not a hole; for the pool: a `LIVE` slot).
+    #[inline]
+    pub(crate) fn new(
+        slots: &'a mut [UnsafeCell<MaybeUninit<T>>],
+        marks: &'a mut [TrackedCell<u8>],
+        keep: Keep,
+    ) -> Self {
+        debug_assert_eq!(slots.len(), marks.len());
+        IterMut {
+            // `UnsafeCell<MaybeUninit<T>>` has the layout of `T`; `raw_get` keeps the write
+            // permission of the cells.
+            next: UnsafeCell::raw_get(slots.as_mut_ptr()).cast::<T>(),
+            _slots: PhantomData,
+            marks,
+            keep,
+        }
+    }
 }
 
 impl<'a, T> Iterator for IterMut<'a, T> {
     type Item = &'a mut T;
 
+    #[inline]
     fn next(&mut self) -> Option<&'a mut T> {
-        for (slot, mark) in self.slots.by_ref() {
-            if *mark.get_mut() != self.tag {
-                // SAFETY: a claimed slot that is not a hole holds a value; the iterator
-                // borrows the arena mutably and yields each slot once.
-                return Some(unsafe { slot.get_mut().assume_init_mut() });
-            }
-        }
-        None
+        // The search does not depend on `T` (`cursor::next_kept`); `marks` moves past the
+        // slot found, and `next` along with it.
+        let skip = cursor::next_kept(&mut self.marks, self.keep)?;
+        // SAFETY: `marks` had more than `skip` entries, one per slot from `next` on (`new`
+        // takes slices of equal length, and both move on together), so slots `skip` and
+        // `skip + 1` (one past the end at most) lie in the borrowed slice.
+        let slot = unsafe { self.next.add(skip) };
+        // SAFETY: as above.
+        self.next = unsafe { slot.add(1) };
+        // SAFETY: the slot's mark says it holds a value (`IterMut::new`'s caller); the
+        // iterator borrows the slots mutably for `'a` and yields each slot once.
+        Some(unsafe { &mut *slot })
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (0, self.slots.size_hint().1)
+        (0, Some(self.marks.len()))
     }
 }
+
+// SAFETY: an `IterMut` hands out `&mut T` (moving it to another thread moves access to `T`s:
+// `T: Send`), like the `slice::IterMut` it stands for; it is not `Sync` (nor was it: its marks
+// are cells).
+unsafe impl<T: Send> Send for IterMut<'_, T> {}
 
 impl<T> fmt::Debug for IterMut<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

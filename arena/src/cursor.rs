@@ -127,17 +127,6 @@ impl<const N: usize> Cursor<N> {
         self.0.claim(N, len, marks)
     }
 
-    /// Claims between 1 and `want` contiguous slots (fewer only near the end of capacity);
-    /// returns the range. First gives the calling thread's stripe tail back (as `claim`).
-    #[inline]
-    pub(crate) fn claim_up_to(
-        &self,
-        want: usize,
-        marks: Option<&[TrackedCell<u8>]>,
-    ) -> Option<Range<usize>> {
-        self.0.claim_up_to(N, want, marks)
-    }
-
     /// Slots claimed this round and handed out, or left as holes (see [`CursorCore::len`]).
     #[inline]
     pub(crate) fn len(&self) -> usize {
@@ -377,8 +366,9 @@ impl CursorCore {
         }
     }
 
-    /// `Cursor::claim_up_to` for a cursor of `n` slots. `want >= 1`; one compare-and-swap
-    /// when uncontended.
+    /// Claims between 1 and `want` contiguous slots of a cursor of `n` slots (fewer only near
+    /// the end of capacity); returns the range. One compare-and-swap when uncontended.
+    /// `want >= 1`. First gives the calling thread's stripe tail back (as `claim`).
     #[inline(never)]
     pub(crate) fn claim_up_to(
         &self,
@@ -684,6 +674,29 @@ impl CursorCore {
             self.dirty.swap(false, Ordering::Relaxed)
         }
     }
+}
+
+/// Which slots an [`IterMut`](crate::IterMut) yields, by their one-byte mark.
+#[derive(Clone, Copy)]
+pub(crate) enum Keep {
+    /// An arena's claimed slots that are not holes of the round whose tag this is.
+    NotTagged(u8),
+    /// A pool's slots in this state (`LIVE`).
+    Is(u8),
+}
+
+/// The position `k` of the first mark in `marks` that says [`Keep`], if any; `marks` then
+/// starts after it (at `k + 1`), and is empty when there is none. Under `&mut` of the arena or
+/// pool. Not generic, so that `IterMut::next` is small for every `T`.
+#[inline]
+pub(crate) fn next_kept(marks: &mut &mut [TrackedCell<u8>], keep: Keep) -> Option<usize> {
+    let all = core::mem::take(marks);
+    let k = match keep {
+        Keep::NotTagged(tag) => all.iter_mut().position(|m| *m.get_mut() != tag),
+        Keep::Is(state) => all.iter_mut().position(|m| *m.get_mut() == state),
+    }?;
+    *marks = &mut all[k + 1..];
+    Some(k)
 }
 
 /// Clears the marks of `range` (no longer holes: initialised, or about to be given back).

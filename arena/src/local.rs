@@ -160,7 +160,10 @@ impl<'a, T, const N: usize> Local<'a, T, N> {
     #[inline]
     pub fn alloc_with<F: FnOnce() -> T>(&mut self, f: F) -> Result<&'a mut T, Full<()>> {
         if self.chunk.is_empty() {
-            self.refill().ok_or(Full(()))?;
+            let arena = self.arena;
+            self.chunk
+                .refill_marked(&mut self.start, &arena.cursor, &arena.marks)
+                .ok_or(Full(()))?;
         }
         // The chunk moves on only after `f` returned: if `f` panics, the slot stays free in the
         // chunk (and marked as a hole), never counted as used.
@@ -214,48 +217,20 @@ impl<'a, T, const N: usize> Local<'a, T, N> {
         self.chunk.remaining()
     }
 
-    /// The next slot index of this handle, claiming a chunk if needed.
+    /// The next slot index of this handle, claiming a chunk if needed (`Chunk::next_marked`).
     #[inline(always)]
     fn next_slot(&mut self) -> Option<usize> {
-        if self.chunk.is_empty() {
-            self.refill()?;
-        }
-        Some(self.chunk.take_one())
-    }
-
-    /// Claims the next chunk (the old one is used up). `None` when the arena is full.
-    ///
-    /// The work is done by `refill_local`, which takes and returns plain values: the handle's
-    /// address never escapes from its hot loop, so its fields can stay in registers.
-    #[inline(always)]
-    fn refill(&mut self) -> Option<()> {
-        let used = self.start..self.chunk.next;
-        // The used slots are committed by `refill_local` whether or not a chunk comes back.
-        self.start = self.chunk.next;
-        let chunk = refill_local(self.arena, used, self.chunk.len)?;
-        self.start = chunk.start;
-        self.chunk.fill(chunk);
-        Some(())
+        let arena = self.arena;
+        self.chunk
+            .next_marked(&mut self.start, &arena.cursor, &arena.marks)
     }
 }
 
-/// `Local::refill`: commits the used slots `used` (clears their hole marks: they hold values)
-/// and claims a chunk of up to `want` slots, all marked as holes until used and committed, so
-/// that a forgotten handle leaves nothing that looks initialised. `None` when the arena is full.
-///
-/// Takes the arena's parts rather than the arena, so that it exists once per capacity, not once
-/// per element type.
-#[inline(always)]
-fn refill_local<T, const N: usize>(
-    arena: &Arena<T, N>,
-    used: Range<usize>,
-    want: usize,
-) -> Option<Range<usize>> {
-    refill_marked(&arena.cursor, &arena.marks, used, want)
-}
-
-/// `refill_local`'s work, on the arena's cursor and hole marks (one per slot: `marks.len()`
-/// is the capacity).
+/// `Local::refill`'s cold part: commits the used slots `used` (clears their hole marks: they
+/// hold values) and claims a chunk of up to `want` slots, all marked as holes until used and
+/// committed, so that a forgotten handle leaves nothing that looks initialised. `None` when the
+/// arena is full. On the arena's cursor and hole marks (one per slot: `marks.len()` is the
+/// capacity), so that it exists once, whatever the element type.
 #[cold]
 #[inline(never)]
 fn refill_marked(
@@ -361,6 +336,59 @@ impl Chunk {
     fn unused(&self) -> Range<usize> {
         self.next..self.end
     }
+
+    /// The next slot of a [`Local`]'s chunk, claiming a new chunk when it is used up (see
+    /// `refill_marked`). `start` is the handle's first slot whose hole mark is not cleared
+    /// yet. Takes the arena's parts, so that it is compiled once whatever the element type.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn next_marked(
+        &mut self,
+        start: &mut usize,
+        cursor: &CursorCore,
+        marks: &[TrackedCell<u8>],
+    ) -> Option<usize> {
+        if self.is_empty() {
+            self.refill_marked(start, cursor, marks)?;
+        }
+        Some(self.take_one())
+    }
+
+    /// Claims the next chunk of a [`Local`] (the old one is used up). `None` when the arena is
+    /// full.
+    ///
+    /// The work is done by `refill_marked`, which takes and returns plain values: the handle's
+    /// address never escapes from its hot loop, so its fields can stay in registers.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn refill_marked(
+        &mut self,
+        start: &mut usize,
+        cursor: &CursorCore,
+        marks: &[TrackedCell<u8>],
+    ) -> Option<()> {
+        let used = *start..self.next;
+        // The used slots are committed by `refill_marked` whether or not a chunk comes back.
+        *start = self.next;
+        let chunk = refill_marked(cursor, marks, used, self.len)?;
+        *start = chunk.start;
+        self.fill(chunk);
+        Some(())
+    }
+
+    /// The next slot of a [`PoolLocal`]'s chunk, claiming a new chunk from `cursor` (of `n`
+    /// slots) when it is used up. A stripe tail that cannot go back first stays unused for
+    /// the round (pool slots need no hole marks).
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn next_unmarked(&mut self, cursor: &CursorCore, n: usize) -> Option<usize> {
+        if self.is_empty() {
+            // By value, as for `Local` (`claim_up_to` is not inlined).
+            let chunk = cursor.claim_up_to(n, self.len, None)?;
+            self.fill(chunk);
+        }
+        Some(self.take_one())
+    }
 }
 
 impl<T, const N: usize> fmt::Debug for Local<'_, T, N> {
@@ -460,23 +488,12 @@ impl<'a, T, const N: usize> PoolLocal<'a, T, N> {
         }
     }
 
-    /// The next slot index of this handle, claiming a chunk if needed (by value, as in
-    /// `Local::refill`).
+    /// The next slot index of this handle, claiming a chunk if needed
+    /// (`Chunk::next_unmarked`).
     #[inline(always)]
     fn next_slot(&mut self) -> Option<usize> {
-        if self.chunk.is_empty() {
-            let chunk = refill_pool(self.pool, self.chunk.len)?;
-            self.chunk.fill(chunk);
-        }
-        Some(self.chunk.take_one())
+        self.chunk.next_unmarked(&self.pool.cursor, N)
     }
-}
-
-/// `PoolLocal`'s refill: claims a chunk of up to `want` slots. A stripe tail that cannot go
-/// back first stays unused for the round (pool slots need no hole marks).
-#[inline(always)]
-fn refill_pool<T, const N: usize>(pool: &crate::Pool<T, N>, want: usize) -> Option<Range<usize>> {
-    pool.cursor.claim_up_to(want, None)
 }
 
 impl<T, const N: usize> Drop for PoolLocal<'_, T, N> {

@@ -368,14 +368,12 @@ impl<T, const N: usize> Pool<T, N> {
         // Unused chunk tails of the threads' chunks go back or stay unused (never `LIVE`).
         self.cursor.settle(None);
         let len = self.cursor.claimed();
-        self.slots[..len]
-            .iter_mut()
-            .zip(self.state[..len].iter_mut())
-            .filter_map(|(slot, state)| {
-                // SAFETY: a `LIVE` slot holds a value; `&mut self` is exclusive and each slot is
-                // yielded once.
-                (*state.get_mut() == LIVE).then(|| unsafe { slot.get_mut().assume_init_mut() })
-            })
+        // A `LIVE` slot holds a value; `&mut self` is exclusive and each slot is yielded once.
+        crate::arena::IterMut::new(
+            &mut self.slots[..len],
+            &mut self.state[..len],
+            crate::cursor::Keep::Is(LIVE),
+        )
     }
 
     crate::cursor::statistics!(Pool, clear, "slots handed out (`take` or `alloc`)");

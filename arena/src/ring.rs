@@ -65,7 +65,7 @@ use core::ptr;
 
 use crossbeam_utils::CachePadded;
 
-use crate::ring_stamp::{tag_of, Stamp, Stamps, TAG_MASK};
+use crate::ring_stamp::{tag_of, IterPos, Stamp, Stamps, TAG_MASK};
 use crate::sync::{AtomicU64, AtomicUsize, Ordering, TrackedCell};
 
 /// Runs `f` on the value of an atomic we hold `&mut` to (loom's atomics have no `get_mut`).
@@ -496,14 +496,9 @@ impl<T, const N: usize> Ring<T, N> {
     pub fn iter(&self) -> RingIter<'_, T, N> {
         // Relaxed: a snapshot of how far sequence numbers went; values are read under pins.
         let end = self.head.load(Ordering::Relaxed);
-        let window = end.saturating_sub(N as u64);
         RingIter {
             ring: self,
-            end,
-            window,
-            old_after: 0,
-            old_done: false,
-            next: window,
+            pos: IterPos::new(end, N),
         }
     }
 
@@ -893,58 +888,29 @@ impl<T: fmt::Display> fmt::Display for Ref<'_, T> {
 /// ```
 pub struct RingIter<'a, T, const N: usize> {
     ring: &'a Ring<T, N>,
-    /// Sequence numbers handed out before the iterator was made: `..end`.
-    end: u64,
-    /// Start of the last `N` of them; older values (pin survivors) come first.
-    window: u64,
-    /// Phase 1: yield old values with `seq + 1 > old_after`, smallest first.
-    old_after: u64,
-    /// Phase 1 is over.
-    old_done: bool,
-    /// Phase 2: the next sequence number in `window..end` to look at.
-    next: u64,
+    /// Where the walk over the sequence numbers is (see `IterPos`).
+    pos: IterPos,
 }
 
 impl<'a, T, const N: usize> Iterator for RingIter<'a, T, N> {
     type Item = (Handle<T>, Ref<'a, T>);
 
     fn next(&mut self) -> Option<Self::Item> {
-        let stamps = self.ring.stamps();
-        // Phase 1: values older than the window, in order, by repeated selection.
-        while !self.old_done {
-            let window_stamp = self.window.wrapping_add(1);
-            match stamps.oldest_between(self.old_after, window_stamp) {
-                None => self.old_done = true,
-                Some(stamp) => {
-                    self.old_after = stamp;
-                    if let Some(r) = self.ring.get_seq(stamp - 1) {
-                        return Some((Handle::new(stamp - 1), r));
-                    }
-                }
-            }
-        }
-        // Phase 2: the last `N` sequence numbers, in order.
-        while let Some(seq) = stamps.next_published(self.next, self.end) {
-            self.next = seq + 1;
-            if let Some(r) = self.ring.get_seq(seq) {
-                return Some((Handle::new(seq), r));
-            }
-        }
-        self.next = self.end;
-        None
+        // The walk and the pin do not depend on `T` (`Stamps::iter_next`).
+        let (seq, physical) = self.ring.stamps().iter_next(&mut self.pos)?;
+        let slot = self.ring.slot_at_physical(physical);
+        Some((Handle::new(seq), Ref { slot }))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        // Phase 1 yields at most one value per slot; phase 2 at most one per number left.
-        let old = if self.old_done { 0 } else { N };
-        (0, old.checked_add((self.end - self.next) as usize))
+        self.pos.size_hint(N)
     }
 }
 
 impl<T, const N: usize> fmt::Debug for RingIter<'_, T, N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RingIter")
-            .field("end", &self.end)
+            .field("end", &self.pos.end)
             .finish_non_exhaustive()
     }
 }

@@ -424,9 +424,36 @@ impl<'a> Stamps<'a> {
         newest.checked_sub(1)
     }
 
-    /// Phase 1 of `RingIter`: the smallest stamp (`seq + 1`) in `after + 1..below`, if any.
+    /// `RingIter::next`: the next value of the walk `pos`, pinned (the caller owns the pin, a
+    /// `Ref`): its sequence number and its slot's position.
     #[inline(never)]
-    pub(crate) fn oldest_between(self, after: u64, below: u64) -> Option<u64> {
+    pub(crate) fn iter_next(self, pos: &mut IterPos) -> Option<(u64, usize)> {
+        // Phase 1: values older than the window, in order, by repeated selection.
+        while !pos.old_done {
+            let window_stamp = pos.window.wrapping_add(1);
+            match self.oldest_between(pos.old_after, window_stamp) {
+                None => pos.old_done = true,
+                Some(stamp) => {
+                    pos.old_after = stamp;
+                    if let Some(physical) = self.pin_seq(stamp - 1) {
+                        return Some((stamp - 1, physical));
+                    }
+                }
+            }
+        }
+        // Phase 2: the last `N` sequence numbers, in order.
+        while let Some(seq) = self.next_published(pos.next, pos.end) {
+            pos.next = seq + 1;
+            if let Some(physical) = self.pin_seq(seq) {
+                return Some((seq, physical));
+            }
+        }
+        pos.next = pos.end;
+        None
+    }
+
+    /// Phase 1 of `RingIter`: the smallest stamp (`seq + 1`) in `after + 1..below`, if any.
+    fn oldest_between(self, after: u64, below: u64) -> Option<u64> {
         let mut oldest = None;
         for stamp in self.all() {
             let s = stamp.stamp();
@@ -439,8 +466,7 @@ impl<'a> Stamps<'a> {
 
     /// Phase 2 of `RingIter`: the first sequence number in `from..end` whose slot holds it
     /// (a hint, re-checked under a pin).
-    #[inline(never)]
-    pub(crate) fn next_published(self, from: u64, end: u64) -> Option<u64> {
+    fn next_published(self, from: u64, end: u64) -> Option<u64> {
         (from..end).find(|&seq| self.of(seq).stamp() == seq.wrapping_add(1))
     }
 
@@ -458,5 +484,45 @@ impl<'a> Stamps<'a> {
                 stamp.seq.store(0, Ordering::Relaxed);
             }
         }
+    }
+}
+
+/// Where a `RingIter` is in its walk over the sequence numbers handed out before it was made:
+/// first the values older than the last `N` numbers (kept by pins), oldest first, then the
+/// last `N` numbers in order.
+#[derive(Clone, Copy)]
+pub(crate) struct IterPos {
+    /// Sequence numbers handed out before the iterator was made: `..end`.
+    pub(crate) end: u64,
+    /// Start of the last `N` of them; older values (pin survivors) come first.
+    window: u64,
+    /// Phase 1: yield old values with `seq + 1 > old_after`, smallest first.
+    old_after: u64,
+    /// Phase 1 is over.
+    old_done: bool,
+    /// Phase 2: the next sequence number in `window..end` to look at.
+    next: u64,
+}
+
+impl IterPos {
+    /// The walk of a ring of `n` slots whose head was `end`.
+    #[inline]
+    pub(crate) fn new(end: u64, n: usize) -> Self {
+        let window = end.saturating_sub(n as u64);
+        IterPos {
+            end,
+            window,
+            old_after: 0,
+            old_done: false,
+            next: window,
+        }
+    }
+
+    /// `RingIter::size_hint` for a ring of `n` slots.
+    #[inline]
+    pub(crate) fn size_hint(&self, n: usize) -> (usize, Option<usize>) {
+        // Phase 1 yields at most one value per slot; phase 2 at most one per number left.
+        let old = if self.old_done { 0 } else { n };
+        (0, old.checked_add((self.end - self.next) as usize))
     }
 }
