@@ -601,13 +601,15 @@ impl<T, const N: usize> Arena<T, N> {
     // ---- internals ----------------------------------------------------------------------
 
     /// This round's hole tag.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn tag(&self) -> u8 {
         self.cursor.tag()
     }
 
     /// Pointer to slot `i`'s value, derived from the whole array so that ranges can be used.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     pub(crate) fn slot_ptr(&self, i: usize) -> *mut T {
         debug_assert!(i <= N);
         // `UnsafeCell<MaybeUninit<T>>` has the layout of `T`, so the array is a `[T; N]`;
@@ -623,7 +625,8 @@ impl<T, const N: usize> Arena<T, N> {
     /// # Safety
     ///
     /// `i < N`, and slot `i` was claimed by the caller this round and not written yet.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     #[allow(clippy::mut_from_ref)] // the caller owns the slot (see # Safety)
     pub(crate) unsafe fn write(&self, i: usize, value: T) -> &mut T {
         debug_assert!(i < N);
@@ -636,7 +639,8 @@ impl<T, const N: usize> Arena<T, N> {
     }
 
     /// loom only: records a write to the values in `range` (a no-op otherwise).
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     pub(crate) fn touch_owners(&self, range: core::ops::Range<usize>) {
         #[cfg(loom)]
         for owner in &self.owners[range] {
@@ -648,7 +652,8 @@ impl<T, const N: usize> Arena<T, N> {
 
     /// Marks `range` as holes of this round. The caller owns the range (claimed this round).
     /// (The work is done by the cursor, once for every `T`.)
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     pub(crate) fn mark_holes(&self, range: core::ops::Range<usize>) {
         self.cursor.mark_holes(&self.marks, range);
     }
@@ -700,7 +705,8 @@ impl<T, const N: usize> Arena<T, N> {
     /// unused tails go back to the cursor when at its end, and become holes otherwise. After
     /// it, `len` is the cursor and every claimed slot is a value or a marked hole. Called first
     /// by every `&mut self` method that looks at slots; a no-op without stripes.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn settle(&mut self) {
         self.cursor.settle(Some(&mut self.marks));
     }

@@ -12,6 +12,16 @@
 //! back or reports it as holes. Before any other claim a thread gives its chunk's unused tail
 //! back if it is at the cursor's end, so that used from one thread at a time a cursor with
 //! stripes hands out exactly the slots a plain one would.
+//!
+//! # Compile time
+//!
+//! The runtime's generic types are instantiated once per element type in the user's crate, so
+//! the code that does not depend on `T` lives in non-generic functions (here, in `ring_stamp.rs`
+//! and in `local.rs`'s `Chunk`), which take the capacity `N` and the arena's hole marks as
+//! values; the generic methods are thin wrappers (see `benches/compile_time.py` and
+//! BENCHMARKS.md). The crate's small helpers are `#[inline(always)]` only when optimising
+//! (`cfg(not(debug_assertions))`); in unoptimised builds they are plain `#[inline]`, one shared
+//! copy instead of one inlined copy per caller.
 
 use core::ops::{Deref, DerefMut, Range};
 
@@ -79,14 +89,16 @@ pub(crate) struct CursorCore {
 impl<const N: usize> Deref for Cursor<N> {
     type Target = CursorCore;
 
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn deref(&self) -> &CursorCore {
         &self.0
     }
 }
 
 impl<const N: usize> DerefMut for Cursor<N> {
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn deref_mut(&mut self) -> &mut CursorCore {
         &mut self.0
     }
@@ -134,7 +146,8 @@ impl<const N: usize> Cursor<N> {
     }
 
     /// Slots claimed this round, in chunks or not (see [`CursorCore::claimed`]).
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     pub(crate) fn claimed(&self) -> usize {
         self.0.claimed(N)
     }
@@ -146,7 +159,8 @@ impl<const N: usize> Cursor<N> {
     }
 
     /// Whether `settle` has anything to do (a thread ever took a chunk). Under `&mut`.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     pub(crate) fn needs_settle(&mut self) -> bool {
         self.0.needs_settle(N)
     }
@@ -161,7 +175,8 @@ impl<const N: usize> Cursor<N> {
 
     /// Starts a new round (`len == 0`) or takes every slot (`len == N`, `fill_default`) under
     /// `&mut`: no slot is stranded afterwards. Call after `settle`.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     pub(crate) fn rewind(&mut self, len: usize) {
         debug_assert!(len == 0 || len == N);
         self.0.rewind(len);
@@ -170,7 +185,8 @@ impl<const N: usize> Cursor<N> {
     /// Ends the round's statistics under `&mut`, after `settle`: `high_water` and
     /// `claimed_hi` take this round's `len` and claimed slots, and the cursor rewinds to 0.
     /// Returns the number of slots claimed this round (where its values and holes are).
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     pub(crate) fn end_round(&mut self) -> usize {
         self.0.end_round(N)
     }
@@ -455,7 +471,8 @@ impl CursorCore {
 
     /// Slots claimed this round, in chunks or not (`0..claimed()` is where values and holes
     /// are). Exact under `&mut self` after `settle`; a snapshot otherwise.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     pub(crate) fn claimed(&self, n: usize) -> usize {
         // Relaxed: a statistic, or under `&mut self`.
         self.next.load(Ordering::Relaxed).min(n)
@@ -475,7 +492,8 @@ impl CursorCore {
     }
 
     /// Whether `settle` has anything to do (a thread ever took a chunk). Under `&mut`.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn needs_settle(&mut self, n: usize) -> bool {
         #[cfg(atomicarena_stripes)]
         if stripes::enabled(n) {
@@ -526,7 +544,8 @@ impl CursorCore {
     }
 
     /// `Cursor::rewind`.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn rewind(&mut self, len: usize) {
         self.set_len(len);
         #[cfg(atomicarena_stripes)]
@@ -534,7 +553,8 @@ impl CursorCore {
     }
 
     /// `Cursor::end_round`.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn end_round(&mut self, n: usize) -> usize {
         self.high_water = self.high_water.max(self.len(n));
         let claimed = self.claimed(n);
@@ -545,7 +565,8 @@ impl CursorCore {
 
     /// Sets the number of claimed slots (at most the capacity); `&mut self` means no claim
     /// is in flight.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn set_len(&mut self, len: usize) {
         #[cfg(not(loom))]
         {
@@ -582,7 +603,8 @@ impl CursorCore {
     // exists once, whatever the element type.
 
     /// This round's hole tag.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     pub(crate) fn tag(&self) -> u8 {
         self.round + 1
     }
@@ -621,7 +643,8 @@ impl CursorCore {
     /// scheduled for 255 resets later, the last reset before this round's tag comes back; a
     /// due sweep clears every mark below the high-water mark, which covers every round since
     /// the last sweep. Otherwise O(1). Call after `end_round` (it reads `claimed_hi`).
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     pub(crate) fn next_round(&mut self, marks: &mut [TrackedCell<u8>]) {
         let dirty = self.take_dirty();
         if dirty || self.sweep_in > 0 {

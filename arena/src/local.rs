@@ -218,7 +218,8 @@ impl<'a, T, const N: usize> Local<'a, T, N> {
     }
 
     /// The next slot index of this handle, claiming a chunk if needed (`Chunk::next_marked`).
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn next_slot(&mut self) -> Option<usize> {
         let arena = self.arena;
         self.chunk
@@ -295,18 +296,21 @@ impl Chunk {
         }
     }
 
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn is_empty(&self) -> bool {
         self.next == self.end
     }
 
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn remaining(&self) -> usize {
         self.end - self.next
     }
 
     /// The next free slot; the chunk must not be empty.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn take_one(&mut self) -> usize {
         debug_assert!(!self.is_empty());
         let i = self.next;
@@ -315,7 +319,8 @@ impl Chunk {
     }
 
     /// The first of `n` contiguous free slots, if the chunk has them.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn take(&mut self, n: usize) -> Option<usize> {
         if n > self.remaining() {
             return None;
@@ -327,7 +332,8 @@ impl Chunk {
 
     /// Starts using a freshly claimed chunk; the next claim will be twice as large (up to
     /// `max`).
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn fill(&mut self, chunk: Range<usize>) {
         (self.next, self.end) = (chunk.start, chunk.end);
         self.len = (self.len * 2).min(self.max);
@@ -490,7 +496,8 @@ impl<'a, T, const N: usize> PoolLocal<'a, T, N> {
 
     /// The next slot index of this handle, claiming a chunk if needed
     /// (`Chunk::next_unmarked`).
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn next_slot(&mut self) -> Option<usize> {
         self.chunk.next_unmarked(&self.pool.cursor, N)
     }

@@ -202,7 +202,8 @@ impl<T, const N: usize> Pool<T, N> {
     /// # Safety
     ///
     /// `i < N`, and slot `i` was claimed by the caller this round and not handed out yet.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     #[allow(clippy::mut_from_ref)] // the caller owns the slot (see # Safety)
     pub(crate) unsafe fn take_slot(&self, i: usize) -> &mut T
     where
@@ -254,7 +255,8 @@ impl<T, const N: usize> Pool<T, N> {
     /// # Safety
     ///
     /// `i < N`, and slot `i` was claimed by the caller this round and not handed out yet.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     #[allow(clippy::mut_from_ref)] // the caller owns the slot (see # Safety)
     pub(crate) unsafe fn put_slot(&self, i: usize, value: T) -> &mut T {
         debug_assert!(i < N);

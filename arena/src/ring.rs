@@ -69,7 +69,8 @@ use crate::ring_stamp::{tag_of, IterPos, Stamp, Stamps, TAG_MASK};
 use crate::sync::{AtomicU64, AtomicUsize, Ordering, TrackedCell};
 
 /// Runs `f` on the value of an atomic we hold `&mut` to (loom's atomics have no `get_mut`).
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
 fn with_mut_u64<R>(a: &mut AtomicU64, f: impl FnOnce(&mut u64) -> R) -> R {
     #[cfg(not(loom))]
     {
@@ -95,14 +96,16 @@ struct Slot<T> {
 impl<T> core::ops::Deref for Slot<T> {
     type Target = Stamp;
 
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn deref(&self) -> &Stamp {
         &self.stamp
     }
 }
 
 impl<T> core::ops::DerefMut for Slot<T> {
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn deref_mut(&mut self) -> &mut Stamp {
         &mut self.stamp
     }
@@ -133,7 +136,8 @@ impl<T> Slot<T> {
     ///
     /// The caller claimed the slot (`claim` returned `Ok`) and has not published since, and
     /// `seq < u64::MAX` (so `seq + 1` is a non-zero stamp).
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     unsafe fn write(&self, seq: u64, tag: u64, value: T) -> (bool, Option<T>) {
         // Relaxed: we own the slot; the previous writer's store happens-before our claim.
         let old_seq = self.seq.load(Ordering::Relaxed);
@@ -609,7 +613,8 @@ impl<T, const N: usize> Ring<T, N> {
     // ---- internals ----------------------------------------------------------------------
 
     /// The slots' stamps, seen without `T` (for the code in `ring_stamp.rs`).
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn stamps(&self) -> Stamps<'_> {
         // SAFETY: `self.slots` is `N >= 1` (`FITS`) consecutive `Slot<T>`s, `repr(C)` with the
         // stamp first, borrowed for the returned lifetime; `STRIDE` is 1 or coprime with and
@@ -634,7 +639,8 @@ impl<T, const N: usize> Ring<T, N> {
     }
 
     /// The slot at position `physical < N` of the array (from `Stamps`).
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn slot_at_physical(&self, physical: usize) -> &Slot<T> {
         debug_assert!(physical < N);
         // SAFETY: `physical < N`: `Stamps` returns only positions it computed from an index
@@ -748,7 +754,8 @@ pub struct Handle<T> {
 }
 
 impl<T> Handle<T> {
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn new(seq: u64) -> Self {
         Handle {
             seq,

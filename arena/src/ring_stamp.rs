@@ -33,19 +33,22 @@ pub(crate) const TAG_MASK: u64 = (1 << TAG_BITS) - 1;
 
 /// The lap tag of sequence number `seq` in a ring of `N` slots: `(seq / N + 1) mod 2^43`, so
 /// that tag 0 is "never written" in a zeroed ring.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
 pub(crate) fn tag_of<const N: usize>(seq: u64) -> u64 {
     lap_tag(seq, N)
 }
 
 /// `tag_of` with the capacity `n` passed as a value.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
 fn lap_tag(seq: u64, n: usize) -> u64 {
     (seq / n as u64).wrapping_add(1) & TAG_MASK
 }
 
 /// `true` if lap tag `own` is strictly newer than `cur` (modulo 2^43, within half the range).
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
 pub(crate) fn is_newer(own: u64, cur: u64) -> bool {
     let d = own.wrapping_sub(cur) & TAG_MASK;
     d != 0 && d < 1 << (TAG_BITS - 1)
@@ -279,7 +282,8 @@ impl<'a> Stamps<'a> {
     /// [`Stamp`] (`Slot<T>` is `repr(C)` with its stamp first), all of them borrowed for `'a`;
     /// `stride` is 1 or coprime with `n` and less than `n`, and `n <= u32::MAX` unless
     /// `stride == 1`.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     pub(crate) unsafe fn new(base: *const u8, size: usize, n: usize, stride: usize) -> Self {
         Stamps {
             base,
@@ -291,7 +295,8 @@ impl<'a> Stamps<'a> {
     }
 
     /// The position in the array of the slot of logical index `i < n` (see `Ring::slot_at`).
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     pub(crate) fn physical(&self, i: usize) -> usize {
         debug_assert!(i < self.n);
         // `i < n <= u32::MAX` and `stride < n` whenever `stride != 1`: the product fits.
@@ -305,7 +310,8 @@ impl<'a> Stamps<'a> {
     }
 
     /// The stamp of the slot at position `physical < n` of the array.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn at(&self, physical: usize) -> &'a Stamp {
         debug_assert!(physical < self.n);
         // SAFETY: `physical < n`, so the slot lies in the borrowed array (`new`'s contract),
@@ -315,13 +321,15 @@ impl<'a> Stamps<'a> {
     }
 
     /// The stamp of the slot of sequence number `seq`.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn of(&self, seq: u64) -> &'a Stamp {
         self.at(self.physical((seq % self.n as u64) as usize))
     }
 
     /// Every stamp, in array order.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn all(self) -> impl Iterator<Item = &'a Stamp> {
         (0..self.n).map(move |p| self.at(p))
     }

@@ -59,14 +59,16 @@ pub(crate) const MIN_CAPACITY: usize = if cfg!(loom) { 4 } else { 4096 };
 
 /// Whether a cursor of `n` slots uses stripes: at least [`MIN_CAPACITY`], and indices that fit
 /// in a stripe word's 32-bit halves.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
 pub(crate) const fn enabled(n: usize) -> bool {
     n >= MIN_CAPACITY && n as u64 <= u32::MAX as u64
 }
 
 /// Slots a stripe claims at once for a cursor of `n` slots: `n / 512`, at least 1 and at most
 /// 256, so that all stripes together hold at most `n / 64` claimed-but-unused slots.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
 pub(crate) const fn chunk_len(n: usize) -> usize {
     if cfg!(loom) {
         return 2;
@@ -83,12 +85,14 @@ pub(crate) const fn chunk_len(n: usize) -> usize {
 
 /// A stripe word: `end` in the high half, `next` in the low half; `next..end` are the unused
 /// slots of the chunk. `next == end` is an empty stripe; `next > end` occurs only as `LOCKED`.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
 const fn pack(next: usize, end: usize) -> u64 {
     ((end as u64) << 32) | next as u64
 }
 
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
 const fn unpack(word: u64) -> (usize, usize) {
     ((word & 0xFFFF_FFFF) as usize, (word >> 32) as usize)
 }
@@ -132,7 +136,8 @@ loom::thread_local! {
 
 /// The calling thread's stripe index: assigned round-robin on first use, the same for every
 /// arena. Stripe 0 when thread-local storage is gone (the thread is being destroyed).
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
 fn my_index() -> usize {
     INDEX
         .try_with(|i| {
@@ -168,7 +173,8 @@ impl Stripes {
     /// with `claim_chunk` when it is empty, then from the other stripes. `None` only when the
     /// cursor and every stripe were found empty. `Err(())` when the stripe is being refilled by
     /// another thread: the caller claims from the shared cursor instead.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     pub(crate) fn claim_one(
         &self,
         claim_chunk: impl FnOnce() -> Option<Range<usize>>,
@@ -248,7 +254,8 @@ impl Stripes {
     }
 
     /// The table, if allocated.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn table(&self) -> Option<&Table> {
         // Acquire: pairs with the Release compare-and-swap that installed the table, so that
         // its initialised (empty) words are visible.
@@ -259,7 +266,8 @@ impl Stripes {
     }
 
     /// The table, allocated and installed if needed.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn table_or_new(&self) -> &Table {
         match self.table() {
             Some(t) => t,
@@ -312,7 +320,8 @@ impl Stripes {
     }
 
     /// Whether a table was ever allocated (`settle` has nothing to do otherwise). Under `&mut`.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     pub(crate) fn is_used(&mut self) -> bool {
         // `&mut self`: a plain read (loom's atomics have no `get_mut`).
         !self.table.load(Ordering::Relaxed).is_null()
@@ -357,7 +366,8 @@ enum Taken {
 
 /// Takes the next slot of a stripe with one compare-and-swap (retried only if another thread
 /// changed the word in between).
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
 fn take_one(word: &AtomicU64) -> Taken {
     // Relaxed: uniqueness comes from the compare-and-swap; the index is all we need.
     let mut cur = word.load(Ordering::Relaxed);
