@@ -51,7 +51,7 @@ use core::mem::{self, MaybeUninit};
 use core::ptr;
 use core::slice;
 
-use crate::cursor::{self, Cursor, Keep, CLEAR};
+use crate::cursor::{self, Cursor, CursorCore, Keep, CLEAR};
 use crate::error::Full;
 use crate::sync::TrackedCell;
 
@@ -273,7 +273,8 @@ impl<T, const N: usize> Arena<T, N> {
         let i = self.cursor.claim_one().ok_or(Full(()))?;
         // If `f` panics, slot `i` is marked as a hole (invariant 2).
         let guard = HoleOnUnwind {
-            arena: self,
+            cursor: &self.cursor,
+            marks: &self.marks,
             range: i..i + 1,
         };
         let value = f();
@@ -502,7 +503,7 @@ impl<T, const N: usize> Arena<T, N> {
         struct EndRound<'a, T, const N: usize>(&'a mut Arena<T, N>);
         impl<T, const N: usize> Drop for EndRound<'_, T, N> {
             fn drop(&mut self) {
-                self.0.cursor.next_round(&mut self.0.marks);
+                self.0.cursor.next_round_outlined(&mut self.0.marks);
             }
         }
         let end = EndRound(self);
@@ -712,15 +713,17 @@ impl<T, const N: usize> Arena<T, N> {
     }
 }
 
-/// Marks a claimed slot as a hole if the constructor running for it panics.
-struct HoleOnUnwind<'a, T, const N: usize> {
-    arena: &'a Arena<T, N>,
+/// Marks a claimed slot as a hole if the constructor running for it panics. On the arena's
+/// parts, so that it is one type whatever `T`.
+struct HoleOnUnwind<'a> {
+    cursor: &'a CursorCore,
+    marks: &'a [TrackedCell<u8>],
     range: core::ops::Range<usize>,
 }
 
-impl<T, const N: usize> Drop for HoleOnUnwind<'_, T, N> {
+impl Drop for HoleOnUnwind<'_> {
     fn drop(&mut self) {
-        self.arena.mark_holes(self.range.clone());
+        self.cursor.mark_holes(self.marks, self.range.clone());
     }
 }
 

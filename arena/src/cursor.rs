@@ -653,6 +653,12 @@ impl CursorCore {
         self.round = if self.round == 254 { 0 } else { self.round + 1 };
     }
 
+    /// `next_round`, not inlined: for the slow path of `reset`, so that it is compiled once.
+    #[inline(never)]
+    pub(crate) fn next_round_outlined(&mut self, marks: &mut [TrackedCell<u8>]) {
+        self.next_round(marks);
+    }
+
     /// The part of `next_round` that runs only once holes were made: schedule a sweep, count
     /// down to it, sweep.
     #[cold]

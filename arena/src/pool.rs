@@ -213,16 +213,14 @@ impl<T, const N: usize> Pool<T, N> {
         // SAFETY: `i < N` (caller).
         let (state, slot) = unsafe { (self.state.get_unchecked(i), self.slots.get_unchecked(i)) };
         // SAFETY: slot `i` and its state belong to the caller for the round.
-        let was = state.with_mut(|s| unsafe { *s });
-        debug_assert!(was != LIVE, "slot {i} handed out twice this round");
-        if was == EMPTY {
+        if unsafe { state_is_empty(state, i) } {
             // A panic here leaves the slot uninitialised and `EMPTY` (invariant 2).
             let value = T::default();
             // SAFETY: the slot is ours and holds nothing (`EMPTY`).
             unsafe { (*slot.get()).write(value) };
         }
         // SAFETY: ours, as above; set only once the value is in place.
-        state.with_mut(|s| unsafe { *s = LIVE });
+        unsafe { set_live(state) };
         // SAFETY: the slot now holds a value and is the caller's alone for the round.
         unsafe { (*slot.get()).assume_init_mut() }
     }
@@ -265,16 +263,14 @@ impl<T, const N: usize> Pool<T, N> {
         // SAFETY: slot `i` and its state belong to the caller for the round. The state is set
         // to `EMPTY` before the old value is dropped, so a panicking destructor leaves an empty
         // slot, never one dropped twice (invariant 3); `value` is then dropped by the unwinding.
-        let was = state.with_mut(|s| unsafe { mem::replace(&mut *s, EMPTY) });
-        debug_assert!(was != LIVE, "slot {i} handed out twice this round");
-        if was != EMPTY {
+        if unsafe { take_state(state, i) } {
             // SAFETY: the state said the slot holds a value; it is dropped once, here.
             unsafe { (*slot.get()).assume_init_drop() };
         }
         // SAFETY: the slot is ours and now holds nothing.
         let r = unsafe { (*slot.get()).write(value) };
         // SAFETY: ours, as above; set only once the value is in place.
-        state.with_mut(|s| unsafe { *s = LIVE });
+        unsafe { set_live(state) };
         r
     }
 
@@ -421,6 +417,49 @@ impl<T, const N: usize> Pool<T, N> {
             }
         }
     }
+}
+
+// The state changes of `take_slot` and `put_slot`, which do not depend on `T` (compiled once,
+// inlined where optimised).
+
+/// Whether slot `i`'s state is `EMPTY` (it holds no value yet).
+///
+/// # Safety
+///
+/// The caller owns slot `i` for the round (claimed it, has not handed it out yet).
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
+unsafe fn state_is_empty(state: &TrackedCell<u8>, i: usize) -> bool {
+    // SAFETY: the caller owns the state.
+    let was = state.with_mut(|s| unsafe { *s });
+    debug_assert!(was != LIVE, "slot {i} handed out twice this round");
+    was == EMPTY
+}
+
+/// Sets slot `i`'s state to `EMPTY` and returns whether it held a value.
+///
+/// # Safety
+///
+/// As for `state_is_empty`.
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
+unsafe fn take_state(state: &TrackedCell<u8>, i: usize) -> bool {
+    // SAFETY: the caller owns the state.
+    let was = state.with_mut(|s| unsafe { mem::replace(&mut *s, EMPTY) });
+    debug_assert!(was != LIVE, "slot {i} handed out twice this round");
+    was != EMPTY
+}
+
+/// Sets a slot's state to `LIVE` (handed out this round), once its value is in place.
+///
+/// # Safety
+///
+/// As for `state_is_empty`.
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
+unsafe fn set_live(state: &TrackedCell<u8>) {
+    // SAFETY: the caller owns the state.
+    state.with_mut(|s| unsafe { *s = LIVE });
 }
 
 impl<T, const N: usize> Drop for Pool<T, N> {

@@ -700,12 +700,9 @@ impl<T, const N: usize> Default for Ring<T, N> {
 impl<T, const N: usize> fmt::Debug for Ring<T, N> {
     /// Shows the statistics, not the values (use [`Ring::iter`] for those).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Ring")
-            .field("len", &self.len())
-            .field("capacity", &N)
-            // Relaxed: a statistic; it orders nothing.
-            .field("next_seq", &self.head.load(Ordering::Relaxed))
-            .finish_non_exhaustive()
+        // Relaxed: a statistic; it orders nothing.
+        let next_seq = self.head.load(Ordering::Relaxed);
+        crate::ring_stamp::fmt_ring(f, self.len(), N, next_seq)
     }
 }
 

@@ -534,3 +534,18 @@ impl IterPos {
         (0, old.checked_add((self.end - self.next) as usize))
     }
 }
+
+/// `Ring`'s `Debug`: its statistics (compiled once, whatever `T`).
+#[inline(never)]
+pub(crate) fn fmt_ring(
+    f: &mut core::fmt::Formatter<'_>,
+    len: usize,
+    n: usize,
+    next_seq: u64,
+) -> core::fmt::Result {
+    f.debug_struct("Ring")
+        .field("len", &len)
+        .field("capacity", &n)
+        .field("next_seq", &next_seq)
+        .finish_non_exhaustive()
+}
