@@ -672,6 +672,8 @@ impl<T, const N: usize> Arena<T, N> {
             tag: u8,
         }
         impl<T, const N: usize> Dropper<'_, T, N> {
+            // Not inlined: called from here and from the guard's drop, one copy of the loop.
+            #[inline(never)]
             fn run(&mut self) {
                 while self.next < self.to {
                     let i = self.next;

@@ -385,6 +385,8 @@ impl<T, const N: usize> Pool<T, N> {
             to: usize,
         }
         impl<T, const N: usize> Dropper<'_, T, N> {
+            // Not inlined: called from here and from the guard's drop, one copy of the loop.
+            #[inline(never)]
             fn run(&mut self) {
                 while self.next < self.to {
                     let i = self.next;

@@ -657,6 +657,8 @@ impl<T, const N: usize> Ring<T, N> {
             slots: core::slice::IterMut<'a, Slot<T>>,
         }
         impl<T> Dropper<'_, T> {
+            // Not inlined: called from here and from the guard's drop, one copy of the loop.
+            #[inline(never)]
             fn run(&mut self) {
                 for slot in self.slots.by_ref() {
                     let full = with_mut_u64(&mut slot.seq, |s| mem::replace(s, 0) != 0);
