@@ -51,7 +51,7 @@ use core::mem::{self, MaybeUninit};
 use core::ptr;
 use core::slice;
 
-use crate::cursor::{self, Cursor, CursorCore, Keep, CLEAR};
+use crate::cursor::{Cursor, CursorCore, CLEAR};
 use crate::error::Full;
 use crate::sync::TrackedCell;
 
@@ -558,11 +558,7 @@ impl<T, const N: usize> Arena<T, N> {
         self.settle();
         let len = self.cursor.claimed();
         let tag = self.tag();
-        IterMut::new(
-            &mut self.slots[..len],
-            &mut self.marks[..len],
-            Keep::NotTagged(tag),
-        )
+        Marked::values(&mut self.slots[..len], &mut self.marks[..len], tag)
     }
 
     /// The value in slot `index` (allocation order), or `None` if that slot is free or a hole.
@@ -791,67 +787,99 @@ impl<'a, T, const N: usize> IntoIterator for &'a mut Arena<T, N> {
 /// let it: atomicarena::IterMut<'_, i32> = arena.iter_mut();
 /// assert_eq!(it.count(), 1);
 /// ```
-pub struct IterMut<'a, T> {
-    /// The slot that `marks[0]` is the mark of: the first slot not looked at yet.
-    next: *mut T,
-    /// Borrows the slots mutably for `'a`.
-    _slots: PhantomData<&'a mut [T]>,
-    /// Their marks (or, for a pool, their states).
-    marks: &'a mut [TrackedCell<u8>],
-    /// Which slots hold a value to yield.
-    keep: Keep,
-}
-
-impl<'a, T> IterMut<'a, T> {
-    /// Iterates over the slots of `slots` whose mark in `marks` (same length) says `keep`.
-    /// The caller promises that each of them holds a value (for the arena: a claimed slot that
-    /// is not a hole; for the pool: a `LIVE` slot).
-    #[inline]
-    pub(crate) fn new(
-        slots: &'a mut [UnsafeCell<MaybeUninit<T>>],
-        marks: &'a mut [TrackedCell<u8>],
-        keep: Keep,
-    ) -> Self {
-        debug_assert_eq!(slots.len(), marks.len());
-        IterMut {
-            // `UnsafeCell<MaybeUninit<T>>` has the layout of `T`; `raw_get` keeps the write
-            // permission of the cells.
-            next: UnsafeCell::raw_get(slots.as_mut_ptr()).cast::<T>(),
-            _slots: PhantomData,
-            marks,
-            keep,
-        }
-    }
-}
+pub struct IterMut<'a, T>(Marked<'a, T, false>);
 
 impl<'a, T> Iterator for IterMut<'a, T> {
     type Item = &'a mut T;
 
     #[inline]
     fn next(&mut self) -> Option<&'a mut T> {
-        // The search does not depend on `T` (`cursor::next_kept`); `marks` moves past the
-        // slot found, and `next` along with it.
-        let skip = cursor::next_kept(&mut self.marks, self.keep)?;
-        // SAFETY: `marks` had more than `skip` entries, one per slot from `next` on (`new`
-        // takes slices of equal length, and both move on together), so slots `skip` and
-        // `skip + 1` (one past the end at most) lie in the borrowed slice.
-        let slot = unsafe { self.next.add(skip) };
-        // SAFETY: as above.
-        self.next = unsafe { slot.add(1) };
-        // SAFETY: the slot's mark says it holds a value (`IterMut::new`'s caller); the
-        // iterator borrows the slots mutably for `'a` and yields each slot once.
-        Some(unsafe { &mut *slot })
+        self.0.next()
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (0, Some(self.marks.len()))
+        self.0.size_hint()
     }
 }
 
-// SAFETY: an `IterMut` hands out `&mut T` (moving it to another thread moves access to `T`s:
-// `T: Send`), like the `slice::IterMut` it stands for; it is not `Sync` (nor was it: its marks
-// are cells).
-unsafe impl<T: Send> Send for IterMut<'_, T> {}
+/// Iterates mutably over the slots whose one-byte mark is (`EQUAL`) or is not (`!EQUAL`)
+/// `mark`: an arena's values (marks that are not this round's hole tag, [`IterMut`]) or a
+/// pool's values handed out this round (states that are `LIVE`). One small loop over the
+/// marks, with no iterator adapters to instantiate for each `T`.
+pub(crate) struct Marked<'a, T, const EQUAL: bool> {
+    /// The first slot (`UnsafeCell<MaybeUninit<T>>` has the layout of `T`).
+    slots: *mut T,
+    /// Borrows the slots mutably for `'a`.
+    _slots: PhantomData<&'a mut [T]>,
+    /// The slots' marks, one per slot.
+    marks: &'a mut [TrackedCell<u8>],
+    /// The next slot to look at.
+    next: usize,
+    /// The mark that selects a slot (`EQUAL`) or rules it out (`!EQUAL`).
+    mark: u8,
+}
+
+impl<'a, T, const EQUAL: bool> Marked<'a, T, EQUAL> {
+    /// The caller promises that each selected slot holds a value (for the arena: a claimed
+    /// slot that is not a hole; for the pool: a `LIVE` slot). `slots` and `marks` have the same
+    /// length.
+    #[inline]
+    pub(crate) fn new(
+        slots: &'a mut [UnsafeCell<MaybeUninit<T>>],
+        marks: &'a mut [TrackedCell<u8>],
+        mark: u8,
+    ) -> Self {
+        assert_eq!(slots.len(), marks.len());
+        Marked {
+            // `raw_get` keeps the write permission of the cells.
+            slots: UnsafeCell::raw_get(slots.as_mut_ptr()).cast::<T>(),
+            _slots: PhantomData,
+            marks,
+            next: 0,
+            mark,
+        }
+    }
+}
+
+impl<'a, T> Marked<'a, T, false> {
+    /// An arena's values: the claimed slots that are not holes of the round tagged `tag`.
+    #[inline]
+    pub(crate) fn values(
+        slots: &'a mut [UnsafeCell<MaybeUninit<T>>],
+        marks: &'a mut [TrackedCell<u8>],
+        tag: u8,
+    ) -> IterMut<'a, T> {
+        IterMut(Marked::new(slots, marks, tag))
+    }
+}
+
+impl<'a, T, const EQUAL: bool> Iterator for Marked<'a, T, EQUAL> {
+    type Item = &'a mut T;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a mut T> {
+        while let Some(mark) = self.marks.get_mut(self.next) {
+            let i = self.next;
+            self.next += 1;
+            if (*mark.get_mut() == self.mark) == EQUAL {
+                // SAFETY: `i < marks.len() == slots.len()`; the slot's mark says it holds a
+                // value (`new`'s caller); the iterator borrows the slots mutably for `'a` and
+                // yields each slot once.
+                return Some(unsafe { &mut *self.slots.add(i) });
+            }
+        }
+        None
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (0, Some(self.marks.len() - self.next))
+    }
+}
+
+// SAFETY: a `Marked` hands out `&mut T` (moving it to another thread moves access to `T`s:
+// `T: Send`), like the `slice::IterMut` it stands for; it is not `Sync` (nor was `IterMut`: its
+// marks are cells).
+unsafe impl<T: Send, const EQUAL: bool> Send for Marked<'_, T, EQUAL> {}
 
 impl<T> fmt::Debug for IterMut<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -254,7 +254,7 @@ impl CursorCore {
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     fn claim_one_striped(&self, n: usize) -> Option<usize> {
-        let chunk = || self.claim_up_to_quiet(n, stripes::chunk_len(n));
+        let chunk = move || self.claim_up_to_quiet(n, stripes::chunk_len(n));
         match self.stripes.claim_one(chunk) {
             Ok(Some(i)) => Some(i),
             Ok(None) => {
@@ -313,7 +313,6 @@ impl CursorCore {
     }
 
     #[cold]
-    #[inline(never)]
     fn record_failure(&self) {
         // Relaxed: a statistic; it orders nothing.
         self.failed.fetch_add(1, Ordering::Relaxed);
@@ -703,29 +702,6 @@ impl CursorCore {
             self.dirty.swap(false, Ordering::Relaxed)
         }
     }
-}
-
-/// Which slots an [`IterMut`](crate::IterMut) yields, by their one-byte mark.
-#[derive(Clone, Copy)]
-pub(crate) enum Keep {
-    /// An arena's claimed slots that are not holes of the round whose tag this is.
-    NotTagged(u8),
-    /// A pool's slots in this state (`LIVE`).
-    Is(u8),
-}
-
-/// The position `k` of the first mark in `marks` that says [`Keep`], if any; `marks` then
-/// starts after it (at `k + 1`), and is empty when there is none. Under `&mut` of the arena or
-/// pool. Not generic, so that `IterMut::next` is small for every `T`.
-#[inline]
-pub(crate) fn next_kept(marks: &mut &mut [TrackedCell<u8>], keep: Keep) -> Option<usize> {
-    let all = core::mem::take(marks);
-    let k = match keep {
-        Keep::NotTagged(tag) => all.iter_mut().position(|m| *m.get_mut() != tag),
-        Keep::Is(state) => all.iter_mut().position(|m| *m.get_mut() == state),
-    }?;
-    *marks = &mut all[k + 1..];
-    Some(k)
 }
 
 /// Clears the marks of `range` (no longer holes: initialised, or about to be given back).

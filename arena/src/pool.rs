@@ -367,10 +367,10 @@ impl<T, const N: usize> Pool<T, N> {
         self.cursor.settle(None);
         let len = self.cursor.claimed();
         // A `LIVE` slot holds a value; `&mut self` is exclusive and each slot is yielded once.
-        crate::arena::IterMut::new(
+        crate::arena::Marked::<'_, T, true>::new(
             &mut self.slots[..len],
             &mut self.state[..len],
-            crate::cursor::Keep::Is(LIVE),
+            LIVE,
         )
     }
 

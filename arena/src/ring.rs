@@ -63,9 +63,9 @@ use core::marker::PhantomData;
 use core::mem::{self, MaybeUninit};
 use core::ptr;
 
-use crossbeam_utils::CachePadded;
+use crossbeam_utils::{Backoff, CachePadded};
 
-use crate::ring_stamp::{tag_of, IterPos, Stamp, Stamps, TAG_MASK};
+use crate::ring_stamp::{tag_of, IterPos, Skip, Stamp, Stamps, TAG_MASK};
 use crate::sync::{AtomicU64, AtomicUsize, Ordering, TrackedCell};
 
 /// Runs `f` on the value of an atomic we hold `&mut` to (loom's atomics have no `get_mut`).
@@ -388,24 +388,42 @@ impl<T, const N: usize> Ring<T, N> {
     /// ```
     #[inline]
     pub fn push(&self, value: T) -> Handle<T> {
-        // Take sequence numbers until one's slot can be claimed (`Stamps::claim_next`).
-        match self.stamps().claim_next(&self.head, Self::ATTEMPTS) {
-            Ok((seq, physical)) => {
-                let slot = self.slot_at_physical(physical);
-                // SAFETY: we claimed the slot just now, and `seq < u64::MAX`.
-                let (was_empty, old) = unsafe { slot.write(seq, tag_of::<N>(seq), value) };
-                if was_empty {
-                    // Relaxed: a statistic; it orders nothing.
-                    self.len.fetch_add(1, Ordering::Relaxed);
+        let backoff = Backoff::new();
+        let mut attempts = 0;
+        loop {
+            // Take the next sequence number. Relaxed: uniqueness comes from the read-modify-
+            // write itself; the value is published through the slot's stamp, not the head.
+            let seq = self.head.fetch_add(1, Ordering::Relaxed);
+            // Deconstruct it: slot and lap tag.
+            let slot = self.slot_of(seq);
+            // Never publish `u64::MAX` (its stamp `seq + 1` would read as "empty"); reached only
+            // after 2^64 pushes, so it is simply skipped.
+            let claimed = if seq == u64::MAX {
+                Err(Skip::Overtaken)
+            } else {
+                slot.claim(tag_of::<N>(seq))
+            };
+            match claimed {
+                Ok(()) => {
+                    // SAFETY: we claimed the slot just now, and `seq < u64::MAX`.
+                    let (was_empty, old) = unsafe { slot.write(seq, tag_of::<N>(seq), value) };
+                    if was_empty {
+                        // Relaxed: a statistic; it orders nothing.
+                        self.len.fetch_add(1, Ordering::Relaxed);
+                    }
+                    drop(old);
+                    return Handle::new(seq);
                 }
-                drop(old);
-                Handle::new(seq)
+                // Try moving on: take the next sequence number (and slot).
+                Err(Skip::Busy) => backoff.spin(),
+                Err(Skip::Pinned | Skip::Overtaken) => {}
             }
-            Err(seq) => {
-                // Gave up: as if written and overwritten at once. `seq` was taken by us alone
+            attempts += 1;
+            if attempts >= Self::ATTEMPTS {
+                // Give up: as if written and overwritten at once. `seq` was taken by us alone
                 // and never published, so the handle is stale forever.
                 drop(value);
-                Handle::new(seq)
+                return Handle::new(seq);
             }
         }
     }
@@ -632,10 +650,35 @@ impl<T, const N: usize> Ring<T, N> {
     /// A guard on the value of sequence number `seq`, if it is still in the ring.
     #[inline]
     fn get_seq(&self, seq: u64) -> Option<Ref<'_, T>> {
-        // Pins the slot if it holds exactly `seq` (`Stamps::pin_seq`).
-        let physical = self.stamps().pin_seq(seq)?;
-        let slot = self.slot_at_physical(physical);
-        Some(Ref { slot })
+        let slot = self.slot_of(seq);
+        if !slot.pin(Some(tag_of::<N>(seq))) {
+            return None;
+        }
+        let guard = Ref { slot };
+        // Exact check under the pin: the full sequence number, non-zero (not empty).
+        let stamp = slot.stamp();
+        if stamp != 0 && stamp == seq.wrapping_add(1) {
+            Some(guard)
+        } else {
+            None // dropping the guard unpins
+        }
+    }
+
+    /// The slot of sequence number `seq` (the hot paths, `push` and `get`, compute it here,
+    /// from `T`'s layout; `Stamps::physical` is the same arithmetic for the scans).
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn slot_of(&self, seq: u64) -> &Slot<T> {
+        let i = (seq % N as u64) as usize;
+        // `i < N <= u32::MAX` and `STRIDE < N` whenever `STRIDE != 1`: the product fits.
+        let physical = if Self::STRIDE == 1 {
+            i
+        } else {
+            (i as u64 * Self::STRIDE as u64 % N as u64) as usize
+        };
+        debug_assert!(physical < N);
+        // SAFETY: `physical < N` (a remainder of a division by `N`, or `i < N`).
+        unsafe { self.slots.get_unchecked(physical) }
     }
 
     /// The slot at position `physical < N` of the array (from `Stamps`).

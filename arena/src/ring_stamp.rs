@@ -334,43 +334,8 @@ impl<'a> Stamps<'a> {
         (0..self.n).map(move |p| self.at(p))
     }
 
-    /// `Ring::push`'s search for a slot: takes the next sequence number from `head` until its
-    /// slot can be claimed, and returns it with the slot's position; or, after `attempts`
-    /// numbers whose slots were all pinned, busy or newer, the last number taken (the push
-    /// gives up, see `Ring`).
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
-    pub(crate) fn claim_next(self, head: &AtomicU64, attempts: usize) -> Result<(u64, usize), u64> {
-        let backoff = Backoff::new();
-        let mut tried = 0;
-        loop {
-            // Take the next sequence number. Relaxed: uniqueness comes from the read-modify-
-            // write itself; the value is published through the slot's stamp, not the head.
-            let seq = head.fetch_add(1, Ordering::Relaxed);
-            // Deconstruct it: slot and lap tag.
-            let physical = self.physical((seq % self.n as u64) as usize);
-            // Never publish `u64::MAX` (its stamp `seq + 1` would read as "empty"); reached only
-            // after 2^64 pushes, so it is simply skipped.
-            let claimed = if seq == u64::MAX {
-                Err(Skip::Overtaken)
-            } else {
-                self.at(physical).claim(lap_tag(seq, self.n))
-            };
-            match claimed {
-                Ok(()) => return Ok((seq, physical)),
-                // Try moving on: take the next sequence number (and slot).
-                Err(Skip::Busy) => backoff.spin(),
-                Err(Skip::Pinned | Skip::Overtaken) => {}
-            }
-            tried += 1;
-            if tried >= attempts {
-                return Err(seq);
-            }
-        }
-    }
-
-    /// `Ring::get`: pins the slot of `seq` if it holds exactly that push's value, and returns
-    /// its position; the caller owns the pin (a `Ref`).
+    /// `Ring::get_seq` for `RingIter`: pins the slot of `seq` if it holds exactly that push's
+    /// value, and returns its position; the caller owns the pin (a `Ref`).
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     pub(crate) fn pin_seq(self, seq: u64) -> Option<usize> {
