@@ -51,6 +51,7 @@ use core::mem::{self, MaybeUninit};
 use core::ptr;
 use core::slice;
 
+use crate::__private::Storage;
 use crate::cursor::Cursor;
 use crate::error::Full;
 use crate::sync::{Ordering, TrackedCell};
@@ -114,8 +115,24 @@ const CLEAR: u8 = 0;
 // `repr(C)`: the marks, then the values, then the header (the cursor, which also keeps the
 // statistics and the round's hole tag, see `cursor.rs`), so that the header sits right after
 // the last slot, in two neighbouring cache lines: a reset touches nothing else.
-#[repr(C)]
+#[repr(transparent)]
 pub struct Arena<T, const N: usize> {
+    /// The storage and the cursor; everything but the destructor, shared with
+    /// [`DroplessArena`](crate::DroplessArena).
+    pub(crate) raw: Raw<T, N>,
+    /// The arena owns `T`s and drops them (for dropck).
+    _owns: PhantomData<T>,
+}
+
+/// The storage of a bounded arena, with no destructor of its own: the values are dropped by
+/// [`Arena`]'s `Drop` (a [`DroplessArena`](crate::DroplessArena), whose `T` has no drop glue,
+/// has none). Its fields' own drop glue (the cursor's stripe table) runs in both.
+///
+/// `repr(C)`: the marks, then the values, then the header (the cursor, which also keeps the
+/// statistics and the round's hole tag, see `cursor.rs`), so that the header sits right after
+/// the last slot, in two neighbouring cache lines: a reset touches nothing else.
+#[repr(C)]
+pub(crate) struct Raw<T, const N: usize> {
     /// For a claimed slot `i < len`: `marks[i] == round + 1` exactly when the slot is a hole.
     /// Slots `>= len` never carry this round's tag. Written by the owner of slot `i` (or under
     /// `&mut self`); read under `&mut self`.
@@ -123,12 +140,33 @@ pub struct Arena<T, const N: usize> {
     /// loom only: a tracked cell per slot standing for its value (see the module docs).
     #[cfg(loom)]
     owners: [TrackedCell<()>; N],
-    /// The values; layout of `[T; N]`.
+    /// The values; layout of `[T; N]`. `MaybeUninit`: no drop glue of `T` here.
     slots: [UnsafeCell<MaybeUninit<T>>; N],
     /// Claims slots for this round; counts failures (see `cursor.rs`).
     pub(crate) cursor: Cursor<N>,
-    /// The arena owns `T`s and drops them (for dropck).
-    _owns: PhantomData<T>,
+}
+
+impl<T, const N: usize> Raw<T, N> {
+    /// The empty storage.
+    #[cfg(not(loom))]
+    pub(crate) const fn new() -> Self {
+        Raw {
+            cursor: Cursor::new(),
+            marks: [const { TrackedCell::new(CLEAR) }; N],
+            slots: [const { UnsafeCell::new(MaybeUninit::uninit()) }; N],
+        }
+    }
+
+    /// The empty storage (loom build: loom's atomics are not `const`).
+    #[cfg(loom)]
+    pub(crate) fn new() -> Self {
+        Raw {
+            cursor: Cursor::new(),
+            marks: core::array::from_fn(|_| TrackedCell::new(CLEAR)),
+            owners: core::array::from_fn(|_| TrackedCell::new(())),
+            slots: [const { UnsafeCell::new(MaybeUninit::uninit()) }; N],
+        }
+    }
 }
 
 // SAFETY: sharing `&Arena` lets other threads move `T`s in (`alloc`) and get `&mut T` to them,
@@ -145,16 +183,6 @@ impl<T, const N: usize> Arena<T, N> {
     /// ```
     pub const CAPACITY: usize = N;
 
-    /// Compile-time check that the arena's storage fits in `isize::MAX` bytes, which also
-    /// bounds the cursor (see the field docs). Evaluated by every constructor.
-    const FITS: () = {
-        let per_slot = mem::size_of::<T>() + 1; // the value and its mark
-        assert!(
-            N <= isize::MAX as usize / per_slot,
-            "atomicarena: capacity × (size_of::<T>() + 1) exceeds isize::MAX bytes; lower the capacity"
-        );
-    };
-
     /// Creates an empty arena. A `const fn`: the arena can live in a `static`.
     ///
     /// The arena is built where it is returned, which for a local variable is the stack; for
@@ -167,14 +195,19 @@ impl<T, const N: usize> Arena<T, N> {
     /// let local: Arena<u32, 16> = Arena::new();
     /// assert!(LOG.is_empty() && local.is_empty());
     /// ```
+    ///
+    /// A capacity of 0, or storage over `isize::MAX` bytes, fails to compile (the same checks
+    /// in every kind):
+    ///
+    /// ```compile_fail,E0080
+    /// let empty: atomicarena::Arena<u32, 0> = atomicarena::Arena::new();
+    /// ```
     #[must_use]
     #[cfg(not(loom))]
     pub const fn new() -> Self {
-        let () = Self::FITS;
+        let () = <Self as Storage>::CHECKS;
         Arena {
-            cursor: Cursor::new(),
-            marks: [const { TrackedCell::new(CLEAR) }; N],
-            slots: [const { UnsafeCell::new(MaybeUninit::uninit()) }; N],
+            raw: Raw::new(),
             _owns: PhantomData,
         }
     }
@@ -182,12 +215,9 @@ impl<T, const N: usize> Arena<T, N> {
     /// Creates an empty arena (loom build: loom's atomics are not `const`).
     #[cfg(loom)]
     pub fn new() -> Self {
-        let () = Self::FITS;
+        let () = <Self as Storage>::CHECKS;
         Arena {
-            cursor: Cursor::new(),
-            marks: core::array::from_fn(|_| TrackedCell::new(CLEAR)),
-            owners: core::array::from_fn(|_| TrackedCell::new(())),
-            slots: [const { UnsafeCell::new(MaybeUninit::uninit()) }; N],
+            raw: Raw::new(),
             _owns: PhantomData,
         }
     }
@@ -207,7 +237,7 @@ impl<T, const N: usize> Arena<T, N> {
     #[must_use]
     #[cfg(feature = "alloc")]
     pub fn new_boxed() -> alloc::boxed::Box<Self> {
-        let () = Self::FITS;
+        let () = <Self as Storage>::CHECKS;
         #[cfg(not(loom))]
         {
             crate::zeroable::new_boxed_zeroed()
@@ -244,7 +274,7 @@ impl<T, const N: usize> Arena<T, N> {
     #[inline]
     #[allow(clippy::mut_from_ref)] // each slot is handed out once per round (invariant 1)
     pub fn alloc(&self, value: T) -> Result<&mut T, Full<T>> {
-        match self.cursor.claim_one() {
+        match self.raw.cursor.claim_one() {
             // SAFETY: `claim_one` returned `i < N`, claimed by this call alone this round.
             Some(i) => Ok(unsafe { self.write(i, value) }),
             None => Err(Full(value)),
@@ -272,7 +302,7 @@ impl<T, const N: usize> Arena<T, N> {
     #[inline]
     #[allow(clippy::mut_from_ref)] // each slot is handed out once per round (invariant 1)
     pub fn alloc_with<F: FnOnce() -> T>(&self, f: F) -> Result<&mut T, Full<()>> {
-        let i = self.cursor.claim_one().ok_or(Full(()))?;
+        let i = self.raw.cursor.claim_one().ok_or(Full(()))?;
         // If `f` panics, slot `i` is marked as a hole (invariant 2).
         let guard = HoleOnUnwind {
             arena: self,
@@ -311,7 +341,10 @@ impl<T, const N: usize> Arena<T, N> {
         if src.is_empty() {
             return Ok(&mut []);
         }
-        let start = self.cursor.claim(src.len(), |tail| self.mark_holes(tail))?;
+        let start = self
+            .raw
+            .cursor
+            .claim(src.len(), |tail| self.mark_holes(tail))?;
         let dst = self.slot_ptr(start);
         // SAFETY: `claim` gave this call `start..start + src.len()` (within `0..N`) alone;
         // `src` is a live `&[T]` and cannot overlap slots nobody else can reach. `T: Copy`, so
@@ -387,7 +420,7 @@ impl<T, const N: usize> Arena<T, N> {
         if len == 0 {
             return Ok(&mut []);
         }
-        let start = self.cursor.claim(len, |tail| self.mark_holes(tail))?;
+        let start = self.raw.cursor.claim(len, |tail| self.mark_holes(tail))?;
         let dst = self.slot_ptr(start);
         // If `iter` panics: drops the values written so far and marks the range as holes.
         let mut guard = PartialBatch {
@@ -438,16 +471,16 @@ impl<T, const N: usize> Arena<T, N> {
         // Claim everything first, as holes: if `T::default()` panics, unfilled slots stay
         // holes.
         self.set_dirty();
-        let claimed = self.cursor.claimed();
-        for mark in &mut self.marks[claimed..] {
+        let claimed = self.raw.cursor.claimed();
+        for mark in &mut self.raw.marks[claimed..] {
             *mark.get_mut() = tag;
         }
-        self.cursor.rewind(N);
+        self.raw.cursor.rewind(N);
         for i in 0..N {
-            if *self.marks[i].get_mut() == tag {
+            if *self.raw.marks[i].get_mut() == tag {
                 // SAFETY: `&mut self`; the slot is a hole, so it holds no value to overwrite.
                 unsafe { self.slot_ptr(i).write(T::default()) };
-                *self.marks[i].get_mut() = CLEAR;
+                *self.raw.marks[i].get_mut() = CLEAR;
             }
         }
         // SAFETY: no slot in `0..N` is a hole any more, so all are initialised; `&mut self`
@@ -480,12 +513,12 @@ impl<T, const N: usize> Arena<T, N> {
     pub fn reset(&mut self) {
         // The common case, inlined: nothing to drop and no per-thread chunks to settle. It
         // touches the two header lines and nothing else (no stack frame of its own either).
-        if !mem::needs_drop::<T>() && !self.cursor.needs_settle() {
-            let claimed = self.cursor.claimed();
+        if !mem::needs_drop::<T>() && !self.raw.cursor.needs_settle() {
+            let claimed = self.raw.cursor.claimed();
             // Without chunks, nothing is stranded: `len() == claimed`.
-            self.cursor.high_water = self.cursor.high_water.max(claimed);
-            self.cursor.claimed_hi = self.cursor.claimed_hi.max(claimed);
-            self.cursor.rewind(0);
+            self.raw.cursor.high_water = self.raw.cursor.high_water.max(claimed);
+            self.raw.cursor.claimed_hi = self.raw.cursor.claimed_hi.max(claimed);
+            self.raw.cursor.rewind(0);
             self.next_round();
             return;
         }
@@ -496,11 +529,11 @@ impl<T, const N: usize> Arena<T, N> {
     #[inline(never)]
     fn reset_slow(&mut self) {
         self.settle();
-        self.cursor.high_water = self.cursor.high_water.max(self.len());
-        let claimed = self.cursor.claimed();
-        self.cursor.claimed_hi = self.cursor.claimed_hi.max(claimed);
+        self.raw.cursor.high_water = self.raw.cursor.high_water.max(self.len());
+        let claimed = self.raw.cursor.claimed();
+        self.raw.cursor.claimed_hi = self.raw.cursor.claimed_hi.max(claimed);
         let tag = self.tag();
-        self.cursor.rewind(0);
+        self.raw.cursor.rewind(0);
         // The round must end even if a destructor panics: the dropped slots are marked as
         // holes of this round, and slots at or above the (rewound) cursor must not carry the
         // current tag.
@@ -536,7 +569,7 @@ impl<T, const N: usize> Arena<T, N> {
         self.settle();
         // The drain marks the values it moves out as holes.
         self.set_dirty();
-        let len = self.cursor.claimed();
+        let len = self.raw.cursor.claimed();
         let tag = self.tag();
         Drain {
             arena: self,
@@ -560,13 +593,14 @@ impl<T, const N: usize> Arena<T, N> {
     /// ```
     pub fn iter_mut(&mut self) -> IterMut<'_, T> {
         self.settle();
-        let len = self.cursor.claimed();
+        let len = self.raw.cursor.claimed();
         let tag = self.tag();
         IterMut {
-            slots: self.slots[..len]
+            slots: self.raw.slots[..len]
                 .iter_mut()
-                .zip(self.marks[..len].iter_mut()),
+                .zip(self.raw.marks[..len].iter_mut()),
             tag,
+            yield_tagged: false,
         }
     }
 
@@ -584,11 +618,11 @@ impl<T, const N: usize> Arena<T, N> {
     /// ```
     pub fn get_mut(&mut self, index: usize) -> Option<&mut T> {
         self.settle();
-        if index >= self.cursor.claimed() {
+        if index >= self.raw.cursor.claimed() {
             return None;
         }
         let tag = self.tag();
-        let (mark, slot) = (self.marks[index].get_mut(), &mut self.slots[index]);
+        let (mark, slot) = (self.raw.marks[index].get_mut(), &mut self.raw.slots[index]);
         if *mark != tag {
             // SAFETY: a claimed slot (`index < len`) that is not a hole holds a value
             // (invariant 2).
@@ -601,7 +635,8 @@ impl<T, const N: usize> Arena<T, N> {
     crate::cursor::statistics!(
         Arena,
         reset,
-        "values, and holes left by panics or by per-thread handles"
+        "values, and holes left by panics or by per-thread handles",
+        raw.cursor
     );
 
     // ---- internals ----------------------------------------------------------------------
@@ -609,7 +644,7 @@ impl<T, const N: usize> Arena<T, N> {
     /// This round's hole tag.
     #[inline(always)]
     fn tag(&self) -> u8 {
-        self.cursor.round + 1
+        self.raw.cursor.round + 1
     }
 
     /// Pointer to slot `i`'s value, derived from the whole array so that ranges can be used.
@@ -619,7 +654,7 @@ impl<T, const N: usize> Arena<T, N> {
         // `UnsafeCell<MaybeUninit<T>>` has the layout of `T`, so the array is a `[T; N]`;
         // `raw_get` keeps the write permission of the cells. `wrapping_add` keeps this safe;
         // `i <= N` means it never actually wraps.
-        UnsafeCell::raw_get(self.slots.as_ptr())
+        UnsafeCell::raw_get(self.raw.slots.as_ptr())
             .cast::<T>()
             .wrapping_add(i)
     }
@@ -645,7 +680,7 @@ impl<T, const N: usize> Arena<T, N> {
     #[inline(always)]
     pub(crate) fn touch_owners(&self, range: core::ops::Range<usize>) {
         #[cfg(loom)]
-        for owner in &self.owners[range] {
+        for owner in &self.raw.owners[range] {
             owner.with_mut(|_| ());
         }
         #[cfg(not(loom))]
@@ -665,14 +700,14 @@ impl<T, const N: usize> Arena<T, N> {
         // `&mut self` points is a read-modify-write, so that value is in the release sequence
         // of the giver's exchange too, and the load synchronises with it as the fence does.
         #[cfg(atomicarena_tsan)]
-        self.cursor.acquire();
+        self.raw.cursor.acquire();
         // Relaxed: read only under `&mut self`, which the borrow orders after us. Loaded first
         // so that the flag's cache line is written once per round, not once per hole.
-        if !self.cursor.dirty.load(Ordering::Relaxed) {
-            self.cursor.dirty.store(true, Ordering::Relaxed);
+        if !self.raw.cursor.dirty.load(Ordering::Relaxed) {
+            self.raw.cursor.dirty.store(true, Ordering::Relaxed);
         }
         let tag = self.tag();
-        for mark in &self.marks[range] {
+        for mark in &self.raw.marks[range] {
             // SAFETY: the caller owns these slots and their marks for the round; earlier
             // writers are ordered before us by the fence above or by `&mut self`.
             mark.with_mut(|m| unsafe { *m = tag });
@@ -682,7 +717,7 @@ impl<T, const N: usize> Arena<T, N> {
     /// Clears the marks of `range` (no longer holes: initialised, or about to be given back).
     /// The caller owns the range.
     pub(crate) fn clear_marks(&self, range: core::ops::Range<usize>) {
-        for mark in &self.marks[range] {
+        for mark in &self.raw.marks[range] {
             // SAFETY: the caller owns these slots and their marks for the round.
             mark.with_mut(|m| unsafe { *m = CLEAR });
         }
@@ -705,13 +740,13 @@ impl<T, const N: usize> Arena<T, N> {
                 while self.next < self.to {
                     let i = self.next;
                     self.next += 1;
-                    let mark = self.arena.marks[i].get_mut();
+                    let mark = self.arena.raw.marks[i].get_mut();
                     if *mark != self.tag {
                         *mark = self.tag;
                         // SAFETY: a claimed slot that was not a hole holds a value; it is
                         // marked a hole first, so even a panicking destructor never sees it
                         // dropped twice (invariant 3).
-                        unsafe { self.arena.slots[i].get_mut().assume_init_drop() };
+                        unsafe { self.arena.raw.slots[i].get_mut().assume_init_drop() };
                     }
                 }
             }
@@ -738,13 +773,13 @@ impl<T, const N: usize> Arena<T, N> {
     #[inline(always)]
     fn next_round(&mut self) {
         let dirty = self.take_dirty();
-        if dirty || self.cursor.sweep_in > 0 {
+        if dirty || self.raw.cursor.sweep_in > 0 {
             self.count_down_to_sweep(dirty);
         }
-        self.cursor.round = if self.cursor.round == 254 {
+        self.raw.cursor.round = if self.raw.cursor.round == 254 {
             0
         } else {
-            self.cursor.round + 1
+            self.raw.cursor.round + 1
         };
     }
 
@@ -753,15 +788,15 @@ impl<T, const N: usize> Arena<T, N> {
     #[cold]
     #[inline(never)]
     fn count_down_to_sweep(&mut self, dirty: bool) {
-        if dirty && self.cursor.sweep_in == 0 {
-            self.cursor.sweep_in = 255;
+        if dirty && self.raw.cursor.sweep_in == 0 {
+            self.raw.cursor.sweep_in = 255;
         }
-        if self.cursor.sweep_in > 0 {
-            self.cursor.sweep_in -= 1;
-            if self.cursor.sweep_in == 0 {
+        if self.raw.cursor.sweep_in > 0 {
+            self.raw.cursor.sweep_in -= 1;
+            if self.raw.cursor.sweep_in == 0 {
                 // Marks are written only for claimed slots, and `claimed_hi` bounds every
                 // round's claims (it is updated before this call).
-                for mark in &mut self.marks[..self.cursor.claimed_hi.min(N)] {
+                for mark in &mut self.raw.marks[..self.raw.cursor.claimed_hi.min(N)] {
                     *mark.get_mut() = CLEAR;
                 }
             }
@@ -773,10 +808,10 @@ impl<T, const N: usize> Arena<T, N> {
     fn set_dirty(&mut self) {
         #[cfg(not(loom))]
         {
-            *self.cursor.dirty.get_mut() = true;
+            *self.raw.cursor.dirty.get_mut() = true;
         }
         #[cfg(loom)]
-        self.cursor.dirty.store(true, Ordering::Relaxed);
+        self.raw.cursor.dirty.store(true, Ordering::Relaxed);
     }
 
     /// Reads and clears the `dirty` flag under `&mut self`.
@@ -784,11 +819,11 @@ impl<T, const N: usize> Arena<T, N> {
     fn take_dirty(&mut self) -> bool {
         #[cfg(not(loom))]
         {
-            mem::take(self.cursor.dirty.get_mut())
+            mem::take(self.raw.cursor.dirty.get_mut())
         }
         #[cfg(loom)]
         {
-            self.cursor.dirty.swap(false, Ordering::Relaxed)
+            self.raw.cursor.dirty.swap(false, Ordering::Relaxed)
         }
     }
 
@@ -800,8 +835,8 @@ impl<T, const N: usize> Arena<T, N> {
     fn settle(&mut self) {
         let tag = self.tag();
         let mut holes = false;
-        let marks = &mut self.marks;
-        self.cursor.settle(|tail| {
+        let marks = &mut self.raw.marks;
+        self.raw.cursor.settle(|tail| {
             holes = true;
             for mark in &mut marks[tail] {
                 *mark.get_mut() = tag;
@@ -850,10 +885,26 @@ impl<T, const N: usize> Drop for Arena<T, N> {
     fn drop(&mut self) {
         if mem::needs_drop::<T>() {
             self.settle();
-            let (claimed, tag) = (self.cursor.claimed(), self.tag());
+            let (claimed, tag) = (self.raw.cursor.claimed(), self.tag());
             self.drop_values(0, claimed, tag);
         }
     }
+}
+
+#[doc(hidden)]
+impl<T, const N: usize> Storage for Arena<T, N> {
+    const SLOTS: usize = N;
+    const SLOT_BYTES: usize = mem::size_of::<T>() + 1; // the value and its mark
+    const CHECKS: () = {
+        assert!(
+            N > 0,
+            "atomicarena: an Arena needs a capacity of at least 1"
+        );
+        assert!(
+            crate::__private::fits::<Self>(),
+            "atomicarena: capacity × (size_of::<T>() + 1) exceeds isize::MAX bytes; lower the capacity"
+        );
+    };
 }
 
 impl<T, const N: usize> Default for Arena<T, N> {
@@ -884,7 +935,8 @@ impl<'a, T, const N: usize> IntoIterator for &'a mut Arena<T, N> {
     }
 }
 
-/// Mutable iterator over an arena's values, from [`Arena::iter_mut`].
+/// Mutable iterator over an arena's or a pool's values, from [`Arena::iter_mut`] and
+/// [`Pool::iter_mut`](crate::Pool::iter_mut).
 ///
 /// ```
 /// let mut arena: atomicarena::Arena<i32, 4> = atomicarena::Arena::new();
@@ -897,7 +949,33 @@ pub struct IterMut<'a, T> {
         slice::IterMut<'a, UnsafeCell<MaybeUninit<T>>>,
         slice::IterMut<'a, TrackedCell<u8>>,
     >,
+    /// The mark (an arena's hole tag, or a pool's `LIVE` state) that decides which slots hold
+    /// values to yield.
     tag: u8,
+    /// `false`: yield the slots whose mark is not `tag` (an arena skips holes); `true`: yield
+    /// the slots whose mark is `tag` (a pool yields `LIVE` slots).
+    yield_tagged: bool,
+}
+
+impl<'a, T> IterMut<'a, T> {
+    /// The iterator over `slots`, yielding those whose mark is `tag` (`yield_tagged`) or is not.
+    ///
+    /// # Safety
+    ///
+    /// Every slot whose mark says "yield" holds an initialised value, and the caller has
+    /// exclusive access to the slots for `'a`.
+    pub(crate) unsafe fn new(
+        slots: &'a mut [UnsafeCell<MaybeUninit<T>>],
+        marks: &'a mut [TrackedCell<u8>],
+        tag: u8,
+        yield_tagged: bool,
+    ) -> Self {
+        IterMut {
+            slots: slots.iter_mut().zip(marks.iter_mut()),
+            tag,
+            yield_tagged,
+        }
+    }
 }
 
 impl<'a, T> Iterator for IterMut<'a, T> {
@@ -905,9 +983,10 @@ impl<'a, T> Iterator for IterMut<'a, T> {
 
     fn next(&mut self) -> Option<&'a mut T> {
         for (slot, mark) in self.slots.by_ref() {
-            if *mark.get_mut() != self.tag {
-                // SAFETY: a claimed slot that is not a hole holds a value; the iterator
-                // borrows the arena mutably and yields each slot once.
+            if (*mark.get_mut() == self.tag) == self.yield_tagged {
+                // SAFETY: a claimed arena slot that is not a hole, and a `LIVE` pool slot,
+                // hold a value (the contract of `IterMut::new`); the iterator borrows the
+                // storage mutably and yields each slot once.
                 return Some(unsafe { slot.get_mut().assume_init_mut() });
             }
         }
@@ -949,13 +1028,13 @@ impl<T, const N: usize> Iterator for Drain<'_, T, N> {
         while self.next < self.len {
             let i = self.next;
             self.next += 1;
-            let mark = self.arena.marks[i].get_mut();
+            let mark = self.arena.raw.marks[i].get_mut();
             if *mark != self.tag {
                 // Make it a hole first: whatever happens next, this value is never read again.
                 *mark = self.tag;
                 // SAFETY: a claimed slot that was not a hole holds a value; it is moved out
                 // exactly once.
-                return Some(unsafe { self.arena.slots[i].get_mut().assume_init_read() });
+                return Some(unsafe { self.arena.raw.slots[i].get_mut().assume_init_read() });
             }
         }
         None

@@ -402,7 +402,7 @@ impl<const N: usize> Cursor<N> {
 /// examples, `$end` is the `&mut self` method that ends a round there (for `high_water`'s
 /// example), and `$used` says what a used slot is for this kind.
 macro_rules! statistics {
-    ($kind:ident, $end:ident, $used:literal) => {
+    ($kind:ident, $end:ident, $used:literal, $($cursor:ident).+) => {
         #[doc = concat!("The number of slots used this round: ", $used, ". Slots that threads'")]
         /// chunks hold but have not used yet are not counted.
         ///
@@ -417,7 +417,7 @@ macro_rules! statistics {
         #[inline]
         #[must_use]
         pub fn len(&self) -> usize {
-            self.cursor.len()
+            self.$($cursor).+.len()
         }
 
         /// `true` when no slot was used this round.
@@ -455,7 +455,7 @@ macro_rules! statistics {
         #[inline]
         #[must_use]
         pub fn remaining(&self) -> usize {
-            self.cursor.free()
+            self.$($cursor).+.free()
         }
 
         #[doc = concat!("`true` when no slot is left this round ([`remaining`](", stringify!($kind), "::remaining) is 0).")]
@@ -500,7 +500,7 @@ macro_rules! statistics {
         #[inline]
         #[must_use]
         pub fn high_water(&self) -> usize {
-            self.cursor.high_water.max(self.len())
+            self.$($cursor).+.high_water.max(self.len())
         }
 
         /// How many allocation calls found no room, over the whole life of the value (a new
@@ -515,7 +515,7 @@ macro_rules! statistics {
         #[inline]
         #[must_use]
         pub fn failed_allocs(&self) -> usize {
-            self.cursor.failed()
+            self.$($cursor).+.failed()
         }
     };
 }

@@ -2,7 +2,7 @@
 //!
 //! `#[derive(ArenaAlloc)]` turns a plain struct into named arena types; the same types are
 //! generic runtime types that you can also name directly ([`Arena<T, N>`](Arena),
-//! [`Ring<T, N>`](Ring), [`Pool<T, N>`](Pool)). Storage is an inline array of `N` slots: every
+//! [`DroplessArena<T, N>`](DroplessArena), [`Ring<T, N>`](Ring), [`Pool<T, N>`](Pool)). Storage is an inline array of `N` slots: every
 //! kind has a `const fn new()` and works in a `static` with no heap at all, or is built on the
 //! heap by `new_boxed()` (feature `alloc`) without a temporary on the stack. Every operation
 //! that adds a value takes `&self` and is lock-free, so one arena serves many threads; only the
@@ -31,7 +31,7 @@
 //! | kind | type (derive option) | gives you | when there is no room | pick it when |
 //! |------|----------------------|-----------|-----------------------|--------------|
 //! | bounded | [`Arena<T, N>`](Arena) (default) | `&mut T` from `&self` | [`Full<T>`](Full) hands the value back | many threads build values that live until the end of a round (a frame, a batch, a request) or forever |
-//! | bounded, `no_drop` | the generated type (`no_drop`) | the same | the same | values borrow each other (graphs, ASTs); only for types without drop glue |
+//! | bounded, dropless | [`DroplessArena<T, N>`](DroplessArena) (`no_drop`) | the same | the same | values borrow each other (graphs, ASTs, cycles); only for types without drop glue |
 //! | ring | [`Ring<T, N>`](Ring) (`ring`) | a [`Handle`], read through [`Ref`] guards | none: overwrites the oldest value | the last `N` events of a long run (logs, flight recorders), read from other threads |
 //! | pool | [`Pool<T, N>`](Pool) (`pool`) | `&mut T` to a recycled value | `Full` | values own buffers worth keeping from one round to the next |
 //! | per-thread handle | [`Local`], [`PoolLocal`] (from `local()`) | `&mut T`, bump-allocated in a claimed chunk | `Full` | one thread allocates a lot into a shared arena or pool |
@@ -54,9 +54,11 @@
 //! assert!(words.is_empty());
 //! ```
 //!
-//! **`no_drop`**: a value that borrows another value of the same arena compiles only if the
-//! arena has no destructor (dropck). `#[arena(capacity = N, no_drop)]` generates one, and
-//! refuses at compile time a type whose values would need dropping:
+//! **Dropless**: a value that borrows another value of the same arena compiles only if the
+//! arena has no destructor (dropck). [`DroplessArena<T, N>`](DroplessArena) is the bounded
+//! arena without one (rustc's name for the same idea), for types without drop glue only (a
+//! compile-time error otherwise, so nothing can leak); `#[arena(capacity = N, no_drop)]`
+//! generates one:
 //!
 //! ```
 //! use atomicarena::ArenaAlloc;
@@ -160,8 +162,8 @@
 //! Every value is dropped exactly once, and never behind your back:
 //!
 //! * **bounded**: by `reset`, by `drain` (which hands the values out), or when the arena is
-//!   dropped. `reset` is O(1) when `T` has no drop glue. A `no_drop` arena never drops: its
-//!   type may have no drop glue, so nothing leaks. A value that does not fit comes back in
+//!   dropped. `reset` is O(1) when `T` has no drop glue. A [`DroplessArena`] (`no_drop`) never
+//!   drops: its type may have no drop glue, so nothing leaks. A value that does not fit comes back in
 //!   [`Full`] (`into_inner`) instead of being dropped.
 //! * **ring**: by the push that overwrites it (on that push's thread), by `reset`, or when the
 //!   ring is dropped. A push that finds every slot pinned drops its own value at once and
@@ -281,6 +283,7 @@ compile_error!(
 
 mod arena;
 mod cursor;
+mod dropless;
 mod error;
 mod local;
 mod pool;
@@ -292,6 +295,7 @@ mod sync;
 mod zeroable;
 
 pub use crate::arena::{Arena, Drain, IterMut};
+pub use crate::dropless::DroplessArena;
 pub use crate::error::Full;
 pub use crate::local::{Local, PoolLocal};
 pub use crate::pool::Pool;
@@ -306,6 +310,7 @@ pub use atomicarena_derive::ArenaAlloc;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::arena::Arena;
+    pub use crate::dropless::DroplessArena;
     pub use crate::pool::Pool;
     pub use crate::reset::FieldReset;
     pub use crate::ring::Ring;
@@ -340,13 +345,54 @@ pub mod __private {
     /// Compile-time proof that a type is `Send` (used by generated checks).
     pub const fn assert_send<T: Send + ?Sized>() {}
 
-    /// Whether `capacity` slots of `T` fit in `isize::MAX` bytes: the derive's eager version of
-    /// `Arena::FITS` (the same formula: the value and its one-byte mark per slot), checked in a
-    /// `const _` spanned on the user's `capacity` so the error comes before any use.
-    #[doc(hidden)]
+    /// What every runtime kind (`Arena`, `DroplessArena`, `Ring`, `Pool`) tells the derive and
+    /// its own constructors about its storage: the one place where the compile-time checks of a
+    /// kind are written.
+    pub trait Storage {
+        /// The number of slots, `N`.
+        const SLOTS: usize;
+        /// Bytes of storage per slot: the value and its bookkeeping.
+        const SLOT_BYTES: usize;
+        /// The kind's compile-time checks (at least one slot, the storage fits in memory, and
+        /// for `DroplessArena` no drop glue), evaluated by every constructor: `let () =
+        /// <Self as Storage>::CHECKS;` fails the build on the first use of a bad instantiation.
+        const CHECKS: ();
+    }
+
+    /// Whether the storage of `R` fits in `isize::MAX` bytes (the largest object Rust allows,
+    /// which also bounds the cursors): the one definition of the check, used by the kinds'
+    /// `CHECKS` and by the derive's eager `const _` checks spanned on the user's `capacity`.
+    #[must_use]
+    pub const fn fits<R: Storage>() -> bool {
+        R::SLOT_BYTES == 0 || R::SLOTS <= isize::MAX as usize / R::SLOT_BYTES
+    }
+
+    /// The derive's former eager size check (kept until the derive uses [`fits`]).
     #[must_use]
     pub const fn capacity_fits<T>(capacity: usize) -> bool {
         capacity <= isize::MAX as usize / (core::mem::size_of::<T>() + 1)
+    }
+
+    /// Compile-time proof that `W` has the layout of `R` (the derive's wrappers are
+    /// `repr(transparent)` over their runtime kind).
+    struct SameLayout<R, W>(core::marker::PhantomData<(R, W)>);
+    impl<R, W> SameLayout<R, W> {
+        const CHECK: () = assert!(
+            core::mem::size_of::<R>() == core::mem::size_of::<W>()
+                && core::mem::align_of::<R>() == core::mem::align_of::<W>(),
+            "atomicarena: a generated arena type must be `repr(transparent)` over its runtime kind"
+        );
+    }
+
+    /// The runtime's `new_boxed` for a generated wrapper `W` of the kind `R`: evaluates `R`'s
+    /// compile-time checks (so an oversized or empty arena is reported by the runtime's message,
+    /// not by a layout error in `core`), then builds the empty `W` in place on the heap.
+    #[cfg(feature = "alloc")]
+    #[must_use]
+    pub fn new_boxed_as<R: Storage + Zeroable, W: Zeroable>() -> Box<W> {
+        let () = R::CHECKS;
+        let () = SameLayout::<R, W>::CHECK;
+        crate::zeroable::new_boxed_zeroed::<W>()
     }
 
     /// Formats `value` with its `Debug`, but with its leading type name replaced by `name`: the

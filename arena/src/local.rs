@@ -249,6 +249,7 @@ fn refill_local<T, const N: usize>(
 ) -> Option<Range<usize>> {
     arena.clear_marks(used);
     let chunk = arena
+        .raw
         .cursor
         .claim_up_to(want, |tail| arena.mark_holes(tail))?;
     arena.mark_holes(chunk.clone());
@@ -266,7 +267,7 @@ impl<T, const N: usize> Drop for Local<'_, T, N> {
         // giving the slots back (the Release exchange publishes the clearing), and make them
         // holes again if someone claimed after us and they must stay ours.
         self.arena.clear_marks(unused.clone());
-        if !self.arena.cursor.give_back(unused.clone()) {
+        if !self.arena.raw.cursor.give_back(unused.clone()) {
             self.arena.mark_holes(unused);
         }
     }
