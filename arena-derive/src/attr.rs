@@ -45,8 +45,8 @@ pub(crate) enum ResetOption {
     With(Expr),
     /// `#[arena(keep)]`: leave the field as it is.
     Keep,
-    /// `#[arena(nested)]`: call `FieldReset::reset_fields(&mut field)`.
-    Nested,
+    /// `#[arena(nested)]`: call `FieldReset::reset_fields(&mut field)`; the keyword token.
+    Nested(Ident),
 }
 
 /// The `#[arena(...)]` attributes of one field.
@@ -219,7 +219,7 @@ pub(crate) fn field_attr(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttr {
                 }
                 "nested" => {
                     no_value(cx, &meta, &key)?;
-                    ResetOption::Nested
+                    ResetOption::Nested(path_ident(&meta.path))
                 }
                 "reset" => ResetOption::Assign(meta.value()?.parse()?),
                 "reset_with" => {

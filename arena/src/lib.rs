@@ -289,6 +289,7 @@ mod local;
 mod pool;
 mod reset;
 mod ring;
+mod scoped;
 #[cfg(atomicarena_stripes)]
 mod stripes;
 mod sync;
@@ -301,6 +302,7 @@ pub use crate::local::{Local, PoolLocal};
 pub use crate::pool::Pool;
 pub use crate::reset::FieldReset;
 pub use crate::ring::{Handle, Ref, Ring, RingIter};
+pub use crate::scoped::{Scope, ScopedArena};
 
 /// Derives named arena types for a struct; see the [crate docs](crate) and the README.
 #[cfg(feature = "derive")]
@@ -314,8 +316,7 @@ pub mod __private {
     pub use crate::pool::Pool;
     pub use crate::reset::FieldReset;
     pub use crate::ring::Ring;
-    #[cfg(feature = "alloc")]
-    pub use crate::zeroable::new_boxed_zeroed;
+    pub use crate::scoped::ScopedArena;
     pub use crate::zeroable::Zeroable;
     pub use core;
 
@@ -340,11 +341,6 @@ pub mod __private {
     }
     pub use crate::__if_alloc as if_alloc;
 
-    /// Compile-time proof that a type is `Zeroable` (used next to generated `unsafe impl`s).
-    pub const fn assert_zeroable<T: Zeroable + ?Sized>() {}
-    /// Compile-time proof that a type is `Send` (used by generated checks).
-    pub const fn assert_send<T: Send + ?Sized>() {}
-
     /// What every runtime kind (`Arena`, `DroplessArena`, `Ring`, `Pool`) tells the derive and
     /// its own constructors about its storage: the one place where the compile-time checks of a
     /// kind are written.
@@ -365,12 +361,6 @@ pub mod __private {
     #[must_use]
     pub const fn fits<R: Storage>() -> bool {
         R::SLOT_BYTES == 0 || R::SLOTS <= isize::MAX as usize / R::SLOT_BYTES
-    }
-
-    /// The derive's former eager size check (kept until the derive uses [`fits`]).
-    #[must_use]
-    pub const fn capacity_fits<T>(capacity: usize) -> bool {
-        capacity <= isize::MAX as usize / (core::mem::size_of::<T>() + 1)
     }
 
     /// Compile-time proof that `W` has the layout of `R` (the derive's wrappers are

@@ -65,6 +65,7 @@ use core::ptr;
 
 use crossbeam_utils::{Backoff, CachePadded};
 
+use crate::__private::Storage;
 use crate::sync::{AtomicU64, AtomicUsize, Ordering, TrackedCell};
 
 /// Bits of [`Slot::state`] that count pins (live `Ref`s) on the slot.
@@ -470,15 +471,6 @@ impl<T, const N: usize> Ring<T, N> {
     /// Pushes try at most this many sequence numbers before giving up (see the type docs).
     const ATTEMPTS: usize = if N < 4 { 4 } else { N };
 
-    /// Compile-time checks, evaluated by every constructor.
-    const FITS: () = {
-        assert!(N > 0, "atomicarena: a Ring needs a capacity of at least 1");
-        assert!(
-            N <= isize::MAX as usize / mem::size_of::<Slot<T>>(),
-            "atomicarena: capacity × size_of::<T>() (plus 16 bytes per slot) exceeds isize::MAX bytes; lower the capacity"
-        );
-    };
-
     /// Creates an empty ring. A `const fn`: the ring can live in a `static`.
     ///
     /// The ring is built where it is returned, which for a local variable is the stack; for
@@ -494,7 +486,7 @@ impl<T, const N: usize> Ring<T, N> {
     #[cfg(not(loom))]
     #[must_use]
     pub const fn new() -> Self {
-        let () = Self::FITS;
+        let () = <Self as Storage>::CHECKS;
         Ring {
             head: CachePadded::new(AtomicU64::new(0)),
             len: AtomicUsize::new(0),
@@ -506,7 +498,7 @@ impl<T, const N: usize> Ring<T, N> {
     /// Creates an empty ring (loom build: loom's atomics are not `const`).
     #[cfg(loom)]
     pub fn new() -> Self {
-        let () = Self::FITS;
+        let () = <Self as Storage>::CHECKS;
         Ring {
             head: CachePadded::new(AtomicU64::new(0)),
             len: AtomicUsize::new(0),
@@ -531,7 +523,7 @@ impl<T, const N: usize> Ring<T, N> {
     #[cfg(feature = "alloc")]
     #[must_use]
     pub fn new_boxed() -> alloc::boxed::Box<Self> {
-        let () = Self::FITS;
+        let () = <Self as Storage>::CHECKS;
         #[cfg(not(loom))]
         {
             crate::zeroable::new_boxed_zeroed()
@@ -916,6 +908,22 @@ impl<T, const N: usize> Drop for Ring<T, N> {
             self.drop_values();
         }
     }
+}
+
+/// The ring's compile-time checks, evaluated by every constructor (`let () = <Self as
+/// Storage>::CHECKS;`) and by the derive's eager checks.
+#[doc(hidden)]
+impl<T, const N: usize> Storage for Ring<T, N> {
+    const SLOTS: usize = N;
+    /// The value, its stamp and its sequence number.
+    const SLOT_BYTES: usize = mem::size_of::<Slot<T>>();
+    const CHECKS: () = {
+        assert!(N > 0, "atomicarena: a Ring needs a capacity of at least 1");
+        assert!(
+            crate::__private::fits::<Self>(),
+            "atomicarena: capacity × size_of::<T>() (plus 16 bytes per slot) exceeds isize::MAX bytes; lower the capacity"
+        );
+    };
 }
 
 impl<T, const N: usize> Default for Ring<T, N> {
