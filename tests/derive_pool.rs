@@ -226,8 +226,15 @@ fn a_generated_pool_iterates_like_the_runtime_pool() {
     for stats in &mut pool {
         stats.total += 1;
     }
-    let seen: Vec<(u32, u64)> = (&mut pool).into_iter().map(|s| (s.rounds, s.total)).collect();
+    let seen: Vec<(u32, u64)> = (&mut pool)
+        .into_iter()
+        .map(|s| (s.rounds, s.total))
+        .collect();
     assert_eq!(seen, [(5, 1), (0, 8)]);
     pool.reset();
-    assert_eq!((&mut pool).into_iter().count(), 0, "nothing handed out this round");
+    assert_eq!(
+        (&mut pool).into_iter().count(),
+        0,
+        "nothing handed out this round"
+    );
 }
