@@ -2,7 +2,8 @@
 //!
 //! `#[derive(ArenaAlloc)]` turns a plain struct into named arena types; the same types are
 //! generic runtime types that you can also name directly ([`Arena<T, N>`](Arena),
-//! [`DroplessArena<T, N>`](DroplessArena), [`Ring<T, N>`](Ring), [`Pool<T, N>`](Pool)). Storage is an inline array of `N` slots: every
+//! [`DroplessArena<T, N>`](DroplessArena), [`Ring<T, N>`](Ring), [`Pool<T, N>`](Pool),
+//! [`ScopedArena<T, N>`](ScopedArena)). Storage is an inline array of `N` slots: every
 //! kind has a `const fn new()` and works in a `static` with no heap at all, or is built on the
 //! heap by `new_boxed()` (feature `alloc`) without a temporary on the stack. Every operation
 //! that adds a value takes `&self` and is lock-free, so one arena serves many threads; only the
@@ -34,6 +35,7 @@
 //! | bounded, dropless | [`DroplessArena<T, N>`](DroplessArena) (`no_drop`) | the same | the same | values borrow each other (graphs, ASTs, cycles); only for types without drop glue |
 //! | ring | [`Ring<T, N>`](Ring) (`ring`) | a [`Handle`], read through [`Ref`] guards | none: overwrites the oldest value | the last `N` events of a long run (logs, flight recorders), read from other threads |
 //! | pool | [`Pool<T, N>`](Pool) (`pool`) | `&mut T` to a recycled value | `Full` | values own buffers worth keeping from one round to the next |
+//! | scoped | [`ScopedArena<T, N>`](ScopedArena) (`scoped`) | `&mut T` that lives as long as its [`Scope`] | `Full` | a `static` arena that must recycle without `&mut` (servers, engines): two epochs, each reset by its last scope |
 //! | per-thread handle | [`Local`], [`PoolLocal`] (from `local()`) | `&mut T`, bump-allocated in a claimed chunk | `Full` | one thread allocates a lot into a shared arena or pool |
 //!
 //! **Bounded arena**: each slot is handed out at most once per round, which is what makes
@@ -182,7 +184,9 @@
 //! `&'static mut T`. But `reset` needs `&mut self`, and a `static` only ever gives `&`: a
 //! `static` bounded arena or pool **fills once** and then returns `Full` for the rest of the
 //! program. That fits data that lives forever (configuration, interned names, a registry built
-//! at start-up). A `static` [`Ring`] recycles by itself, so it suits a log that runs forever.
+//! at start-up). A `static` [`Ring`] recycles by itself, so it suits a log that runs forever,
+//! and a `static` [`ScopedArena`] recycles bounded storage by itself: each request or task
+//! enters a [`Scope`], and the last scope of an epoch to leave resets it.
 //!
 //! ```compile_fail,E0596
 //! static EVENTS: atomicarena::Arena<u64, 64> = atomicarena::Arena::new();
@@ -365,7 +369,9 @@ pub mod __private {
 
     /// Compile-time proof that `W` has the layout of `R` (the derive's wrappers are
     /// `repr(transparent)` over their runtime kind).
+    #[cfg(feature = "alloc")]
     struct SameLayout<R, W>(core::marker::PhantomData<(R, W)>);
+    #[cfg(feature = "alloc")]
     impl<R, W> SameLayout<R, W> {
         const CHECK: () = assert!(
             core::mem::size_of::<R>() == core::mem::size_of::<W>()
