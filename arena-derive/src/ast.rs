@@ -41,12 +41,13 @@ pub(crate) struct Field<'a> {
     pub(crate) attrs: FieldAttr,
 }
 
-/// The three runtime kinds.
+/// The runtime kinds (`no_drop` is a variant of `Bounded`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
     Bounded,
     Ring,
     Pool,
+    Scoped,
 }
 
 /// One arena to generate, from one `#[arena(...)]` attribute.
@@ -54,15 +55,16 @@ pub(crate) struct Arena {
     /// The attribute, for errors about it as a whole.
     pub(crate) tokens: TokenStream,
     /// The generated struct's name: `name = ...`, or by kind `{Type}Arena`, `{Type}Ring`,
-    /// `{Type}Pool`, with the type's span.
+    /// `{Type}Pool`, `{Type}ScopedArena`, with the type's span.
     pub(crate) name: Ident,
     /// Whether `name` was written by the user (errors then point at it).
     pub(crate) name_given: bool,
     pub(crate) kind: Kind,
-    /// The `ring` or `pool` keyword that chose the kind (the first, if both were given).
+    /// The `ring`, `pool` or `scoped` keyword that chose the kind (the first, if two were
+    /// given).
     pub(crate) kind_token: Option<Ident>,
     pub(crate) no_drop: Option<Ident>,
-    /// Whichever of `ring` and `pool` came second, when both were given.
+    /// The second of `ring`, `pool` and `scoped` that was given, when two were.
     pub(crate) second_kind: Option<Ident>,
     pub(crate) capacity: Option<Expr>,
     /// The runtime crate: `crate = "..."`, or `::atomicarena`.
@@ -102,20 +104,18 @@ impl<'a> Input<'a> {
                     Kind::Pool
                 } else if a.ring.is_some() {
                     Kind::Ring
+                } else if a.scoped.is_some() {
+                    Kind::Scoped
                 } else {
                     Kind::Bounded
                 };
-                let kind_token = match (&a.ring, &a.pool) {
-                    (Some(ring), Some(pool)) => {
-                        // The one that came first; `second_kind` is the other.
-                        if a.second_kind.as_ref() == Some(pool) {
-                            Some(ring.clone())
-                        } else {
-                            Some(pool.clone())
-                        }
-                    }
-                    (ring, pool) => pool.clone().or_else(|| ring.clone()),
-                };
+                // The kind keyword that came first: the one given that is not `second_kind`
+                // (which is the second one written, when two were given).
+                let kind_token = [&a.pool, &a.ring, &a.scoped]
+                    .into_iter()
+                    .flatten()
+                    .find(|token| a.second_kind.as_ref() != Some(*token))
+                    .cloned();
                 Arena {
                     name_given: a.name.is_some(),
                     name: a.name.unwrap_or_else(|| default_name(&input.ident, kind)),
@@ -181,7 +181,7 @@ impl Arena {
 }
 
 /// The default name of the generated type, by kind: `{Type}Arena` (bounded, `no_drop`
-/// included), `{Type}Ring`, `{Type}Pool`; so one type can carry one attribute of each kind
+/// included), `{Type}Ring`, `{Type}Pool`, `{Type}ScopedArena`; so one type can carry one attribute of each kind
 /// without `name = ...`. Spanned on the type's name so that "go to definition" lands on it. A
 /// raw identifier loses its `r#` (`r#Match` gives `MatchArena`).
 pub(crate) fn default_name(ident: &Ident, kind: Kind) -> Ident {
@@ -189,6 +189,7 @@ pub(crate) fn default_name(ident: &Ident, kind: Kind) -> Ident {
         Kind::Bounded => "Arena",
         Kind::Ring => "Ring",
         Kind::Pool => "Pool",
+        Kind::Scoped => "ScopedArena",
     };
     format_ident!("{}{}", ident.unraw(), suffix, span = ident.span())
 }
@@ -238,6 +239,10 @@ mod tests {
         );
         assert_eq!(default_name(&ident, Kind::Ring).to_string(), "MatchRing");
         assert_eq!(default_name(&ident, Kind::Pool).to_string(), "MatchPool");
+        assert_eq!(
+            default_name(&ident, Kind::Scoped).to_string(),
+            "MatchScopedArena"
+        );
         assert_eq!(plain(&ident), "Match");
     }
 

@@ -73,10 +73,25 @@ pub(crate) fn check(cx: &Ctxt, input: &Input) {
             }
         }
         if let Some(second) = &arena.second_kind {
+            // The two keywords in a fixed order (`ring`, `pool`, `scoped`), whatever the order
+            // they were written in.
+            let order = |k: &str| ["ring", "pool", "scoped"].iter().position(|o| *o == k);
+            let first = arena
+                .kind_token
+                .as_ref()
+                .map_or_else(String::new, ToString::to_string);
+            let second_str = second.to_string();
+            let (a, b) = if order(&first) <= order(&second_str) {
+                (first, second_str)
+            } else {
+                (second_str, first)
+            };
             cx.error_spanned_by(
                 second,
-                "an arena is either `ring` or `pool`, not both; for one arena of each kind, use \
-                 two `#[arena(...)]` attributes with different `name`s",
+                format_args!(
+                    "an arena is either `{a}` or `{b}`, not both; for one arena of each kind, use \
+                     two `#[arena(...)]` attributes with different `name`s"
+                ),
             );
         }
         if let Some(no_drop) = &arena.no_drop {
@@ -86,6 +101,11 @@ pub(crate) fn check(cx: &Ctxt, input: &Input) {
                 Kind::Pool => (
                     "pool",
                     "a pool keeps its values and drops them when it is dropped",
+                ),
+                Kind::Scoped => (
+                    "scoped",
+                    "a scoped arena drops the values of an epoch when the epoch's last scope \
+                     leaves",
                 ),
             };
             if arena.kind != Kind::Bounded {

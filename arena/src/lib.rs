@@ -298,6 +298,9 @@ mod scoped;
 mod stripes;
 mod sync;
 mod zeroable;
+// Bundles build their fields zeroed, which loom's atomics are not.
+#[cfg(not(loom))]
+mod bundle;
 
 pub use crate::arena::{Arena, Drain, IterMut};
 pub use crate::dropless::DroplessArena;
@@ -311,6 +314,10 @@ pub use crate::scoped::{Scope, ScopedArena};
 /// Derives named arena types for a struct; see the [crate docs](crate) and the README.
 #[cfg(feature = "derive")]
 pub use atomicarena_derive::ArenaAlloc;
+/// Derives an arena bundle: a struct of bounded arenas with `alloc` dispatched by the value's
+/// type; see the derive's docs.
+#[cfg(feature = "derive")]
+pub use atomicarena_derive::Arenas;
 
 /// What the derive's generated code needs. Not public API: no semver guarantees.
 #[doc(hidden)]
@@ -496,6 +503,12 @@ pub mod __private {
     pub fn reset_nested<T: PoolFieldNested + ?Sized>(field: &mut T) {
         field.pool_field_reset();
     }
+
+    #[cfg(all(feature = "alloc", not(loom)))]
+    pub use crate::bundle::new_boxed_bundle;
+    #[cfg(not(loom))]
+    pub use crate::bundle::{BoundedArena, Holds, Idx, RawArena};
+    pub use crate::error::Full;
 }
 
 /// The crate's README (the registry page): its examples run as doctests (the pattern of clap).
