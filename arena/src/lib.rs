@@ -140,6 +140,34 @@
 //! assert_eq!(arena.iter_mut().count(), 100);
 //! ```
 //!
+//! # Bundles: one struct of arenas, `alloc` by type
+//!
+//! A compiler or a game frame allocates values of many types with one lifetime.
+//! `#[derive(Arenas)]` on a struct whose fields are bounded arenas generates `alloc(value)` and
+//! `alloc_slice_copy(&[T])` dispatched by the value's type to the field that stores it (rustc's
+//! `declare_arena!`, thread-safe and on stable), with `new`, `new_boxed`, `reset`, and `len` and
+//! `bytes_used` summed over the fields. A type the bundle has no arena for is a compile error
+//! naming both; see [`Arenas`](derive@Arenas).
+//!
+//! ```
+//! use atomicarena::{Arena, ArenaAlloc, Arenas};
+//!
+//! #[derive(ArenaAlloc)]
+//! #[arena(capacity = 64)]
+//! struct Token(&'static str);
+//!
+//! #[derive(Arenas)]
+//! struct Frame {
+//!     tokens: TokenArena,
+//!     offsets: Arena<u32, 64>,
+//! }
+//!
+//! let frame = Frame::new();
+//! frame.alloc(Token("let")).unwrap();
+//! frame.alloc_slice_copy(&[0u32, 4]).unwrap(); // goes to `offsets`
+//! assert_eq!(frame.len(), 3);
+//! ```
+//!
 //! # Threads
 //!
 //! Every kind is `Send` when `T: Send`. Sharing one between threads (a `static`, an `Arc`, a

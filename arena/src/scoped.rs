@@ -184,8 +184,13 @@ impl<T, const N: usize> ScopedArena<T, N> {
     ///
     /// # Panics
     ///
-    /// If `usize::MAX / 8` scopes are inside one epoch at once (only possible by forgetting
-    /// scopes in a loop).
+    /// If `usize::MAX / 4` scopes are inside one epoch at once (only possible by forgetting
+    /// scopes in a loop), or if leaving the full epoch makes this call its last scope and a
+    /// value's destructor panics during its reset (the panic is passed on; both epochs stay
+    /// usable).
+    ///
+    /// A destructor of `T` should not enter the same arena: during a reset it may wait forever
+    /// for that reset to end when the other epoch is busy.
     ///
     /// ```
     /// let arena: atomicarena::ScopedArena<String, 2> = atomicarena::ScopedArena::new();
@@ -210,9 +215,13 @@ impl<T, const N: usize> ScopedArena<T, N> {
                 }
                 // `e` is full and `other` is empty and now ours: move there, and leave `e`
                 // (resetting it if we were its last scope).
+                // The scope of `other` exists before we leave `e`: if a destructor panics in the
+                // reset of `e`, unwinding drops it, and so leaves `other` too (otherwise `other`
+                // would keep a scope that no longer exists, and never recycle again).
+                let scope = Scope::new(self, other);
                 self.make_current(e, other);
                 self.leave(e);
-                return Scope::new(self, other);
+                return scope;
             }
             // `e` is being reset by its last leaver.
             if self.try_enter_free(other) {
@@ -224,7 +233,8 @@ impl<T, const N: usize> ScopedArena<T, N> {
         }
     }
 
-    /// The number of epochs reset by their last scope over the arena's life.
+    /// The number of epochs reset by their last scope over the arena's life (a reset that a
+    /// panicking destructor interrupted empties the epoch all the same, but is not counted).
     ///
     /// ```
     /// let arena: atomicarena::ScopedArena<u8, 4> = atomicarena::ScopedArena::new();
