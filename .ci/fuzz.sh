@@ -11,7 +11,7 @@ export CARGO_TERM_COLOR=never
 start=$(date +%s)
 step() { printf '\n=== [%4ss] %s\n' "$(( $(date +%s) - start ))" "$*"; }
 secs=${FUZZ_SECONDS:-60}
-targets=(arena ring pool)
+targets=(arena ring pool scoped)
 
 step "toolchain and cargo-fuzz"
 # Never update a nightly that is already there; install a minimal one only if missing.

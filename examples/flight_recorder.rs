@@ -1,12 +1,17 @@
 //! A flight recorder: worker threads log events into a fixed-size ring that always holds the
-//! most recent ones, with no locks and no allocation by the recorder itself. The worker that
-//! raises an alarm pins it (a `Ref`) and hands the pin to the main thread, so the alarm
-//! survives all the events logged after it. At the end the program dumps what the recorder
-//! holds, oldest first, with each event's handle, and shows that a handle to an overwritten
-//! event reads as gone.
+//! most recent ones, with no locks and no allocation by the recorder itself. A monitor thread
+//! tails the recorder while it fills, as `tail -f` follows a log: `Ring::since` with the last
+//! handle it saw gives it just the events logged after that one. The worker that raises an
+//! alarm pins it (a `Ref`) and hands the pin to the main thread, so the alarm survives all the
+//! events logged after it; pushes that land on its slot skip it, and `Ring::skipped` counts the
+//! sequence numbers they passed over, so the monitor can tell events it missed (overwritten
+//! before it got to them) from numbers that never held an event. At the end the program dumps
+//! what the recorder holds, oldest first, with each event's handle, and shows that a handle to
+//! an overwritten event reads as gone.
 //!
 //! Run with `cargo run --example flight_recorder`.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 
 use atomicarena::{Handle, Ref, Ring};
@@ -27,14 +32,52 @@ fn log(worker: usize, step: u32, what: impl Into<String>) -> Handle<Event> {
     RECORDER.push(Event { worker, step, what })
 }
 
+/// What the monitor saw while tailing the recorder.
+struct Tail {
+    /// The newest event it saw.
+    last: Handle<Event>,
+    /// Events it saw, after the one it started from.
+    seen: u64,
+    /// The alarms among them.
+    alarms: Vec<(Handle<Event>, String)>,
+}
+
+/// Follows the recorder from `start` until `stop` is set, then catches up once more.
+fn monitor(start: Handle<Event>, stop: &AtomicBool) -> Tail {
+    let mut tail = Tail {
+        last: start,
+        seen: 0,
+        alarms: Vec::new(),
+    };
+    loop {
+        // Acquire: pairs with the Release store in `main`, so the last catch-up below sees
+        // every event logged before it.
+        let stopping = stop.load(Ordering::Acquire);
+        // Only the events after the last one seen: the cost is what is new, not the ring.
+        for (handle, event) in RECORDER.since(tail.last) {
+            if event.what.starts_with("ALARM") {
+                tail.alarms.push((handle, event.what.clone()));
+            }
+            tail.seen += 1;
+            tail.last = handle;
+        }
+        if stopping {
+            return tail;
+        }
+        thread::yield_now();
+    }
+}
+
 fn main() {
     let boot = log(0, 0, "recorder started");
+    let stop = AtomicBool::new(false);
 
-    let alarm: Option<Ref<'static, Event>> = thread::scope(|s| {
+    let (alarm, logged, tail) = thread::scope(|s| {
+        let tail = s.spawn(|| monitor(boot, &stop));
         let workers: Vec<_> = (1..=3)
             .map(|worker| {
                 s.spawn(move || {
-                    let mut pinned = None;
+                    let (mut pinned, mut logged) = (None, 0u64);
                     for step in 1..=20 {
                         if worker == 2 && step == 5 {
                             let h = log(worker, step, "ALARM: temperature high");
@@ -43,19 +86,63 @@ fn main() {
                         } else {
                             log(worker, step, format!("tick {}", step * 10));
                         }
+                        logged += 1;
                     }
-                    pinned // a `Ref` can move to another thread (`Event: Sync`)
+                    // A `Ref` can move to another thread (`Event: Sync`).
+                    (pinned, logged)
                 })
             })
             .collect();
-        workers.into_iter().filter_map(|w| w.join().unwrap()).next()
+        let mut alarm: Option<Ref<'static, Event>> = None;
+        let mut logged = 1; // "recorder started"
+        for w in workers {
+            let (pinned, n) = w.join().unwrap();
+            alarm = alarm.or(pinned);
+            logged += n;
+        }
+        // The last event: once the monitor has it, it has seen everything it could.
+        log(0, 0, "recorder stopped");
+        logged += 1;
+        // Release: pairs with the monitor's Acquire load.
+        stop.store(true, Ordering::Release);
+        (alarm, logged, tail.join().unwrap())
     });
 
+    // Every sequence number after `boot`, up to the last event, is an event the monitor saw,
+    // an event it missed, or a number that a push skipped.
+    let numbers = tail.last.sequence() - boot.sequence();
+    let skipped = RECORDER.skipped();
+    let missed = numbers - skipped - tail.seen;
+    println!(
+        "{logged} events logged; the monitor, tailing the recorder with `since`, saw {} of the \
+         {} after the first and missed {missed} (overwritten before it read them)",
+        tail.seen,
+        logged - 1
+    );
+    for (handle, what) in &tail.alarms {
+        println!("  it saw {handle:?}: {what}");
+    }
+    println!(
+        "handles {boot:?} to {:?}: {} sequence numbers = {} events + {skipped} skipped over \
+         pinned slots",
+        tail.last,
+        numbers + 1,
+        numbers + 1 - skipped
+    );
+
     let held = RECORDER.len();
-    println!("the recorder holds the last {held} of 61 events, oldest first:");
+    println!("the recorder holds {held} of the {logged} events, oldest first:");
+    let mut previous: Option<Handle<Event>> = None;
     for (handle, event) in &RECORDER {
         let Event { worker, step, what } = &*event;
-        println!("  {handle:?}\tworker {worker}  step {step:>2}  {what}");
+        let gap = previous.map_or(0, |p| handle.sequence() - p.sequence() - 1);
+        let note = match gap {
+            0 => String::new(),
+            1 => "  (1 number since the previous one: overwritten or skipped)".to_string(),
+            n => format!("  ({n} numbers since the previous one: overwritten or skipped)"),
+        };
+        println!("  {handle:?}\tworker {worker}  step {step:>2}  {what}{note}");
+        previous = Some(handle);
     }
     match &alarm {
         Some(event) => println!("pinned alarm still intact: {:?}", event.what),

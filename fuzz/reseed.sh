@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${SECONDS_PER_TARGET:-300}
-if [ "$#" -eq 0 ]; then set -- arena ring pool; fi
+if [ "$#" -eq 0 ]; then set -- arena ring pool scoped; fi
 
 # Inside fuzz/ (target/ is git-ignored): `cargo fuzz cmin` renames the corpus into a temporary
 # directory of fuzz/, which fails across file systems.

@@ -248,18 +248,8 @@ fn full_converts_into_box_dyn_error() {
     assert_eq!(Full::new(9).into_inner(), 9);
 }
 
-#[test]
-fn zero_capacity_is_always_full() {
-    let mut arena: Arena<u8, 0> = Arena::new();
-    assert!(arena.is_full() && arena.is_empty());
-    assert_eq!(arena.alloc(1).unwrap_err().into_inner(), 1);
-    assert!(arena.alloc_slice_copy(&[1]).is_err());
-    assert_eq!(arena.alloc_slice_copy(&[]).unwrap(), &[] as &[u8]);
-    assert!(arena.fill_default().is_empty());
-    assert_eq!(arena.failed_allocs(), 2);
-    arena.reset();
-    assert_eq!(arena.iter_mut().count(), 0);
-}
+// A capacity of 0 is a compile-time error (`Arena::new`'s `compile_fail` doctest), as in the
+// derive and in every other kind: an arena that can never hold a value is always a mistake.
 
 #[test]
 fn reset_then_reuse() {

@@ -118,7 +118,7 @@ fn tuple_unit_and_generic_pool_types() {
             uses: 0
         }
     );
-    assert_eq!(CellArena::<u8>::CAPACITY, 4);
+    assert_eq!(CellPool::<u8>::CAPACITY, 4);
 }
 
 #[test]
@@ -173,4 +173,68 @@ fn several_pool_attributes() {
     assert_eq!(LARGE.len(), 4);
     let boxed = SmallPool::new_boxed();
     assert_eq!(format!("{boxed:?}").split(' ').next(), Some("SmallPool"));
+}
+
+/// A `repr(packed)` pool type: its fields may be unaligned, so the field-wise reset assigns
+/// them instead of taking `&mut` to them (which was error E0793).
+#[derive(ArenaAlloc, Default)]
+#[arena(capacity = 4, pool)]
+#[repr(C, packed)]
+struct Packet {
+    tag: u8,
+    #[arena(reset = 7)]
+    len: u32,
+    payload: Vec<u8>,
+    #[arena(keep)]
+    seq: u64,
+}
+
+#[test]
+fn packed_pool_type_resets_by_assignment() {
+    let mut p = Packet {
+        tag: 3,
+        len: 9,
+        payload: vec![1, 2, 3],
+        seq: 11,
+    };
+    p.reset_fields();
+    // Read by moving the fields out: a reference to a packed field is not allowed.
+    let Packet {
+        tag,
+        len,
+        payload,
+        seq,
+    } = p;
+    assert_eq!((tag, len, payload, seq), (0, 7, Vec::new(), 11));
+
+    let mut pool = PacketPool::new();
+    let q = pool.take().unwrap();
+    q.payload = vec![4; 16];
+    q.seq = 5;
+    pool.reset();
+    let Packet {
+        len, seq, payload, ..
+    } = std::mem::take(pool.take().unwrap());
+    assert_eq!((len, seq, payload), (7, 5, Vec::new()));
+}
+
+#[test]
+fn a_generated_pool_iterates_like_the_runtime_pool() {
+    let mut pool = StatsPool::new();
+    pool.take().unwrap().rounds = 5;
+    pool.take().unwrap().total = 7;
+    for stats in &mut pool {
+        stats.total += 1;
+    }
+    let seen: Vec<(u32, u64)> = (&mut pool)
+        .into_iter()
+        .map(|s| (s.rounds, s.total))
+        .collect();
+    assert_eq!(seen, [(5, 1), (0, 8)]);
+    pool.reset();
+    assert_eq!(
+        (&mut pool).into_iter().count(),
+        0,
+        "nothing handed out this round"
+    );
 }

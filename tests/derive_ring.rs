@@ -51,7 +51,7 @@ fn ring_and_bounded_from_one_struct() {
 #[arena(capacity = 128, ring)]
 struct Reading(u64);
 
-static READINGS: ReadingArena = ReadingArena::new();
+static READINGS: ReadingRing = ReadingRing::new();
 
 #[test]
 fn static_ring_shared_by_threads() {
@@ -71,4 +71,25 @@ fn static_ring_shared_by_threads() {
         }
     });
     assert_eq!(READINGS.iter().count(), 128);
+}
+
+#[test]
+fn for_loop_over_a_generated_ring() {
+    let log = EventLog::new();
+    let handles: Vec<_> = (0..6).map(|i| log.push(event(i))).collect();
+    let mut seen = Vec::new();
+    for (h, e) in &log {
+        assert_eq!(e.text, format!("event {}", e.id));
+        seen.push((h, e.id));
+    }
+    // The latest four, oldest first, each with its own handle.
+    assert_eq!(
+        seen,
+        [
+            (handles[2], 2),
+            (handles[3], 3),
+            (handles[4], 4),
+            (handles[5], 5)
+        ]
+    );
 }

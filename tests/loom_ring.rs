@@ -416,3 +416,61 @@ fn two_writers_two_pushes_each() {
         assert_each_dropped_once(&d);
     });
 }
+
+/// A reader tails a `Ring<_, 2>` with `since(last)`, twice, while a writer pushes two values
+/// that recycle both slots: the reader sees each value at most once, in order, each under the
+/// handle of the push that stored it (never a slot's next value under an older handle), and,
+/// after the join, catches up with the last value stored. When the reader's pin makes the
+/// writer skip a slot (and store in the next), `skipped` counts it: numbers taken = values
+/// stored + numbers skipped.
+#[test]
+fn since_against_a_writer() {
+    model("since_against_a_writer", || {
+        let d = drops(4);
+        let ring = Arc::new(Ring::<Val, 2>::new());
+        let h0 = ring.push(Val::new(0, &d));
+        let h1 = ring.push(Val::new(1, &d));
+        let writer = {
+            let (ring, d) = (ring.clone(), d.clone());
+            // The only writer: right after a push, its value is there unless it gave up.
+            thread::spawn(move || [push_seen(&ring, 2, &d), push_seen(&ring, 3, &d)])
+        };
+        let mut last = h0;
+        let mut seen: Vec<(Handle<Val>, usize)> = Vec::new();
+        let mut follow = |seen: &mut Vec<(Handle<Val>, usize)>| {
+            for (h, r) in ring.since(last) {
+                assert!(h > last, "since({last:?}) yielded {h:?}");
+                // Read through the tracked cell: a read racing the slot's rewrite is reported.
+                r.expect(r.id);
+                seen.push((h, r.id));
+                last = h;
+            }
+        };
+        follow(&mut seen);
+        follow(&mut seen);
+        let [p2, p3] = writer.join().unwrap();
+        follow(&mut seen); // catch up
+        let pushes = [(h0, 0, true), (h1, 1, true), p2, p3];
+        for (i, &(h, id)) in seen.iter().enumerate() {
+            assert!(
+                pushes[1..].contains(&(h, id, true)),
+                "{h:?} came with value {id}, not its own (pushes {pushes:?})"
+            );
+            assert!(
+                seen[..i].iter().all(|&(_, other)| other < id),
+                "value {id} seen twice or out of order: {seen:?}"
+            );
+        }
+        let stored = pushes.iter().filter(|p| p.2).count() as u64;
+        let last_stored = pushes.iter().rev().find(|p| p.2).map(|p| p.0);
+        assert_eq!(
+            seen.last().map(|s| s.0),
+            last_stored,
+            "the reader caught up"
+        );
+        let taken = p3.0.sequence() + 1;
+        assert_eq!(taken, stored + ring.skipped(), "numbers taken: {pushes:?}");
+        drop(ring);
+        assert_each_dropped_once(&d);
+    });
+}

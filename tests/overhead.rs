@@ -7,7 +7,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use atomicarena::{Arena, Pool};
+use atomicarena::{Arena, DroplessArena, Pool};
 
 struct Counting;
 
@@ -15,6 +15,8 @@ thread_local! {
     /// Allocations and bytes allocated by this thread (const-initialised, no destructor: safe
     /// to use from inside the allocator).
     static COUNT: Cell<(usize, usize)> = const { Cell::new((0, 0)) };
+    /// Deallocations by this thread.
+    static FREES: Cell<usize> = const { Cell::new(0) };
 }
 
 // SAFETY: forwards to the system allocator; only counts.
@@ -29,6 +31,7 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        let _ = FREES.try_with(|c| c.set(c.get() + 1));
         // SAFETY: as above.
         unsafe { System.dealloc(ptr, layout) }
     }
@@ -83,4 +86,30 @@ fn a_large_arena_allocates_one_small_table_once() {
         }
     });
     assert_eq!(allocs, 0, "later allocations allocate nothing");
+}
+
+/// Deallocations made by `f` on this thread.
+fn frees(f: impl FnOnce()) -> usize {
+    let f0 = FREES.with(Cell::get);
+    f();
+    FREES.with(Cell::get) - f0
+}
+
+#[test]
+fn a_dropless_arena_frees_its_table_though_it_drops_no_value() {
+    // `DroplessArena` has no destructor (that is its point), but its storage's own drop glue
+    // frees the stripe table: dropping a boxed one frees the table and the box.
+    let arena = DroplessArena::<u64, 8192>::new_boxed();
+    let (allocs, _) = counted(|| {
+        arena.alloc(1).unwrap();
+    });
+    assert_eq!(
+        allocs, 1,
+        "the first striped allocation allocates the table"
+    );
+    assert_eq!(frees(|| drop(arena)), 2, "the table and the box are freed");
+
+    let arena = Arena::<u64, 8192>::new_boxed();
+    arena.alloc(1).unwrap();
+    assert_eq!(frees(|| drop(arena)), 2, "the same for an `Arena`");
 }

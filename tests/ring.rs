@@ -349,7 +349,7 @@ fn debug_default_capacity() {
     assert_eq!(Ring::<u8, 7>::CAPACITY, 7);
     assert_eq!(
         format!("{ring:?}"),
-        "Ring { len: 1, capacity: 7, next_seq: 1, .. }"
+        "Ring { len: 1, capacity: 7, next_seq: 1, skipped: 0, .. }"
     );
     assert!(format!("{:?}", ring.iter()).starts_with("RingIter"));
 }
@@ -691,4 +691,295 @@ fn send_and_sync_bounds() {
     // The iterator follows the ring.
     assert_send::<RingIter<'static, u32, 4>>();
     assert_not!(Send, RingIter<'static, Cell<u32>, 4>);
+}
+
+// ---- since and skipped ------------------------------------------------------------------
+
+/// `(sequence, value)` of every item, in order.
+fn seq_values<T: Copy, const N: usize>(it: RingIter<'_, T, N>) -> Vec<(u64, T)> {
+    it.map(|(h, v)| (h.sequence(), *v)).collect()
+}
+
+#[test]
+fn since_yields_what_came_after_a_handle_across_wraps() {
+    let ring: Ring<u32, 4> = Ring::new();
+    let hs: Vec<Handle<u32>> = (0..11).map(|i| ring.push(i)).collect();
+    // In the ring: numbers 7..=10 (value == number). Every handle, live or stale, gets the
+    // live values numbered after it.
+    for (k, &h) in hs.iter().enumerate() {
+        let want: Vec<(u64, u32)> = (k.max(6) + 1..11).map(|i| (i as u64, i as u32)).collect();
+        assert_eq!(seq_values(ring.since(h)), want, "since({h:?})");
+        // The handles are the pushes' own.
+        for (h2, v) in ring.since(h) {
+            assert_eq!(h2, hs[*v as usize]);
+        }
+    }
+    assert_eq!(ring.since(hs[10]).count(), 0, "nothing after the newest");
+    assert_eq!(ring.skipped(), 0);
+    // After more pushes, a reader that kept its last handle sees exactly the new ones.
+    let last = hs[10];
+    let new: Vec<Handle<u32>> = (11..14).map(|i| ring.push(i)).collect();
+    let got: Vec<(Handle<u32>, u32)> = ring.since(last).map(|(h, v)| (h, *v)).collect();
+    assert_eq!(got, [(new[0], 11), (new[1], 12), (new[2], 13)]);
+    // `since` is `iter` cut at the handle.
+    let all: Vec<(u64, u32)> = seq_values(ring.iter());
+    assert_eq!(all, [(10, 10), (11, 11), (12, 12), (13, 13)]);
+    assert_eq!(seq_values(ring.since(hs[9])), all);
+    assert_eq!(seq_values(ring.since(hs[10])), all[1..]);
+}
+
+/// A recent handle: the iterator plans to look at the numbers after it only, not at the whole
+/// ring (its upper bound is the count of those numbers); a tail-follower pays for what is new.
+#[test]
+fn since_from_a_recent_handle_looks_only_at_newer_numbers() {
+    if cfg!(miri) {
+        recent_since::<64>();
+    } else {
+        recent_since::<1024>();
+    }
+}
+
+fn recent_since<const N: usize>() {
+    let ring: Ring<u64, N> = Ring::new();
+    let p = 2 * N as u64 - 48;
+    let hs: Vec<Handle<u64>> = (0..p).map(|i| ring.push(i)).collect();
+    let it = ring.since(hs[p as usize - 5]);
+    assert_eq!(it.size_hint(), (0, Some(4)));
+    let want: Vec<(u64, u64)> = (p - 4..p).map(|i| (i, i)).collect();
+    assert_eq!(seq_values(it), want);
+    assert_eq!(ring.since(hs[p as usize - 1]).size_hint(), (0, Some(0)));
+    // A stale handle (older than the last N numbers) falls back to `iter`'s scan.
+    let stale = ring.since(hs[10]);
+    assert_eq!(stale.size_hint(), (0, Some(2 * N)));
+    assert_eq!(seq_values(stale), seq_values(ring.iter()));
+    assert_eq!(ring.since(hs[10]).count(), N);
+}
+
+#[test]
+fn since_with_a_stale_handle_leaves_out_pinned_survivors_older_than_it() {
+    let ring: Ring<u32, 4> = Ring::new();
+    let mut hs: Vec<Handle<u32>> = (0..2).map(|i| ring.push(i)).collect();
+    let pinned = ring.get(hs[1]).unwrap(); // number 1, slot 1
+    hs.extend((2..14).map(|i| ring.push(i)));
+    // Numbers 5, 9 and 13 landed on the pinned slot and were skipped: values 2..=13 took
+    // numbers 2, 3, 4, 6, 7, 8, 10, 11, 12, 14, 15, 16.
+    let seqs: Vec<u64> = hs.iter().map(|h| h.sequence()).collect();
+    assert_eq!(seqs, [0, 1, 2, 3, 4, 6, 7, 8, 10, 11, 12, 14, 15, 16]);
+    assert_eq!(ring.skipped(), 3);
+    assert_eq!(*pinned, 1);
+    let survivor_first = [(1, 1), (14, 11), (15, 12), (16, 13)];
+    assert_eq!(seq_values(ring.iter()), survivor_first);
+    // Older than the survivor: the survivor comes first, as in `iter`.
+    assert_eq!(seq_values(ring.since(hs[0])), survivor_first);
+    // The survivor's own handle, and stale handles newer than it: without it.
+    for &h in &hs[1..11] {
+        assert_eq!(
+            seq_values(ring.since(h)),
+            survivor_first[1..],
+            "since({h:?})"
+        );
+    }
+    assert_eq!(seq_values(ring.since(hs[11])), [(15, 12), (16, 13)]);
+    // Yielding pins the values again: holding the items keeps them.
+    let held: Vec<_> = ring.since(hs[0]).collect();
+    drop(pinned);
+    ring.push(100); // every slot is held: gives up after 4 numbers (17..=20)
+    assert_eq!(ring.skipped(), 3 + 4);
+    assert_eq!(
+        held.iter().map(|(_, v)| **v).collect::<Vec<_>>(),
+        [1, 11, 12, 13]
+    );
+    drop(held);
+    let h = ring.push(101); // number 21, slot 1: the survivor goes
+    assert_eq!(h.sequence(), 21);
+    assert_eq!(
+        seq_values(ring.since(hs[0])),
+        [(14, 11), (15, 12), (16, 13), (21, 101)]
+    );
+}
+
+#[test]
+fn since_with_a_handle_from_before_reset_yields_only_new_values() {
+    let drops = drop_table(6);
+    let mut ring: Ring<Tracked, 4> = Ring::new();
+    let tracked = |id| Tracked {
+        id,
+        drops: drops.clone(),
+    };
+    let old: Vec<_> = (0..3).map(|id| ring.push(tracked(id))).collect();
+    std::mem::forget(ring.get(old[1]).unwrap()); // a forgotten pin, cleared by reset
+    ring.reset();
+    assert_eq!(counts(&drops), [1, 1, 1, 0, 0, 0]);
+    for &h in &old {
+        assert_eq!(ring.since(h).count(), 0, "since({h:?}) after reset");
+    }
+    // Numbers go on from a fresh lap (8); every old handle comes before them.
+    let new: Vec<_> = (3..6).map(|id| ring.push(tracked(id))).collect();
+    assert_eq!(
+        new.iter().map(|h| h.sequence()).collect::<Vec<_>>(),
+        [8, 9, 10]
+    );
+    for &h in &old {
+        let got: Vec<(Handle<Tracked>, usize)> = ring.since(h).map(|(h, v)| (h, v.id)).collect();
+        assert_eq!(got, [(new[0], 3), (new[1], 4), (new[2], 5)], "since({h:?})");
+    }
+    assert_eq!(
+        ring.since(new[0]).map(|(_, v)| v.id).collect::<Vec<_>>(),
+        [4, 5]
+    );
+    // The jump of `reset` is not counted as skipped.
+    assert_eq!(ring.skipped(), 0);
+    drop(ring);
+    assert_eq!(counts(&drops), [1; 6]);
+}
+
+#[test]
+fn since_with_another_rings_handle_yields_only_this_rings_values() {
+    let mine: Ring<u32, 4> = Ring::new();
+    let theirs: Ring<u32, 4> = Ring::new();
+    let my: Vec<Handle<u32>> = (0..3).map(|i| mine.push(100 + i)).collect();
+    let their: Vec<Handle<u32>> = (0..10).map(|i| theirs.push(200 + i)).collect();
+    // Behind my numbers: my values after that number, under my handles.
+    let got: Vec<(Handle<u32>, u32)> = mine.since(their[0]).map(|(h, v)| (h, *v)).collect();
+    assert_eq!(got, [(my[1], 101), (my[2], 102)]);
+    // Ahead of my numbers: nothing (not everything), with no work planned.
+    assert_eq!(mine.since(their[9]).size_hint(), (0, Some(0)));
+    assert_eq!(mine.since(their[9]).count(), 0);
+    assert_eq!(mine.since(their[3]).count(), 0);
+    // Once my numbers pass it, the values numbered after it.
+    let more: Vec<Handle<u32>> = (3..12).map(|i| mine.push(100 + i)).collect();
+    let got: Vec<(Handle<u32>, u32)> = mine.since(their[9]).map(|(h, v)| (h, *v)).collect();
+    assert_eq!(got, [(more[7], 110), (more[8], 111)]);
+    assert_eq!(their[9].sequence(), 9);
+    assert_eq!(more[7].sequence(), 10);
+}
+
+#[test]
+fn skipped_counts_each_number_that_stored_nothing() {
+    const N: usize = 8;
+    let mut ring: Ring<u32, N> = Ring::new();
+    let h0 = ring.push(0);
+    let pin = ring.get(h0).unwrap();
+    // 40 more values: every number that lands on slot 0 (8, 16, 24, 32, 40) is skipped.
+    let hs: Vec<Handle<u32>> = (1..=40).map(|i| ring.push(i)).collect();
+    assert_eq!(ring.skipped(), 5);
+    assert_eq!(
+        hs[39].sequence(),
+        45,
+        "40 values + 5 skipped numbers after number 0"
+    );
+    let gaps: u64 = hs
+        .windows(2)
+        .map(|w| w[1].sequence() - w[0].sequence() - 1)
+        .sum();
+    assert_eq!(gaps + hs[0].sequence() - h0.sequence() - 1, 5);
+    // Every slot held: a push gives up after max(N, 4) = 8 numbers, all counted.
+    let held: Vec<_> = ring.iter().collect();
+    assert_eq!(held.len(), N);
+    let lost = ring.push(99);
+    assert_eq!((lost.sequence(), ring.skipped()), (45 + 8, 5 + 8));
+    assert!(ring.get(lost).is_none());
+    drop(held);
+    drop(pin);
+    // Nothing pinned: no skips.
+    let h = ring.push(7);
+    assert_eq!((h.sequence(), ring.skipped()), (54, 13));
+    // `reset` jumps to a fresh lap (numbers 55..=63 are not counted) and keeps the count.
+    ring.reset();
+    assert_eq!(ring.skipped(), 13);
+    assert_eq!(ring.push(1).sequence(), 64);
+    assert_eq!(ring.skipped(), 13);
+
+    // One slot: a give-up takes max(1, 4) = 4 numbers.
+    let one: Ring<u32, 1> = Ring::new();
+    let a = one.push(1);
+    let pin = one.get(a).unwrap();
+    let b = one.push(2);
+    let c = one.push(3);
+    assert_eq!((b.sequence(), c.sequence(), one.skipped()), (4, 8, 8));
+    drop(pin);
+    assert_eq!((one.push(4).sequence(), one.skipped()), (9, 8));
+}
+
+/// A writer pushes while a reader follows it with `since(last)`: the reader sees each value at
+/// most once, in order, under its own handle, and once the writer is done it has caught up.
+/// Every number the writer took is accounted for: values seen, values missed (overwritten
+/// before the reader got to them) and numbers skipped (counted by `skipped`).
+#[test]
+fn since_follows_a_writer_and_skipped_explains_the_gaps() {
+    const N: usize = 16;
+    let pushes: u64 = if cfg!(miri) { 300 } else { 30_000 };
+    let ring: Ring<Checked, N> = Ring::new();
+    let done = AtomicBool::new(false);
+    let h0 = ring.push(Checked::new(0));
+    let (records, seen) = thread::scope(|s| {
+        let writer = s.spawn(|| {
+            let mut rec = Vec::with_capacity(pushes as usize);
+            for id in 1..pushes {
+                let h = ring.push(Checked::new(id));
+                // The only writer: right after the push, the value is there unless it gave up.
+                rec.push((h, ring.get(h).is_some()));
+            }
+            done.store(true, Ordering::Release);
+            rec
+        });
+        let reader = s.spawn(|| {
+            let mut seen: Vec<(Handle<Checked>, u64)> = Vec::new();
+            let mut last = h0;
+            let mut last_id = 0;
+            let mut follow = |seen: &mut Vec<(Handle<Checked>, u64)>| {
+                for (h, v) in ring.since(last) {
+                    v.check();
+                    assert!(h > last, "{h:?} after {last:?}");
+                    assert!(v.id > last_id, "value {} after value {last_id}", v.id);
+                    if seen.len() & 15 == 0 {
+                        // Every 16th value, hold the pin a while: the writer skips this slot.
+                        for _ in 0..200 {
+                            std::hint::spin_loop();
+                        }
+                    }
+                    seen.push((h, v.id));
+                    (last, last_id) = (h, v.id);
+                }
+            };
+            while !done.load(Ordering::Acquire) {
+                follow(&mut seen);
+            }
+            follow(&mut seen); // catch up with everything the writer did
+            seen
+        });
+        (writer.join().unwrap(), reader.join().unwrap())
+    });
+    // The writer's own view: the handle of value `id` is `records[id - 1].0`.
+    let stored: u64 = 1 + records.iter().filter(|r| r.1).count() as u64;
+    let taken = records.last().unwrap().0.sequence() + 1;
+    assert_eq!(
+        taken,
+        stored + ring.skipped(),
+        "numbers taken = values stored + numbers skipped"
+    );
+    // Everything the reader saw is a stored value under its own handle.
+    for &(h, id) in &seen {
+        let (rh, was_stored) = records[id as usize - 1];
+        assert_eq!(rh, h, "value {id} came with another push's handle");
+        assert!(was_stored, "value {id} was seen but its push gave up");
+    }
+    // Caught up: the last value seen is the last one stored.
+    let last_stored = records.iter().rev().find(|r| r.1).map(|r| r.0);
+    assert_eq!(seen.last().map(|s| s.0), last_stored);
+    // The gaps between the handles seen: skipped numbers, or values missed.
+    let last_seen = seen.last().unwrap().0.sequence();
+    let gaps = last_seen - h0.sequence() - seen.len() as u64;
+    let skipped_after = taken - 1 - last_seen; // only give-ups come after the last value
+    let missed = stored - 1 - seen.len() as u64;
+    assert_eq!(
+        gaps,
+        missed + ring.skipped() - skipped_after,
+        "gaps not explained by skipped numbers are the values missed"
+    );
+    eprintln!(
+        "{pushes} pushes: {} seen, {missed} missed, {} numbers skipped",
+        seen.len(),
+        ring.skipped()
+    );
 }

@@ -1,9 +1,11 @@
-//! A borrowed, typed view of the derive input (thiserror's `ast.rs`): the struct, its fields with
-//! their reset options, and one [`Arena`] per `#[arena(...)]` attribute with defaults filled in.
+//! A borrowed, typed view of the derive input (thiserror's `ast.rs`): the struct or enum, its
+//! fields with their reset options, and one [`Arena`] per `#[arena(...)]` attribute with
+//! defaults filled in.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote};
-use syn::{Data, DeriveInput, Expr, Generics, Ident, Member, Path, Type};
+use quote::{format_ident, quote, ToTokens};
+use syn::ext::IdentExt;
+use syn::{Data, DeriveInput, Expr, Generics, Ident, Member, Meta, Path, Token, Type};
 
 use crate::attr::{self, FieldAttr};
 use crate::ctxt::Ctxt;
@@ -14,6 +16,9 @@ pub(crate) struct Input<'a> {
     pub(crate) ident: &'a Ident,
     pub(crate) generics: &'a Generics,
     pub(crate) shape: Shape<'a>,
+    /// The `packed` of `#[repr(packed)]` (or `packed(N)`), if any: fields may then be unaligned,
+    /// so a pool's field-wise reset cannot take `&mut` to them.
+    pub(crate) packed: Option<TokenStream>,
     /// One per `#[arena(...)]` attribute, in source order.
     pub(crate) arenas: Vec<Arena>,
 }
@@ -22,8 +27,10 @@ pub(crate) struct Input<'a> {
 pub(crate) enum Shape<'a> {
     /// A struct (named, tuple or unit), with its fields.
     Struct(Vec<Field<'a>>),
-    /// An enum or a union: not supported; the keyword, to point the error at it.
-    NotStruct(TokenStream),
+    /// An enum: every kind but `pool` (a field-wise reset needs fields).
+    Enum,
+    /// A union: not supported; the `union` keyword, to point the error at it.
+    Union(TokenStream),
 }
 
 /// One field of the struct.
@@ -34,25 +41,30 @@ pub(crate) struct Field<'a> {
     pub(crate) attrs: FieldAttr,
 }
 
-/// The three runtime kinds.
+/// The runtime kinds (`no_drop` is a variant of `Bounded`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
     Bounded,
     Ring,
     Pool,
+    Scoped,
 }
 
 /// One arena to generate, from one `#[arena(...)]` attribute.
 pub(crate) struct Arena {
     /// The attribute, for errors about it as a whole.
     pub(crate) tokens: TokenStream,
-    /// The generated struct's name: `name = ...`, or `{Type}Arena` with the type's span.
+    /// The generated struct's name: `name = ...`, or by kind `{Type}Arena`, `{Type}Ring`,
+    /// `{Type}Pool`, `{Type}ScopedArena`, with the type's span.
     pub(crate) name: Ident,
     /// Whether `name` was written by the user (errors then point at it).
     pub(crate) name_given: bool,
     pub(crate) kind: Kind,
+    /// The `ring`, `pool` or `scoped` keyword that chose the kind (the first, if two were
+    /// given).
+    pub(crate) kind_token: Option<Ident>,
     pub(crate) no_drop: Option<Ident>,
-    /// Whichever of `ring` and `pool` came second, when both were given.
+    /// The second of `ring`, `pool` and `scoped` that was given, when two were.
     pub(crate) second_kind: Option<Ident>,
     pub(crate) capacity: Option<Expr>,
     /// The runtime crate: `crate = "..."`, or `::atomicarena`.
@@ -79,13 +91,10 @@ impl<'a> Input<'a> {
                     })
                     .collect(),
             ),
-            Data::Enum(data) => {
-                let token = &data.enum_token;
-                Shape::NotStruct(quote!(#token))
-            }
+            Data::Enum(_) => Shape::Enum,
             Data::Union(data) => {
                 let token = &data.union_token;
-                Shape::NotStruct(quote!(#token))
+                Shape::Union(quote!(#token))
             }
         };
         let arenas = attr::struct_attrs(cx, &input.attrs)
@@ -95,13 +104,23 @@ impl<'a> Input<'a> {
                     Kind::Pool
                 } else if a.ring.is_some() {
                     Kind::Ring
+                } else if a.scoped.is_some() {
+                    Kind::Scoped
                 } else {
                     Kind::Bounded
                 };
+                // The kind keyword that came first: the one given that is not `second_kind`
+                // (which is the second one written, when two were given).
+                let kind_token = [&a.pool, &a.ring, &a.scoped]
+                    .into_iter()
+                    .flatten()
+                    .find(|token| a.second_kind.as_ref() != Some(*token))
+                    .cloned();
                 Arena {
                     name_given: a.name.is_some(),
-                    name: a.name.unwrap_or_else(|| default_name(&input.ident)),
+                    name: a.name.unwrap_or_else(|| default_name(&input.ident, kind)),
                     kind,
+                    kind_token,
                     no_drop: a.no_drop,
                     second_kind: a.second_kind,
                     capacity: a.capacity,
@@ -116,6 +135,7 @@ impl<'a> Input<'a> {
             ident: &input.ident,
             generics: &input.generics,
             shape,
+            packed: packed(input),
             arenas,
         }
     }
@@ -124,7 +144,7 @@ impl<'a> Input<'a> {
     pub(crate) fn fields(&self) -> &[Field<'a>] {
         match &self.shape {
             Shape::Struct(fields) => fields,
-            Shape::NotStruct(_) => &[],
+            Shape::Enum | Shape::Union(_) => &[],
         }
     }
 
@@ -147,9 +167,10 @@ impl Arena {
     pub(crate) fn implicit(ident: &Ident) -> Self {
         Arena {
             tokens: TokenStream::new(),
-            name: default_name(ident),
+            name: default_name(ident, Kind::Bounded),
             name_given: false,
             kind: Kind::Bounded,
+            kind_token: None,
             no_drop: None,
             second_kind: None,
             capacity: None,
@@ -159,13 +180,123 @@ impl Arena {
     }
 }
 
-/// `{Type}Arena`, spanned on the type's name so that "go to definition" lands on the struct.
-pub(crate) fn default_name(ident: &Ident) -> Ident {
-    format_ident!("{}Arena", ident)
+/// The default name of the generated type, by kind: `{Type}Arena` (bounded, `no_drop`
+/// included), `{Type}Ring`, `{Type}Pool`, `{Type}ScopedArena`; so one type can carry one attribute of each kind
+/// without `name = ...`. Spanned on the type's name so that "go to definition" lands on it. A
+/// raw identifier loses its `r#` (`r#Match` gives `MatchArena`).
+pub(crate) fn default_name(ident: &Ident, kind: Kind) -> Ident {
+    let suffix = match kind {
+        Kind::Bounded => "Arena",
+        Kind::Ring => "Ring",
+        Kind::Pool => "Pool",
+        Kind::Scoped => "ScopedArena",
+    };
+    format_ident!("{}{}", ident.unraw(), suffix, span = ident.span())
+}
+
+/// The identifier as a user reads it: without the `r#` of a raw identifier.
+pub(crate) fn plain(ident: &Ident) -> String {
+    ident.unraw().to_string()
+}
+
+/// The `packed` token of a `#[repr(..., packed, ...)]` or `#[repr(packed(N))]` attribute.
+fn packed(input: &DeriveInput) -> Option<TokenStream> {
+    input
+        .attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("repr"))
+        .filter_map(|attr| match &attr.meta {
+            Meta::List(list) => list
+                .parse_args_with(syn::punctuated::Punctuated::<Meta, Token![,]>::parse_terminated)
+                .ok(),
+            _ => None,
+        })
+        .flatten()
+        .find(|meta| meta.path().is_ident("packed"))
+        .map(|meta| meta.path().to_token_stream())
 }
 
 /// `::atomicarena`.
 pub(crate) fn default_krate() -> Path {
     let ident = Ident::new("atomicarena", Span::call_site());
     syn::parse_quote!(::#ident)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(tokens: TokenStream) -> DeriveInput {
+        syn::parse2(tokens).unwrap()
+    }
+
+    #[test]
+    fn default_names_follow_the_kind_and_drop_r_hash() {
+        let ident: Ident = syn::parse_quote!(r#Match);
+        assert_eq!(
+            default_name(&ident, Kind::Bounded).to_string(),
+            "MatchArena"
+        );
+        assert_eq!(default_name(&ident, Kind::Ring).to_string(), "MatchRing");
+        assert_eq!(default_name(&ident, Kind::Pool).to_string(), "MatchPool");
+        assert_eq!(
+            default_name(&ident, Kind::Scoped).to_string(),
+            "MatchScopedArena"
+        );
+        assert_eq!(plain(&ident), "Match");
+    }
+
+    #[test]
+    fn packed_is_found_in_any_repr() {
+        let packed = |tokens| packed(&input(tokens)).map(|t| t.to_string());
+        assert_eq!(
+            packed(quote!(
+                #[repr(packed)]
+                struct A;
+            ))
+            .as_deref(),
+            Some("packed")
+        );
+        assert_eq!(
+            packed(quote!(
+                #[derive(Debug)]
+                #[repr(C, packed(2))]
+                struct A;
+            ))
+            .as_deref(),
+            Some("packed")
+        );
+        assert_eq!(
+            packed(quote!(
+                #[repr(C, align(8))]
+                struct A;
+            )),
+            None
+        );
+        assert_eq!(
+            packed(quote!(
+                struct A;
+            )),
+            None
+        );
+    }
+
+    #[test]
+    fn enums_have_a_shape_and_kinds_their_keyword() {
+        let cx = Ctxt::default();
+        let derive = input(quote! {
+            #[arena(capacity = 4)]
+            #[arena(capacity = 2, pool, ring)]
+            enum E { A, B(u8) }
+        });
+        let view = Input::from_syn(&cx, &derive);
+        assert!(matches!(view.shape, Shape::Enum));
+        assert!(view.fields().is_empty());
+        let names: Vec<String> = view.arenas.iter().map(|a| a.name.to_string()).collect();
+        assert_eq!(names, ["EArena", "EPool"]);
+        let second = &view.arenas[1];
+        assert_eq!(second.kind_token.as_ref().unwrap().to_string(), "pool");
+        assert_eq!(second.second_kind.as_ref().unwrap().to_string(), "ring");
+        assert!(cx.into_error().is_none());
+    }
 }

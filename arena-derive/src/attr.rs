@@ -24,9 +24,11 @@ pub(crate) struct ArenaAttr {
     pub(crate) ring: Option<Ident>,
     /// The `pool` keyword, if given.
     pub(crate) pool: Option<Ident>,
+    /// The `scoped` keyword, if given.
+    pub(crate) scoped: Option<Ident>,
     /// The `no_drop` keyword, if given.
     pub(crate) no_drop: Option<Ident>,
-    /// Whichever of `ring` and `pool` came second, when both were given.
+    /// The second of `ring`, `pool` and `scoped` that was given, when two were.
     pub(crate) second_kind: Option<Ident>,
     /// `crate = "path"`: the path, and the string it was read from (for errors).
     pub(crate) krate: Option<(Path, LitStr)>,
@@ -45,8 +47,8 @@ pub(crate) enum ResetOption {
     With(Expr),
     /// `#[arena(keep)]`: leave the field as it is.
     Keep,
-    /// `#[arena(nested)]`: call `FieldReset::reset_fields(&mut field)`.
-    Nested,
+    /// `#[arena(nested)]`: call `FieldReset::reset_fields(&mut field)`; the keyword token.
+    Nested(Ident),
 }
 
 /// The `#[arena(...)]` attributes of one field.
@@ -59,8 +61,9 @@ pub(crate) struct FieldAttr {
 }
 
 /// The options a struct attribute takes.
-pub(crate) const STRUCT_OPTIONS: &[&str] =
-    &["capacity", "name", "ring", "pool", "no_drop", "crate"];
+pub(crate) const STRUCT_OPTIONS: &[&str] = &[
+    "capacity", "name", "ring", "pool", "scoped", "no_drop", "crate",
+];
 /// The options a field attribute takes.
 pub(crate) const FIELD_OPTIONS: &[&str] = &["clear", "reset", "reset_with", "keep", "nested"];
 
@@ -83,6 +86,7 @@ fn struct_attr(cx: &Ctxt, attr: &Attribute) -> ArenaAttr {
         name: None,
         ring: None,
         pool: None,
+        scoped: None,
         no_drop: None,
         second_kind: None,
         krate: None,
@@ -92,7 +96,7 @@ fn struct_attr(cx: &Ctxt, attr: &Attribute) -> ArenaAttr {
         cx.error_spanned_by(
             attr,
             "expected a list of options: `#[arena(capacity = N)]`, with `name = ...`, `ring`, \
-             `pool`, `no_drop` or `crate = \"...\"` as needed",
+             `pool`, `scoped`, `no_drop` or `crate = \"...\"` as needed",
         );
         out.malformed = true;
         return out;
@@ -136,15 +140,18 @@ fn struct_attr(cx: &Ctxt, attr: &Attribute) -> ArenaAttr {
                     set_once(cx, &meta.path, &mut out.name, ident);
                 }
             }
-            "ring" | "pool" | "no_drop" => {
+            "ring" | "pool" | "scoped" | "no_drop" => {
                 let ident = path_ident(&meta.path);
                 no_value(cx, &meta, &key)?;
+                let kinds = [&out.ring, &out.pool, &out.scoped];
+                let kind_given = kinds.iter().any(|kind| kind.is_some());
                 let (slot, other) = match key.as_str() {
-                    "ring" => (&mut out.ring, out.pool.is_some()),
-                    "pool" => (&mut out.pool, out.ring.is_some()),
+                    "ring" => (&mut out.ring, kind_given),
+                    "pool" => (&mut out.pool, kind_given),
+                    "scoped" => (&mut out.scoped, kind_given),
                     _ => (&mut out.no_drop, false),
                 };
-                if other && slot.is_none() {
+                if other && slot.is_none() && out.second_kind.is_none() {
                     out.second_kind = Some(ident.clone());
                 }
                 set_once(cx, &meta.path, slot, ident);
@@ -219,7 +226,7 @@ pub(crate) fn field_attr(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttr {
                 }
                 "nested" => {
                     no_value(cx, &meta, &key)?;
-                    ResetOption::Nested
+                    ResetOption::Nested(path_ident(&meta.path))
                 }
                 "reset" => ResetOption::Assign(meta.value()?.parse()?),
                 "reset_with" => {
@@ -323,7 +330,8 @@ fn unknown_struct_option(key: &str) -> (String, Option<&'static str>) {
         return (message, None);
     }
     if key == "bounded" {
-        let message = "`bounded` is the default kind: remove it (or use `ring` or `pool`)";
+        let message =
+            "`bounded` is the default kind: remove it (or use `ring`, `pool` or `scoped`)";
         return (message.to_owned(), None);
     }
     let aliases = [

@@ -1,17 +1,20 @@
 //! Building the generated code: one named struct per `#[arena(...)]` attribute, and the
 //! field-wise `FieldReset` impl for pool types.
 //!
-//! Generated code names everything absolutely, through `#krate::__private`, so it compiles
-//! whatever the user's crate has in scope. What the macro cannot see (types) is checked by the
-//! compiler in code spanned on the user's tokens: `const _: () = assert!(...)` for capacities and
-//! drop glue, trait-bounded calls for the pool fields.
+//! Generated code names the runtime through one private `use #krate::__private as
+//! __atomicarena_private_{Name};` per arena (so a runtime that is not at `#krate` is one error,
+//! on that `use`), and `::core` only where the derive's own spans carry it, so it compiles
+//! whatever the user's crate has in scope, in every edition. It calls the runtime's constructors
+//! and checks rather than re-implementing them. What the macro cannot see (types) is checked by
+//! the compiler in code spanned on the user's tokens: `const _: () = assert!(...)` for
+//! capacities and drop glue, trait-bounded calls for the pool fields.
 
 use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
-use quote::{quote, quote_spanned, ToTokens};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
-use syn::{DeriveInput, Expr, GenericParam, Ident, Lifetime, Path};
+use syn::{DeriveInput, Expr, GenericParam, Ident, Lifetime};
 
-use crate::ast::{Arena, Input, Kind};
+use crate::ast::{plain, Arena, Input, Kind};
 use crate::attr::ResetOption;
 use crate::ctxt::Ctxt;
 use crate::{fallback, valid};
@@ -32,7 +35,10 @@ pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
                 .arenas
                 .iter()
                 .find(|arena| arena.kind == Kind::Pool)
-                .map(|arena| field_reset(&input, &arena.krate));
+                .map(|arena| {
+                    let alias = private_alias(arena);
+                    field_reset(&input, &quote!(#alias))
+                });
             quote! {
                 #(#arenas)*
                 #reset
@@ -58,7 +64,11 @@ pub(crate) enum Mode {
 /// In `Mode::Stub`, `arena.capacity` is used only if it is usable; otherwise 1.
 pub(crate) fn expand_arena(input: &Input, arena: &Arena, kind: Kind, mode: Mode) -> TokenStream {
     let krate = &arena.krate;
-    let p = quote!(#krate::__private);
+    // Every path into the runtime goes through one private `use` of `#krate::__private`: if the
+    // runtime is not at `#krate` (a renamed dependency without `crate = "..."`), the `use` is
+    // the one error, and rustc reports nothing for the paths through it.
+    let alias = private_alias(arena);
+    let p = quote!(#alias);
     let ident = input.ident;
     let vis = &input.original.vis;
     let generics = input.generics;
@@ -66,45 +76,53 @@ pub(crate) fn expand_arena(input: &Input, arena: &Arena, kind: Kind, mode: Mode)
     let name = &arena.name;
     // The `unsafe impl` is made only of tokens spanned at the call site, so that it reads as the
     // macro's code (which it is), not the user's: `#![forbid(unsafe_code)]` crates accept it.
-    let name_call_site = Ident::new(&name.to_string(), Span::call_site());
+    // The identifier is kept as it is (a raw `r#Match` stays raw), only its span changes.
+    let mut name_call_site = name.clone();
+    name_call_site.set_span(Span::call_site());
 
-    let capacity: TokenStream = match (&arena.capacity, mode) {
-        (Some(expr), Mode::Full) => expr.to_token_stream(),
-        (Some(expr), Mode::Stub) if valid::capacity_problem(expr).is_none() => {
-            expr.to_token_stream()
+    // Without the user's outer parentheses: `(N + 1)` in `const CAPACITY: usize = (N + 1);`
+    // would be linted as `unused_parens` on the user's tokens.
+    let usable = |expr: &Expr| match mode {
+        Mode::Full => true,
+        Mode::Stub => {
+            valid::capacity_problem(expr).is_none()
+                && valid::find_self(expr.to_token_stream()).is_none()
         }
+    };
+    let capacity: TokenStream = match &arena.capacity {
+        Some(expr) if usable(expr) => valid::strip_delimiters(expr).to_token_stream(),
         _ => quote!(1),
     };
     let no_drop = arena.no_drop.as_ref().filter(|_| kind == Kind::Bounded);
 
     let elem = quote!(#ident #ty_generics);
-    let runtime = match kind {
-        Kind::Bounded => quote!(#p::Arena<#elem, { #capacity }>),
-        Kind::Ring => quote!(#p::Ring<#elem, { #capacity }>),
-        Kind::Pool => quote!(#p::Pool<#elem, { #capacity }>),
-    };
-    let (field_ty, new_field) = match no_drop {
-        Some(_) => (
-            quote!(#p::core::mem::ManuallyDrop<#runtime>),
-            quote!(#p::core::mem::ManuallyDrop::new(<#runtime>::new())),
-        ),
-        None => (runtime.clone(), quote!(<#runtime>::new())),
-    };
+    let kind_path = runtime_kind(kind, no_drop.is_some());
+    let runtime = quote!(#p::#kind_path<#elem, { #capacity }>);
 
     // Compile-time checks: eager `const _` items when the type can be named without its type and
-    // const parameters; otherwise an associated const that every constructor evaluates.
+    // const parameters; otherwise an associated const that every constructor evaluates. They
+    // say the runtime's checks again, on the user's tokens and with the type's name; the
+    // runtime's own (`Storage::CHECKS`, evaluated by its constructors) still run.
     let mut eager = Vec::new();
     let mut deferred = Vec::new();
     if mode == Mode::Full {
         let concrete = concrete_type(input);
+        let name = plain(name);
+        let ident = plain(ident);
         if let Some(expr) = &arena.capacity {
+            let generic = mentions_params(expr, input);
             if !valid::is_int_literal(expr) {
                 let message = format!(
                     "atomicarena: the capacity of `{name}` must be at least 1 (`capacity = {}`)",
                     valid::display_capacity(expr)
                 );
-                let check = spanned_assert(expr, quote!((#expr) > 0), &message);
-                if mentions_params(expr, input) {
+                // Typed `usize` on its own line: `1 << 31` is then a `usize`, not an `i32`.
+                let check = spanned_assert(expr, &p, quote!(__atomicarena_capacity > 0), &message);
+                let check = quote! {
+                    let __atomicarena_capacity: usize = #capacity;
+                    #check
+                };
+                if generic {
                     deferred.push(check);
                 } else {
                     eager.push(check);
@@ -112,15 +130,16 @@ pub(crate) fn expand_arena(input: &Input, arena: &Arena, kind: Kind, mode: Mode)
             }
             // Without type parameters, report an oversized arena here, on the capacity, before
             // rustc's "too big for the current architecture" (the runtime's own check is
-            // post-monomorphization and so only fires once a constructor is used).
-            if let (Some(concrete), false) = (&concrete, mentions_params(expr, input)) {
+            // post-monomorphization and so only fires once a constructor is used). The test is
+            // the runtime's (`fits`), on the very runtime type the struct wraps.
+            if let (Some(concrete), false) = (&concrete, generic) {
                 let message = format!(
                     "atomicarena: `{name}` does not fit in memory: capacity × (size_of::<{ident}>() \
-                     + 1) bytes exceeds isize::MAX; lower the capacity (or box the large fields \
-                     of `{ident}`)"
+                     + bookkeeping) bytes exceeds isize::MAX; lower the capacity (or box the large \
+                     fields of `{ident}`)"
                 );
-                let fits = quote!(#p::capacity_fits::<#concrete>(#expr));
-                eager.push(spanned_assert(expr, fits, &message));
+                let fits = quote!(#p::fits::<#p::#kind_path<#concrete, { #capacity }>>());
+                eager.push(spanned_assert(expr, &p, fits, &message));
             }
         }
         if let Some(token) = no_drop {
@@ -132,7 +151,7 @@ pub(crate) fn expand_arena(input: &Input, arena: &Arena, kind: Kind, mode: Mode)
             );
             let checked = concrete.clone().unwrap_or_else(|| elem.clone());
             let no_glue = quote!(!#p::core::mem::needs_drop::<#checked>());
-            let check = spanned_assert(token, no_glue, &message);
+            let check = spanned_assert(token, &p, no_glue, &message);
             if concrete.is_some() {
                 eager.push(check);
             } else {
@@ -158,16 +177,44 @@ pub(crate) fn expand_arena(input: &Input, arena: &Arena, kind: Kind, mode: Mode)
     let capacity_doc = docs.capacity_doc();
     let new_doc = docs.new_doc();
     let new_boxed_doc = docs.new_boxed_doc();
-    let name_str = name.to_string();
+    let name_str = plain(name);
     let where_predicates: Vec<_> = where_clause
         .map(|w| w.predicates.iter().collect())
         .unwrap_or_default();
+    let iteration = into_iterator(input, name, kind, &runtime);
+    let bounded = (kind == Kind::Bounded).then(|| {
+        quote! {
+            // What a field of a `#[derive(Arenas)]` bundle must be: forwarded to the runtime
+            // type, with this type's own checks added to the runtime's.
+            #[automatically_derived]
+            impl #impl_generics #p::BoundedArena for #name #ty_generics #where_clause {
+                type Elem = #elem;
+                type Raw = <#runtime as #p::BoundedArena>::Raw;
+                #[inline]
+                fn checks() {
+                    <#runtime as #p::BoundedArena>::checks();
+                    #run_checks
+                }
+                #[inline]
+                fn raw(&self) -> &Self::Raw {
+                    #p::BoundedArena::raw(&self.inner)
+                }
+                #[inline]
+                fn raw_mut(&mut self) -> &mut Self::Raw {
+                    #p::BoundedArena::raw_mut(&mut self.inner)
+                }
+            }
+        }
+    });
 
     quote! {
+        #[doc(hidden)]
+        use #krate::__private as #alias;
+
         #[doc = #struct_doc]
         #[repr(transparent)]
         #vis struct #name #generics #where_clause {
-            inner: #field_ty,
+            inner: #runtime,
         }
 
         #(#eager)*
@@ -184,22 +231,21 @@ pub(crate) fn expand_arena(input: &Input, arena: &Arena, kind: Kind, mode: Mode)
                 #[inline]
                 pub const fn new() -> Self {
                     #run_checks
-                    Self { inner: #new_field }
+                    Self { inner: <#runtime>::new() }
                 }
             }
 
-            // `new_boxed` takes the zeroed memory as `Self` (see the `Zeroable` impl below)
-            // instead of going through the runtime's `new_boxed`, which would need a cast from
-            // `Box<runtime>` to `Box<Self>`. It skips the runtime's `FITS` assertion, which is
-            // only a friendlier message: a `Self` whose storage exceeds `isize::MAX` bytes has
-            // no layout and does not compile at all, and the capacity checks run as above.
+            // The runtime's heap constructor for a wrapper: it evaluates the runtime's checks
+            // (so an oversized arena is the runtime's message, not a layout error in `core`),
+            // checks that `Self` has the layout of the runtime type, and builds it zeroed on
+            // the heap (see the `Zeroable` impl below).
             #p::if_alloc! {
                 #[automatically_derived]
                 impl #impl_generics #name #ty_generics #where_clause {
                     #[doc = #new_boxed_doc]
                     pub fn new_boxed() -> #p::Box<Self> {
                         #run_checks
-                        #p::new_boxed_zeroed()
+                        #p::new_boxed_as::<#runtime, Self>()
                     }
                 }
             }
@@ -208,7 +254,7 @@ pub(crate) fn expand_arena(input: &Input, arena: &Arena, kind: Kind, mode: Mode)
             impl #impl_generics #p::core::ops::Deref for #name #ty_generics #where_clause {
                 type Target = #runtime;
                 #[inline]
-                fn deref(&self) -> &Self::Target {
+                fn deref(&self) -> &#runtime {
                     &self.inner
                 }
             }
@@ -216,10 +262,14 @@ pub(crate) fn expand_arena(input: &Input, arena: &Arena, kind: Kind, mode: Mode)
             #[automatically_derived]
             impl #impl_generics #p::core::ops::DerefMut for #name #ty_generics #where_clause {
                 #[inline]
-                fn deref_mut(&mut self) -> &mut Self::Target {
+                fn deref_mut(&mut self) -> &mut #runtime {
                     &mut self.inner
                 }
             }
+
+            #iteration
+
+            #bounded
 
             #[automatically_derived]
             impl #impl_generics #p::core::default::Default for #name #ty_generics #where_clause {
@@ -244,14 +294,80 @@ pub(crate) fn expand_arena(input: &Input, arena: &Arena, kind: Kind, mode: Mode)
             // `new()` builds. This impl is what lets `new_boxed()` build the arena in place on the
             // heap. No `#[allow(unsafe_code)]`: an `unsafe impl` generated by a derive is not
             // linted in the user's crate, and an `allow` would be a hard error (E0453) in a
-            // `#![forbid(unsafe_code)]` crate.
+            // `#![forbid(unsafe_code)]` crate. Hidden: an implementation detail of `new_boxed`,
+            // not something for the user's docs.
             #[automatically_derived]
+            #[doc(hidden)]
             unsafe impl #impl_generics #p::Zeroable for #name_call_site #ty_generics
             where
-                #field_ty: #p::Zeroable,
+                #runtime: #p::Zeroable,
                 #(#where_predicates,)*
             {}
         };
+    }
+}
+
+/// The name of the private `use` of the runtime's `__private` module for one arena:
+/// `__atomicarena_private_ParticleArena` (unique, since the arena names are).
+pub(crate) fn private_alias(arena: &Arena) -> Ident {
+    format_ident!("__atomicarena_private_{}", plain(&arena.name))
+}
+
+/// The runtime type a kind wraps, under `__private`.
+fn runtime_kind(kind: Kind, no_drop: bool) -> Ident {
+    let name = match (kind, no_drop) {
+        (Kind::Bounded, false) => "Arena",
+        (Kind::Bounded, true) => "DroplessArena",
+        (Kind::Ring, _) => "Ring",
+        (Kind::Pool, _) => "Pool",
+        (Kind::Scoped, _) => "ScopedArena",
+    };
+    Ident::new(name, Span::call_site())
+}
+
+/// `IntoIterator` for a reference to the generated type, forwarded to the same impl of the
+/// runtime type: `for v in &mut arena` (bounded, `no_drop`) and `for (handle, v) in &ring`.
+/// The item and iterator types are the runtime's, named through its `IntoIterator` impl.
+/// A scoped arena has none (its values are reached through scopes only).
+fn into_iterator(input: &Input, name: &Ident, kind: Kind, runtime: &TokenStream) -> TokenStream {
+    if kind == Kind::Scoped {
+        return TokenStream::new();
+    }
+    let lifetime = Lifetime::new("'__atomicarena", Span::call_site());
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    // `<'__atomicarena, ...the type's parameters...>`: the type's `<...>` with the lifetime
+    // spliced in front (lifetimes come first).
+    let params: Vec<TokenTree> = impl_generics.to_token_stream().into_iter().collect();
+    let impl_generics = match params.len() {
+        0 => quote!(<#lifetime>),
+        n => {
+            let inside = params[1..n - 1].iter();
+            quote!(<#lifetime, #(#inside)*>)
+        }
+    };
+    let (reference, inner) = match kind {
+        // Through `Deref`, not the field: one place fewer that names the field, so a user item
+        // with the generated name (already an error) adds one follow-on error fewer.
+        Kind::Bounded | Kind::Pool => (quote!(&#lifetime mut), quote!(&mut **self)),
+        Kind::Ring => (quote!(&#lifetime), quote!(&**self)),
+        Kind::Scoped => unreachable!("returned above"),
+    };
+    // `::core`, not the runtime's alias of it: if the runtime's path does not resolve (already
+    // one error, on its `use`), a qualified path through an unresolved trait would add an
+    // "ambiguous associated type" error of its own. Spanned at the call site, `::core` is read
+    // in the derive's edition, so it resolves in edition 2015 crates too.
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics ::core::iter::IntoIterator for #reference #name #ty_generics
+        #where_clause
+        {
+            type Item = <#reference #runtime as ::core::iter::IntoIterator>::Item;
+            type IntoIter = <#reference #runtime as ::core::iter::IntoIterator>::IntoIter;
+            #[inline]
+            fn into_iter(self) -> Self::IntoIter {
+                ::core::iter::IntoIterator::into_iter(#inner)
+            }
+        }
     }
 }
 
@@ -261,8 +377,21 @@ pub(crate) fn expand_arena(input: &Input, arena: &Arena, kind: Kind, mode: Mode)
 /// so the call is built from the user's spans: its path carries the span of the first token of
 /// `at`, and its parentheses the span of the last one, so the call covers `at` from start to
 /// end (`usize::MAX / 2`, not just `usize`). A path with the derive's span would be reported on
-/// `#[derive(ArenaAlloc)]` instead; hence also `::core` rather than the runtime's re-export.
-fn spanned_assert(at: &dyn ToTokens, cond: TokenStream, message: &str) -> TokenStream {
+/// `#[derive(ArenaAlloc)]` instead.
+///
+/// The path is the runtime's re-export, `#p::core::assert` (`p` is the arena's alias of
+/// `#krate::__private`), not `::core::assert`: carrying the user's span, `::core` would be
+/// resolved in the user's edition, and in edition 2015 it means "the item `core` at the crate
+/// root", which does not exist; the runtime's path resolves wherever the rest of the generated
+/// code does. The message is passed as an argument of `"{}"`, never as the format string itself:
+/// it quotes the user's capacity, which may hold braces (`{ N }`), and in edition 2015 a lone
+/// message is not a format string at all (so escaping would not do).
+fn spanned_assert(
+    at: &dyn ToTokens,
+    p: &TokenStream,
+    cond: TokenStream,
+    message: &str,
+) -> TokenStream {
     let tokens = at.to_token_stream();
     let first = tokens
         .clone()
@@ -270,11 +399,27 @@ fn spanned_assert(at: &dyn ToTokens, cond: TokenStream, message: &str) -> TokenS
         .next()
         .map_or_else(Span::call_site, |t| t.span());
     let last = tokens.into_iter().last().map_or(first, |t| t.span());
-    let mut args = Group::new(Delimiter::Parenthesis, quote!(#cond, #message));
+    let mut args = Group::new(Delimiter::Parenthesis, quote!(#cond, "{}", #message));
     args.set_span(last);
-    quote_spanned! {first=>
-        ::core::assert! #args;
-    }
+    let path = respan(quote!(#p::core::assert!), first);
+    quote!(#path #args;)
+}
+
+/// `tokens` with every token (nested ones included) spanned at `span`.
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tree| {
+            if let TokenTree::Group(group) = &tree {
+                let mut new = Group::new(group.delimiter(), respan(group.stream(), span));
+                new.set_span(span);
+                tree = TokenTree::Group(new);
+            } else {
+                tree.set_span(span);
+            }
+            tree
+        })
+        .collect()
 }
 
 /// The struct's type with every lifetime set to `'static`, when it has no type or const
@@ -321,14 +466,21 @@ fn mentions_params(expr: &Expr, input: &Input) -> bool {
 
 /// `impl FieldReset for T`, one statement per field, each spanned on the user's tokens so a
 /// type error lands on the field or option at fault.
-pub(crate) fn field_reset(input: &Input, krate: &Path) -> TokenStream {
-    let p = quote!(#krate::__private);
+///
+/// `p` is the path of the runtime's `__private` module (a pool arena's alias of it).
+pub(crate) fn field_reset(input: &Input, p: &TokenStream) -> TokenStream {
     let ident = input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let statements = input.fields().iter().map(|field| {
         let member = &field.member;
         let ty = field.ty;
         match field.attrs.reset.as_ref().map(|(option, _)| option) {
+            // A field of a `repr(packed)` type may be unaligned: no `&mut` to it (E0793), but an
+            // assignment is fine (the old value is moved to an aligned place and dropped there).
+            // The options that need a `&mut` were rejected by `valid.rs`.
+            None if input.packed.is_some() => quote_spanned! {ty.span()=>
+                self.#member = <#ty as #p::PoolFieldDefault>::pool_field_default();
+            },
             // No option: `Default::default()`, through a helper whose bound carries the message
             // ("has no `Default`... give the field a reset option"), pointed at the field's type.
             None => quote_spanned! {ty.span()=>
@@ -347,7 +499,7 @@ pub(crate) fn field_reset(input: &Input, krate: &Path) -> TokenStream {
             },
             Some(ResetOption::Keep) => quote!(),
             // Through a helper whose bound says how to get `FieldReset`, on the field's type.
-            Some(ResetOption::Nested) => quote_spanned! {ty.span()=>
+            Some(ResetOption::Nested(_)) => quote_spanned! {ty.span()=>
                 #p::reset_nested::<#ty>(&mut self.#member);
             },
         }
@@ -392,8 +544,8 @@ impl Docs {
         };
         let krate = arena.krate.to_token_stream().to_string().replace(' ', "");
         Docs {
-            ident: input.ident.to_string(),
-            name: arena.name.to_string(),
+            ident: plain(input.ident),
+            name: plain(&arena.name),
             numeric: capacity.bytes().all(|b| b.is_ascii_digit() || b == b'_'),
             capacity,
             krate: krate.trim_start_matches("::").to_owned(),
@@ -414,9 +566,11 @@ impl Docs {
 
     fn runtime(&self) -> &'static str {
         match self.kind {
+            Kind::Bounded if self.no_drop => "DroplessArena",
             Kind::Bounded => "Arena",
             Kind::Ring => "Ring",
             Kind::Pool => "Pool",
+            Kind::Scoped => "ScopedArena",
         }
     }
 
@@ -450,6 +604,15 @@ impl Docs {
                  `take` hands out the next slot (the recycled value, or `{ident}::default()` on \
                  first use); `reset` puts every used value back in its fresh state field by \
                  field (the derived [`FieldReset`]({krate}::FieldReset)) instead of dropping it."
+            ),
+            Kind::Scoped => format!(
+                " A lock-free arena of [`{ident}`]s that recycles itself without `&mut`, \
+                 generated by `#[derive(ArenaAlloc)]`: two epochs of {n} slots each.\n\n\
+                 [`scope`]({krate}::ScopedArena::scope) enters the current epoch, and \
+                 [`Scope::alloc`]({krate}::Scope::alloc) stores a value there and returns a \
+                 `&mut {ident}` that lives as long as the scope. When the last scope of an epoch \
+                 leaves, the epoch is reset (its values dropped), so a `static` of this type \
+                 serves requests or frames forever."
             ),
         };
         if self.no_drop {

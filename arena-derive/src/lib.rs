@@ -1,4 +1,5 @@
-//! The `#[derive(ArenaAlloc)]` macro of [atomicarena](https://docs.rs/atomicarena).
+//! The `#[derive(ArenaAlloc)]` and `#[derive(Arenas)]` macros of
+//! [atomicarena](https://docs.rs/atomicarena).
 //!
 //! Use it through `atomicarena` (its `derive` feature, on by default, re-exports it), never on
 //! its own: the generated code names `::atomicarena::__private`, which this crate does not
@@ -6,9 +7,11 @@
 //! `ast.rs` is a typed view of the input, `valid.rs` checks it (collecting every error in a
 //! `ctxt::Ctxt`), `expand.rs` generates code, and `fallback.rs` generates stubs next to the
 //! errors when the input is wrong, so a mistake is reported once and not twenty times.
+//! `bundle.rs` is `#[derive(Arenas)]`, the same phases in one module.
 
 mod ast;
 mod attr;
+mod bundle;
 mod ctxt;
 mod expand;
 mod fallback;
@@ -37,32 +40,50 @@ use syn::{parse_macro_input, DeriveInput};
 /// assert_eq!(ParticleArena::CAPACITY, 1024);
 /// ```
 ///
-/// The derive goes on a struct (named, tuple or unit, generics and lifetimes included). Each
-/// attribute generates a struct with the struct's visibility and generics that wraps the runtime
-/// type (`atomicarena::Arena<T, N>` for a bounded arena) and dereferences to it, so it has the
-/// runtime type's whole API; it also has `const fn new()`, `new_boxed()` (with the `alloc`
-/// feature), `CAPACITY`, `Default` and `Debug`. Because the generated type belongs to your crate,
-/// you can add `impl ParticleArena { ... }` blocks and trait impls to it.
+/// The derive goes on a struct (named, tuple or unit) or an enum, generics and lifetimes
+/// included. Each attribute generates a struct with the type's visibility and generics that
+/// wraps the runtime type and dereferences to it, so it has the runtime type's whole API:
+///
+/// | attribute | generated type (default name) | wraps |
+/// |-----------|-------------------------------|-------|
+/// | `#[arena(capacity = N)]` | `{Type}Arena` | `atomicarena::Arena<Type, N>` |
+/// | `#[arena(capacity = N, no_drop)]` | `{Type}Arena` | `atomicarena::DroplessArena<Type, N>` |
+/// | `#[arena(capacity = N, ring)]` | `{Type}Ring` | `atomicarena::Ring<Type, N>` |
+/// | `#[arena(capacity = N, pool)]` | `{Type}Pool` (structs only) | `atomicarena::Pool<Type, N>` |
+/// | `#[arena(capacity = N, scoped)]` | `{Type}ScopedArena` | `atomicarena::ScopedArena<Type, N>` |
+///
+/// It also has `const fn new()`, `new_boxed()` (with the `alloc` feature), `CAPACITY`,
+/// `Default` and `Debug`, and iterates like the type it wraps: `for v in &mut arena` (bounded
+/// and `no_drop`), `for (handle, v) in &ring` (a scoped arena is reached through its scopes
+/// only). Both constructors are the runtime's, with its
+/// compile-time checks. Because the generated type belongs to your crate, you can add
+/// `impl ParticleArena { ... }` blocks and trait impls to it.
 ///
 /// # Struct options
 ///
 /// | option | meaning |
 /// |--------|---------|
-/// | `capacity = EXPR` | required: the number of slots, a `usize` constant expression (`4096`, `4 * 1024`, `MY_CONST`); at least 1 |
-/// | `name = Ident` | the generated type's name; default `{Type}Arena` |
+/// | `capacity = EXPR` | required: the number of slots, a `usize` constant expression (`4096`, `4 * 1024`, `1 << 20`, `{ MY_CONST }`, `MY_CONST`, `Type::CAP`, not `Self::CAP`); at least 1 |
+/// | `name = Ident` | the generated type's name; default by kind: `{Type}Arena`, `{Type}Ring`, `{Type}Pool`, `{Type}ScopedArena` |
 /// | `ring` | a ring (`atomicarena::Ring`): `push` overwrites the oldest value |
-/// | `pool` | a pool (`atomicarena::Pool`): values are reset field by field and reused |
-/// | `no_drop` | bounded arenas only: the arena never drops its values, so values may borrow each other; allowed only for types with no drop glue (a compile-time error otherwise) |
+/// | `pool` | a pool (`atomicarena::Pool`): values are reset field by field and reused (structs only: an enum has no fields to reset) |
+/// | `scoped` | a scoped arena (`atomicarena::ScopedArena`): two epochs of `N` slots, each reset by the last [scope](https://docs.rs/atomicarena/latest/atomicarena/struct.Scope.html) to leave it, so a `static` recycles without `&mut` |
+/// | `no_drop` | bounded arenas only: an `atomicarena::DroplessArena`, which never drops its values, so values may borrow each other; allowed only for types with no drop glue (a compile-time error otherwise) |
 /// | `crate = "path"` | where the runtime is, if not `::atomicarena` (a renamed dependency, a re-export) |
 ///
-/// Several attributes generate several arenas for the same type:
+/// One type can carry one attribute of each kind without `name =`, and several attributes of a
+/// kind with names (clippy's `duplicated_attributes` may flag a second `capacity = ...` that
+/// starts an attribute: a known false positive for derive attributes, rust-clippy#13238; allow
+/// it on the type, or start the attribute with another option):
 ///
 /// ```
 /// use atomicarena::ArenaAlloc;
 ///
-/// #[derive(ArenaAlloc)]
+/// #[derive(ArenaAlloc, Default)]
 /// #[arena(capacity = 64)]                // -> `EventArena`
-/// #[arena(name = Burst, capacity = 4)]  // -> `Burst`
+/// #[arena(capacity = 16, ring)]          // -> `EventRing`
+/// #[arena(capacity = 8, pool)]           // -> `EventPool`
+/// #[arena(name = Burst, capacity = 4)]   // -> `Burst`
 /// struct Event(u32);
 ///
 /// let burst = Burst::new();
@@ -71,27 +92,51 @@ use syn::{parse_macro_input, DeriveInput};
 /// }
 /// assert!(burst.alloc(Event(4)).is_err()); // full: the value comes back in `Full`
 /// assert_eq!(EventArena::CAPACITY, 64);
+///
+/// let ring = EventRing::new();
+/// for i in 0..20 {
+///     ring.push(Event(i));
+/// }
+/// let mut latest = Vec::new();
+/// for (_handle, event) in &ring {
+///     latest.push(event.0);
+/// }
+/// assert_eq!(latest, (4..20).collect::<Vec<u32>>()); // the last 16
+/// assert_eq!(EventPool::CAPACITY, 8);
 /// ```
 ///
 /// # Graphs: `no_drop`
 ///
 /// A value that borrows another value of the same arena compiles only if the arena has no
-/// destructor. `no_drop` generates one (for types without drop glue, so nothing leaks):
+/// destructor. `no_drop` wraps an [`atomicarena::DroplessArena`](https://docs.rs/atomicarena/latest/atomicarena/struct.DroplessArena.html),
+/// which has none (for types without drop glue, so nothing leaks). It works for enums too, such
+/// as an expression tree:
 ///
 /// ```
 /// use atomicarena::ArenaAlloc;
 ///
 /// #[derive(ArenaAlloc)]
 /// #[arena(capacity = 8, no_drop)]
-/// struct Node<'a> {
-///     value: u32,
-///     next: Option<&'a Node<'a>>,
+/// enum Expr<'a> {
+///     Num(i64),
+///     Add(&'a Expr<'a>, &'a Expr<'a>),
+///     Mul(&'a Expr<'a>, &'a Expr<'a>),
 /// }
 ///
-/// let arena = NodeArena::new();
-/// let tail: &Node = arena.alloc(Node { value: 2, next: None }).unwrap();
-/// let head: &Node = arena.alloc(Node { value: 1, next: Some(tail) }).unwrap();
-/// assert_eq!(head.next.unwrap().value, 2);
+/// fn eval(e: &Expr) -> i64 {
+///     match *e {
+///         Expr::Num(n) => n,
+///         Expr::Add(a, b) => eval(a) + eval(b),
+///         Expr::Mul(a, b) => eval(a) * eval(b),
+///     }
+/// }
+///
+/// let arena = ExprArena::new();
+/// let two: &Expr = arena.alloc(Expr::Num(2)).unwrap();
+/// let three: &Expr = arena.alloc(Expr::Num(3)).unwrap();
+/// let sum: &Expr = arena.alloc(Expr::Add(two, three)).unwrap();
+/// let product: &Expr = arena.alloc(Expr::Mul(sum, sum)).unwrap(); // `sum` shared
+/// assert_eq!(eval(product), 25);
 /// ```
 ///
 /// # Field options (pool arenas only)
@@ -102,15 +147,106 @@ use syn::{parse_macro_input, DeriveInput};
 /// `FieldReset::reset_fields` on it, and a field with no option is set to
 /// `Default::default()`. The derive implements `atomicarena::FieldReset` for the type from them.
 ///
+/// A `#[repr(packed)]` type is reset by assignment only (`reset = EXPR`, no option, `keep`):
+/// its fields may be unaligned, and Rust gives no `&mut` to them, which `clear`, `reset_with`
+/// and `nested` need (a compile error on the option).
+///
 /// # Errors
 ///
 /// Misuse is a compile error on the token at fault, saying how to fix it: a missing or zero
-/// capacity, an unknown option (with the closest known one), an option given twice, two
-/// attributes generating the same name, `ring` with `pool`, `no_drop` on a ring or pool or on a
-/// type with drop glue, a field option without a `pool` attribute, a pool field with no
-/// `Default` and no option, a capacity whose storage would exceed `isize::MAX` bytes.
+/// capacity, a capacity naming `Self`, an unknown option (with the closest known one), an option
+/// given twice, two attributes generating the same name, two of `ring`, `pool` and `scoped`,
+/// `pool` on an enum, a union, `no_drop` on a ring, pool or scoped arena or on a type with drop
+/// glue, a field option without a
+/// `pool` attribute, a pool field with no `Default` and no option, `clear`, `reset_with` or
+/// `nested` on a `repr(packed)` type, a capacity whose storage would exceed `isize::MAX` bytes.
+///
+/// Two errors come from rustc, because a macro cannot see other crates or items:
+///
+/// - `unresolved import atomicarena` on the derive: the runtime is not at `::atomicarena` (the
+///   dependency is renamed in `Cargo.toml`, or re-exported): add
+///   `#[arena(crate = "the_name")]`. It is reported once per attribute, with no follow-on errors.
+/// - `the name ParticleArena is defined multiple times`: an item of yours has the generated
+///   name; pick another with `name = ...`.
 #[proc_macro_derive(ArenaAlloc, attributes(arena))]
 pub fn derive_arena_alloc(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     expand::derive(&input).into()
+}
+
+/// Derives an arena *bundle*: one struct of bounded arenas, with `alloc(value)` sent by the
+/// value's type to the field that stores it (rustc's `declare_arena!`, on stable Rust and
+/// thread-safe).
+///
+/// ```
+/// use atomicarena::{ArenaAlloc, Arenas};
+///
+/// #[derive(ArenaAlloc)]
+/// #[arena(capacity = 64, no_drop)]
+/// pub enum Expr<'a> {
+///     Num(i64),
+///     Add(&'a Expr<'a>, &'a Expr<'a>),
+/// }
+///
+/// #[derive(ArenaAlloc)]
+/// #[arena(capacity = 16)]
+/// pub struct Name(pub String);
+///
+/// #[derive(Arenas)]
+/// pub struct Ast<'a> {
+///     exprs: ExprArena<'a>,
+///     names: NameArena,
+///     spans: atomicarena::Arena<(u32, u32), 64>,
+/// }
+///
+/// let ast = Ast::new_boxed();
+/// let two = &*ast.alloc(Expr::Num(2)).unwrap(); // stored in `exprs`
+/// let sum = &*ast.alloc(Expr::Add(two, two)).unwrap(); // borrows `two`, in the same bundle
+/// let name = ast.alloc(Name("x".into())).unwrap(); // stored in `names`
+/// let spans = ast.alloc_slice_copy(&[(1, 5), (7, 9)]).unwrap(); // in `spans`
+/// assert!(matches!(sum, Expr::Add(Expr::Num(2), Expr::Num(2))));
+/// assert_eq!((name.0.as_str(), spans.len()), ("x", 2));
+/// assert_eq!(ast.len(), 5); // 2 expressions, 1 name, 2 spans
+/// ```
+///
+/// The struct's fields (named or tuple) are its arenas: `atomicarena::Arena<T, N>`,
+/// `atomicarena::DroplessArena<T, N>`, or types generated by `#[derive(ArenaAlloc)]` without
+/// `ring`, `pool` or `scoped`; each stores a different type. The derive generates:
+///
+/// | item | what it does |
+/// |------|--------------|
+/// | `alloc(&self, value: T) -> Result<&mut T, Full<T>>` | the `alloc` of the field that stores `T`, from any thread |
+/// | `alloc_slice_copy(&self, &[T]) -> Result<&mut [T], Full<()>>` | the same for a batch (`T: Copy`), all or nothing |
+/// | `const fn new()` | every field's inherent `const fn new()` (which every kind and generated type has): the bundle can be a `static` |
+/// | `new_boxed() -> Box<Self>` | built empty in place on the heap, with no stack temporary (feature `alloc`) |
+/// | `reset(&mut self)` | every field's `reset` |
+/// | `len()`, `is_empty()`, `bytes_used()` | summed over the fields (a copied slice of 2 counts 2) |
+/// | `Default` | `new()` |
+///
+/// The bundle is `Sync` (shareable between threads) when its fields are, and `Send` likewise.
+/// It has no `Drop` impl of its own (each field drops its values), so a `no_drop` field can hold
+/// values that borrow each other and the bundle, as `sum` borrows `two` above. `Debug` is not
+/// generated: every arena is `Debug`, so `#[derive(Debug)]` works.
+///
+/// Its options, in `#[arenas(...)]` on the struct: `crate = "path"` only, where the runtime is if
+/// not `::atomicarena`.
+///
+/// # Errors
+///
+/// - A type that no field stores does not compile, where it is allocated: "`Ast<'_>` has no
+///   arena for `Foo`: add a field of type `FooArena`".
+/// - Two fields that store one type: an error on the second field when both types are written
+///   alike; otherwise (`Arena<u32, 4>` and a generated `U32Arena`) "conflicting implementations
+///   of trait `OneArenaPerType<u32>`" pointing at both fields. In a struct with type parameters
+///   (`Arena<T, 4>` next to `Arena<u32, 4>`) the definition compiles, and an `alloc` of a value
+///   that two fields could store is ambiguous (E0283, "type annotations needed").
+/// - A field that is not a bounded arena (a `Ring`, a `Pool`, a `usize`): "... is not a bounded
+///   arena, so it cannot be a field of a `#[derive(Arenas)]` bundle", on the field (repeated on
+///   the derive for the generated code that uses the field, and, for a type without a `new()`,
+///   rustc's "no function named `new`").
+/// - The derive on an enum or a union, on a struct with no field, or an unknown option.
+#[proc_macro_derive(Arenas, attributes(arenas))]
+pub fn derive_arenas(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    bundle::derive(&input).into()
 }

@@ -7,19 +7,22 @@
 
 use std::collections::BTreeMap;
 
+use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::{Expr, ExprLit, Lit, UnOp};
 
-use crate::ast::{Input, Kind, Shape};
+use crate::ast::{plain, Input, Kind, Shape};
+use crate::attr::ResetOption;
 use crate::ctxt::Ctxt;
 
 /// Records every misuse in `input`.
 pub(crate) fn check(cx: &Ctxt, input: &Input) {
-    if let Shape::NotStruct(keyword) = &input.shape {
+    let ident = plain(input.ident);
+    if let Shape::Union(keyword) = &input.shape {
         cx.error_spanned_by(
             keyword,
-            "`ArenaAlloc` can only be derived for a struct (named, tuple or unit): an arena \
-             stores values of one struct type; wrap this type in a struct to store it",
+            "`ArenaAlloc` can be derived for a struct or an enum, not a union (the arena could \
+             not know which field to drop); wrap the union in a struct to store it",
         );
     }
     if input.arenas.is_empty() {
@@ -27,8 +30,7 @@ pub(crate) fn check(cx: &Ctxt, input: &Input) {
             input.ident,
             format_args!(
                 "`#[derive(ArenaAlloc)]` needs an attribute saying which arena to generate: add \
-                 `#[arena(capacity = N)]` to `{}` (it generates `{}Arena`)",
-                input.ident, input.ident
+                 `#[arena(capacity = N)]` to `{ident}` (it generates `{ident}Arena`)"
             ),
         );
     }
@@ -46,14 +48,50 @@ pub(crate) fn check(cx: &Ctxt, input: &Input) {
             Some(expr) => {
                 if let Some(message) = capacity_problem(expr) {
                     cx.error_spanned_by(expr, message);
+                } else if let Some(self_token) = find_self(expr.to_token_stream()) {
+                    let suggestion =
+                        syn::parse2::<Expr>(replace_self(expr.to_token_stream(), input.ident))
+                            .map_or_else(|_| format!("{ident}::..."), |e| display_capacity(&e));
+                    cx.error_spanned_by(
+                        self_token,
+                        format_args!(
+                            "the capacity cannot name `Self`: it is read outside of `{ident}`'s \
+                             impls, where `Self` means nothing; use the type's name \
+                             (`capacity = {suggestion}`) or a free constant"
+                        ),
+                    );
                 }
             }
         }
+        if let (Shape::Enum, Kind::Pool) = (&input.shape, arena.kind) {
+            let message = "`pool` needs a struct: a pool resets its values field by field, and \
+                           an enum has none to reset; use a bounded arena or a `ring`, or put \
+                           the enum in a field of a struct and derive the pool for that";
+            match &arena.kind_token {
+                Some(pool) => cx.error_spanned_by(pool, message),
+                None => cx.error_spanned_by(&arena.tokens, message),
+            }
+        }
         if let Some(second) = &arena.second_kind {
+            // The two keywords in a fixed order (`ring`, `pool`, `scoped`), whatever the order
+            // they were written in.
+            let order = |k: &str| ["ring", "pool", "scoped"].iter().position(|o| *o == k);
+            let first = arena
+                .kind_token
+                .as_ref()
+                .map_or_else(String::new, ToString::to_string);
+            let second_str = second.to_string();
+            let (a, b) = if order(&first) <= order(&second_str) {
+                (first, second_str)
+            } else {
+                (second_str, first)
+            };
             cx.error_spanned_by(
                 second,
-                "an arena is either `ring` or `pool`, not both; for one arena of each kind, use \
-                 two `#[arena(...)]` attributes with different `name`s",
+                format_args!(
+                    "an arena is either `{a}` or `{b}`, not both; for one arena of each kind, use \
+                     two `#[arena(...)]` attributes with different `name`s"
+                ),
             );
         }
         if let Some(no_drop) = &arena.no_drop {
@@ -63,6 +101,11 @@ pub(crate) fn check(cx: &Ctxt, input: &Input) {
                 Kind::Pool => (
                     "pool",
                     "a pool keeps its values and drops them when it is dropped",
+                ),
+                Kind::Scoped => (
+                    "scoped",
+                    "a scoped arena drops the values of an epoch when the epoch's last scope \
+                     leaves",
                 ),
             };
             if arena.kind != Kind::Bounded {
@@ -75,26 +118,44 @@ pub(crate) fn check(cx: &Ctxt, input: &Input) {
                 );
             }
         }
-        if arena.name == *input.ident {
+        let name = plain(&arena.name);
+        if name == ident {
             cx.error_spanned_by(
                 &arena.name,
                 format_args!(
-                    "the arena needs a name of its own: `{}` is the struct itself; try \
-                     `name = {}Arena`",
-                    input.ident, input.ident
+                    "the arena needs a name of its own: `{ident}` is the type itself; try \
+                     `name = {ident}Arena`"
                 ),
             );
-        } else if names.insert(arena.name.to_string(), ()).is_some() {
+        } else if names.insert(name.clone(), ()).is_some() {
             let message = format!(
-                "two `#[arena(...)]` attributes generate `{}`; give this one another name with \
-                 `name = ...`",
-                arena.name
+                "two `#[arena(...)]` attributes generate `{name}`; give this one another name \
+                 with `name = ...`"
             );
             if arena.name_given {
                 cx.error_spanned_by(&arena.name, message);
             } else {
                 cx.error_spanned_by(&arena.tokens, message);
             }
+        }
+    }
+
+    if input.packed.is_some() && input.has_pool() {
+        for field in input.fields() {
+            let (option, token) = match field.attrs.reset.as_ref().map(|(option, _)| option) {
+                Some(ResetOption::Clear(clear)) => ("clear", clear.to_token_stream()),
+                Some(ResetOption::With(path)) => ("reset_with", path.to_token_stream()),
+                Some(ResetOption::Nested(nested)) => ("nested", nested.to_token_stream()),
+                _ => continue,
+            };
+            cx.error_spanned_by(
+                token,
+                format_args!(
+                    "`{option}` needs a `&mut` to the field, and a field of a `repr(packed)` \
+                     type may be unaligned, so Rust gives none (E0793); reset it by assignment \
+                     instead: `#[arena(reset = EXPR)]`, or no option for `Default::default()`"
+                ),
+            );
         }
     }
 
@@ -118,9 +179,7 @@ pub(crate) fn check(cx: &Ctxt, input: &Input) {
 pub(crate) fn capacity_problem(expr: &Expr) -> Option<String> {
     const NOT_INTEGER: &str =
         "capacity must be an integer constant expression, e.g. `capacity = 1024`";
-    match expr {
-        Expr::Paren(e) => capacity_problem(&e.expr),
-        Expr::Group(e) => capacity_problem(&e.expr),
+    match strip_delimiters(expr) {
         Expr::Lit(ExprLit { lit, .. }) => match lit {
             Lit::Int(int) => {
                 if !matches!(int.suffix(), "" | "usize") {
@@ -161,16 +220,61 @@ pub(crate) fn capacity_problem(expr: &Expr) -> Option<String> {
     }
 }
 
+/// The first `Self` token in a capacity, if any: it cannot be resolved where the capacity is
+/// used (the generated struct's field type, free `const` items), and rustc would report a
+/// failed path and a cycle instead.
+pub(crate) fn find_self(tokens: TokenStream) -> Option<proc_macro2::Ident> {
+    tokens.into_iter().find_map(|tree| match tree {
+        TokenTree::Ident(ident) if ident == "Self" => Some(ident),
+        TokenTree::Group(group) => find_self(group.stream()),
+        _ => None,
+    })
+}
+
+/// `tokens` with every `Self` replaced by `ident` (for the suggestion of a fix).
+fn replace_self(tokens: TokenStream, ident: &proc_macro2::Ident) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|tree| match tree {
+            TokenTree::Ident(i) if i == "Self" => TokenTree::Ident(ident.clone()),
+            TokenTree::Group(group) => {
+                let mut new =
+                    proc_macro2::Group::new(group.delimiter(), replace_self(group.stream(), ident));
+                new.set_span(group.span());
+                TokenTree::Group(new)
+            }
+            other => other,
+        })
+        .collect()
+}
+
+/// The expression without its outer parentheses, invisible groups and braces around a lone
+/// expression: `(N + 1)` is used as `N + 1` and `{ K * 2 }` as `K * 2`, so that no generated
+/// position (`const CAPACITY: usize = ...;`, a const argument `{ ... }`) lints the user's
+/// delimiters as unneeded (`unused_parens`, `unused_braces`). A block with statements is kept.
+pub(crate) fn strip_delimiters(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Paren(e) => strip_delimiters(&e.expr),
+        Expr::Group(e) => strip_delimiters(&e.expr),
+        Expr::Block(e) if e.attrs.is_empty() && e.label.is_none() => {
+            match e.block.stmts.as_slice() {
+                [syn::Stmt::Expr(inner, None)] => strip_delimiters(inner),
+                _ => expr,
+            }
+        }
+        _ => expr,
+    }
+}
+
 /// Whether `expr` is a plain integer literal (no generated "at least 1" check needed).
 pub(crate) fn is_int_literal(expr: &Expr) -> bool {
-    match expr {
-        Expr::Paren(e) => is_int_literal(&e.expr),
-        Expr::Group(e) => is_int_literal(&e.expr),
+    matches!(
+        strip_delimiters(expr),
         Expr::Lit(ExprLit {
-            lit: Lit::Int(_), ..
-        }) => true,
-        _ => false,
-    }
+            lit: Lit::Int(_),
+            ..
+        })
+    )
 }
 
 /// The capacity as written, for docs: `4096`, `4 * 1024`, `usize::MAX / 2`.
@@ -180,4 +284,49 @@ pub(crate) fn display_capacity(expr: &Expr) -> String {
         .replace(":: ", "::")
         .replace(" ( ", "(")
         .replace(" )", ")")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    fn expr(tokens: TokenStream) -> Expr {
+        syn::parse2(tokens).unwrap()
+    }
+
+    #[test]
+    fn delimiters_are_stripped_but_not_statements() {
+        let strip = |e: Expr| strip_delimiters(&e).to_token_stream().to_string();
+        assert_eq!(strip(expr(quote!((N + 1)))), "N + 1");
+        assert_eq!(strip(expr(quote!({ K * 2 }))), "K * 2");
+        assert_eq!(strip(expr(quote!(({ (K) })))), "K");
+        let block = quote!({
+            let a = 2;
+            a * 2
+        });
+        assert_eq!(
+            strip(expr(block.clone())),
+            expr(block).to_token_stream().to_string()
+        );
+        assert!(is_int_literal(&expr(quote!({ 4096 }))));
+        assert!(!is_int_literal(&expr(quote!(N))));
+        assert_eq!(
+            capacity_problem(&expr(quote!({ 0 }))),
+            Some("capacity must be at least 1".to_owned())
+        );
+        assert_eq!(capacity_problem(&expr(quote!({ K * 2 }))), None);
+    }
+
+    #[test]
+    fn self_is_found_anywhere_in_the_capacity() {
+        assert!(find_self(quote!(Self::CAP)).is_some());
+        assert!(find_self(quote!({ 2 * (Self::CAP + 1) })).is_some());
+        assert!(find_self(quote!(Job::CAP * 2)).is_none());
+        // `self` (the module keyword) is not `Self`.
+        assert!(find_self(quote!(self::CAP)).is_none());
+        let job: proc_macro2::Ident = syn::parse_quote!(Job);
+        let fixed: Expr = syn::parse2(replace_self(quote!({ Self::CAP * 2 }), &job)).unwrap();
+        assert_eq!(display_capacity(&fixed), "{ Job::CAP * 2 }");
+    }
 }

@@ -51,6 +51,7 @@ use core::mem::{self, MaybeUninit};
 use core::ptr;
 use core::slice;
 
+use crate::__private::Storage;
 use crate::cursor::{Cursor, CursorCore, CLEAR};
 use crate::error::Full;
 use crate::sync::TrackedCell;
@@ -111,8 +112,24 @@ use crate::sync::TrackedCell;
 // `repr(C)`: the marks, then the values, then the header (the cursor, which also keeps the
 // statistics and the round's hole tag, see `cursor.rs`), so that the header sits right after
 // the last slot, in two neighbouring cache lines: a reset touches nothing else.
-#[repr(C)]
+#[repr(transparent)]
 pub struct Arena<T, const N: usize> {
+    /// The storage and the cursor; everything but the destructor, shared with
+    /// [`DroplessArena`](crate::DroplessArena).
+    pub(crate) raw: Raw<T, N>,
+    /// The arena owns `T`s and drops them (for dropck).
+    _owns: PhantomData<T>,
+}
+
+/// The storage of a bounded arena, with no destructor of its own: the values are dropped by
+/// [`Arena`]'s `Drop` (a [`DroplessArena`](crate::DroplessArena), whose `T` has no drop glue,
+/// has none). Its fields' own drop glue (the cursor's stripe table) runs in both.
+///
+/// `repr(C)`: the marks, then the values, then the header (the cursor, which also keeps the
+/// statistics and the round's hole tag, see `cursor.rs`), so that the header sits right after
+/// the last slot, in two neighbouring cache lines: a reset touches nothing else.
+#[repr(C)]
+pub(crate) struct Raw<T, const N: usize> {
     /// For a claimed slot `i < len`: `marks[i] == round + 1` exactly when the slot is a hole.
     /// Slots `>= len` never carry this round's tag. Written by the owner of slot `i` (or under
     /// `&mut self`); read under `&mut self`. Kept and read by the cursor's hole-mark code
@@ -121,12 +138,33 @@ pub struct Arena<T, const N: usize> {
     /// loom only: a tracked cell per slot standing for its value (see the module docs).
     #[cfg(loom)]
     owners: [TrackedCell<()>; N],
-    /// The values; layout of `[T; N]`.
+    /// The values; layout of `[T; N]`. `MaybeUninit`: no drop glue of `T` here.
     slots: [UnsafeCell<MaybeUninit<T>>; N],
     /// Claims slots for this round; counts failures (see `cursor.rs`).
     pub(crate) cursor: Cursor<N>,
-    /// The arena owns `T`s and drops them (for dropck).
-    _owns: PhantomData<T>,
+}
+
+impl<T, const N: usize> Raw<T, N> {
+    /// The empty storage.
+    #[cfg(not(loom))]
+    pub(crate) const fn new() -> Self {
+        Raw {
+            cursor: Cursor::new(),
+            marks: [const { TrackedCell::new(CLEAR) }; N],
+            slots: [const { UnsafeCell::new(MaybeUninit::uninit()) }; N],
+        }
+    }
+
+    /// The empty storage (loom build: loom's atomics are not `const`).
+    #[cfg(loom)]
+    pub(crate) fn new() -> Self {
+        Raw {
+            cursor: Cursor::new(),
+            marks: core::array::from_fn(|_| TrackedCell::new(CLEAR)),
+            owners: core::array::from_fn(|_| TrackedCell::new(())),
+            slots: [const { UnsafeCell::new(MaybeUninit::uninit()) }; N],
+        }
+    }
 }
 
 // SAFETY: sharing `&Arena` lets other threads move `T`s in (`alloc`) and get `&mut T` to them,
@@ -143,16 +181,6 @@ impl<T, const N: usize> Arena<T, N> {
     /// ```
     pub const CAPACITY: usize = N;
 
-    /// Compile-time check that the arena's storage fits in `isize::MAX` bytes, which also
-    /// bounds the cursor (see the field docs). Evaluated by every constructor.
-    const FITS: () = {
-        let per_slot = mem::size_of::<T>() + 1; // the value and its mark
-        assert!(
-            N <= isize::MAX as usize / per_slot,
-            "atomicarena: capacity × (size_of::<T>() + 1) exceeds isize::MAX bytes; lower the capacity"
-        );
-    };
-
     /// Creates an empty arena. A `const fn`: the arena can live in a `static`.
     ///
     /// The arena is built where it is returned, which for a local variable is the stack; for
@@ -165,14 +193,19 @@ impl<T, const N: usize> Arena<T, N> {
     /// let local: Arena<u32, 16> = Arena::new();
     /// assert!(LOG.is_empty() && local.is_empty());
     /// ```
+    ///
+    /// A capacity of 0, or storage over `isize::MAX` bytes, fails to compile (the same checks
+    /// in every kind):
+    ///
+    /// ```compile_fail,E0080
+    /// let empty: atomicarena::Arena<u32, 0> = atomicarena::Arena::new();
+    /// ```
     #[must_use]
     #[cfg(not(loom))]
     pub const fn new() -> Self {
-        let () = Self::FITS;
+        let () = <Self as Storage>::CHECKS;
         Arena {
-            cursor: Cursor::new(),
-            marks: [const { TrackedCell::new(CLEAR) }; N],
-            slots: [const { UnsafeCell::new(MaybeUninit::uninit()) }; N],
+            raw: Raw::new(),
             _owns: PhantomData,
         }
     }
@@ -180,12 +213,9 @@ impl<T, const N: usize> Arena<T, N> {
     /// Creates an empty arena (loom build: loom's atomics are not `const`).
     #[cfg(loom)]
     pub fn new() -> Self {
-        let () = Self::FITS;
+        let () = <Self as Storage>::CHECKS;
         Arena {
-            cursor: Cursor::new(),
-            marks: core::array::from_fn(|_| TrackedCell::new(CLEAR)),
-            owners: core::array::from_fn(|_| TrackedCell::new(())),
-            slots: [const { UnsafeCell::new(MaybeUninit::uninit()) }; N],
+            raw: Raw::new(),
             _owns: PhantomData,
         }
     }
@@ -205,7 +235,7 @@ impl<T, const N: usize> Arena<T, N> {
     #[must_use]
     #[cfg(feature = "alloc")]
     pub fn new_boxed() -> alloc::boxed::Box<Self> {
-        let () = Self::FITS;
+        let () = <Self as Storage>::CHECKS;
         #[cfg(not(loom))]
         {
             crate::zeroable::new_boxed_zeroed()
@@ -242,7 +272,7 @@ impl<T, const N: usize> Arena<T, N> {
     #[inline]
     #[allow(clippy::mut_from_ref)] // each slot is handed out once per round (invariant 1)
     pub fn alloc(&self, value: T) -> Result<&mut T, Full<T>> {
-        match self.cursor.claim_one() {
+        match self.raw.cursor.claim_one() {
             // SAFETY: `claim_one` returned `i < N`, claimed by this call alone this round.
             Some(i) => Ok(unsafe { self.write(i, value) }),
             None => Err(Full(value)),
@@ -270,11 +300,11 @@ impl<T, const N: usize> Arena<T, N> {
     #[inline]
     #[allow(clippy::mut_from_ref)] // each slot is handed out once per round (invariant 1)
     pub fn alloc_with<F: FnOnce() -> T>(&self, f: F) -> Result<&mut T, Full<()>> {
-        let i = self.cursor.claim_one().ok_or(Full(()))?;
+        let i = self.raw.cursor.claim_one().ok_or(Full(()))?;
         // If `f` panics, slot `i` is marked as a hole (invariant 2).
         let guard = HoleOnUnwind {
-            cursor: &self.cursor,
-            marks: &self.marks,
+            cursor: &self.raw.cursor,
+            marks: &self.raw.marks,
             range: i..i + 1,
         };
         let value = f();
@@ -310,7 +340,7 @@ impl<T, const N: usize> Arena<T, N> {
         if src.is_empty() {
             return Ok(&mut []);
         }
-        let start = self.cursor.claim(src.len(), Some(&self.marks))?;
+        let start = self.raw.cursor.claim(src.len(), Some(&self.raw.marks))?;
         let dst = self.slot_ptr(start);
         // SAFETY: `claim` gave this call `start..start + src.len()` (within `0..N`) alone;
         // `src` is a live `&[T]` and cannot overlap slots nobody else can reach. `T: Copy`, so
@@ -386,7 +416,7 @@ impl<T, const N: usize> Arena<T, N> {
         if len == 0 {
             return Ok(&mut []);
         }
-        let start = self.cursor.claim(len, Some(&self.marks))?;
+        let start = self.raw.cursor.claim(len, Some(&self.raw.marks))?;
         let dst = self.slot_ptr(start);
         // If `iter` panics: drops the values written so far and marks the range as holes.
         let mut guard = PartialBatch {
@@ -436,17 +466,17 @@ impl<T, const N: usize> Arena<T, N> {
         let tag = self.tag();
         // Claim everything first, as holes: if `T::default()` panics, unfilled slots stay
         // holes.
-        self.cursor.set_dirty();
-        let claimed = self.cursor.claimed();
-        for mark in &mut self.marks[claimed..] {
+        self.raw.cursor.set_dirty();
+        let claimed = self.raw.cursor.claimed();
+        for mark in &mut self.raw.marks[claimed..] {
             *mark.get_mut() = tag;
         }
-        self.cursor.rewind(N);
+        self.raw.cursor.rewind(N);
         for i in 0..N {
-            if *self.marks[i].get_mut() == tag {
+            if *self.raw.marks[i].get_mut() == tag {
                 // SAFETY: `&mut self`; the slot is a hole, so it holds no value to overwrite.
                 unsafe { self.slot_ptr(i).write(T::default()) };
-                *self.marks[i].get_mut() = CLEAR;
+                *self.raw.marks[i].get_mut() = CLEAR;
             }
         }
         // SAFETY: no slot in `0..N` is a hole any more, so all are initialised; `&mut self`
@@ -479,13 +509,13 @@ impl<T, const N: usize> Arena<T, N> {
     pub fn reset(&mut self) {
         // The common case, inlined: nothing to drop and no per-thread chunks to settle. It
         // touches the two header lines and nothing else (no stack frame of its own either).
-        if !mem::needs_drop::<T>() && !self.cursor.needs_settle() {
-            let claimed = self.cursor.claimed();
+        if !mem::needs_drop::<T>() && !self.raw.cursor.needs_settle() {
+            let claimed = self.raw.cursor.claimed();
             // Without chunks, nothing is stranded: `len() == claimed`.
-            self.cursor.high_water = self.cursor.high_water.max(claimed);
-            self.cursor.claimed_hi = self.cursor.claimed_hi.max(claimed);
-            self.cursor.rewind(0);
-            self.cursor.next_round(&mut self.marks);
+            self.raw.cursor.high_water = self.raw.cursor.high_water.max(claimed);
+            self.raw.cursor.claimed_hi = self.raw.cursor.claimed_hi.max(claimed);
+            self.raw.cursor.rewind(0);
+            self.raw.cursor.next_round(&mut self.raw.marks);
             return;
         }
         self.reset_slow();
@@ -496,14 +526,14 @@ impl<T, const N: usize> Arena<T, N> {
     fn reset_slow(&mut self) {
         self.settle();
         let tag = self.tag();
-        let claimed = self.cursor.end_round();
+        let claimed = self.raw.cursor.end_round();
         // The round must end even if a destructor panics: the dropped slots are marked as
         // holes of this round, and slots at or above the (rewound) cursor must not carry the
         // current tag.
         struct EndRound<'a, T, const N: usize>(&'a mut Arena<T, N>);
         impl<T, const N: usize> Drop for EndRound<'_, T, N> {
             fn drop(&mut self) {
-                self.0.cursor.next_round_outlined(&mut self.0.marks);
+                self.0.raw.cursor.next_round_outlined(&mut self.0.raw.marks);
             }
         }
         let end = EndRound(self);
@@ -531,8 +561,8 @@ impl<T, const N: usize> Arena<T, N> {
     pub fn drain(&mut self) -> Drain<'_, T, N> {
         self.settle();
         // The drain marks the values it moves out as holes.
-        self.cursor.set_dirty();
-        let len = self.cursor.claimed();
+        self.raw.cursor.set_dirty();
+        let len = self.raw.cursor.claimed();
         let tag = self.tag();
         Drain {
             arena: self,
@@ -556,9 +586,18 @@ impl<T, const N: usize> Arena<T, N> {
     /// ```
     pub fn iter_mut(&mut self) -> IterMut<'_, T> {
         self.settle();
-        let len = self.cursor.claimed();
+        let len = self.raw.cursor.claimed();
         let tag = self.tag();
-        Marked::values(&mut self.slots[..len], &mut self.marks[..len], tag)
+        // SAFETY: a claimed slot that is not a hole holds a value; `&mut self` is exclusive for
+        // the borrow.
+        unsafe {
+            IterMut::new(
+                &mut self.raw.slots[..len],
+                &mut self.raw.marks[..len],
+                tag,
+                false,
+            )
+        }
     }
 
     /// The value in slot `index` (allocation order), or `None` if that slot is free or a hole.
@@ -575,11 +614,11 @@ impl<T, const N: usize> Arena<T, N> {
     /// ```
     pub fn get_mut(&mut self, index: usize) -> Option<&mut T> {
         self.settle();
-        if index >= self.cursor.claimed() {
+        if index >= self.raw.cursor.claimed() {
             return None;
         }
         let tag = self.tag();
-        let (mark, slot) = (self.marks[index].get_mut(), &mut self.slots[index]);
+        let (mark, slot) = (self.raw.marks[index].get_mut(), &mut self.raw.slots[index]);
         if *mark != tag {
             // SAFETY: a claimed slot (`index < len`) that is not a hole holds a value
             // (invariant 2).
@@ -592,7 +631,8 @@ impl<T, const N: usize> Arena<T, N> {
     crate::cursor::statistics!(
         Arena,
         reset,
-        "values, and holes left by panics or by per-thread handles"
+        "values, and holes left by panics or by per-thread handles",
+        raw.cursor
     );
 
     // ---- internals ----------------------------------------------------------------------
@@ -601,7 +641,7 @@ impl<T, const N: usize> Arena<T, N> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     fn tag(&self) -> u8 {
-        self.cursor.tag()
+        self.raw.cursor.tag()
     }
 
     /// Pointer to slot `i`'s value, derived from the whole array so that ranges can be used.
@@ -612,7 +652,7 @@ impl<T, const N: usize> Arena<T, N> {
         // `UnsafeCell<MaybeUninit<T>>` has the layout of `T`, so the array is a `[T; N]`;
         // `raw_get` keeps the write permission of the cells. `wrapping_add` keeps this safe;
         // `i <= N` means it never actually wraps.
-        UnsafeCell::raw_get(self.slots.as_ptr())
+        UnsafeCell::raw_get(self.raw.slots.as_ptr())
             .cast::<T>()
             .wrapping_add(i)
     }
@@ -640,7 +680,7 @@ impl<T, const N: usize> Arena<T, N> {
     #[cfg_attr(debug_assertions, inline)]
     pub(crate) fn touch_owners(&self, range: core::ops::Range<usize>) {
         #[cfg(loom)]
-        for owner in &self.owners[range] {
+        for owner in &self.raw.owners[range] {
             owner.with_mut(|_| ());
         }
         #[cfg(not(loom))]
@@ -652,7 +692,7 @@ impl<T, const N: usize> Arena<T, N> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     pub(crate) fn mark_holes(&self, range: core::ops::Range<usize>) {
-        self.cursor.mark_holes(&self.marks, range);
+        self.raw.cursor.mark_holes(&self.raw.marks, range);
     }
 
     /// Drops the values in the claimed slots `from..to` (skipping holes of round `tag`),
@@ -660,7 +700,7 @@ impl<T, const N: usize> Arena<T, N> {
     /// unwinding (as `Vec` does).
     fn drop_values(&mut self, from: usize, to: usize, tag: u8) {
         // Every dropped slot is marked with `tag`.
-        self.cursor.set_dirty();
+        self.raw.cursor.set_dirty();
         struct Dropper<'a, T, const N: usize> {
             arena: &'a mut Arena<T, N>,
             next: usize,
@@ -674,13 +714,13 @@ impl<T, const N: usize> Arena<T, N> {
                 while self.next < self.to {
                     let i = self.next;
                     self.next += 1;
-                    let mark = self.arena.marks[i].get_mut();
+                    let mark = self.arena.raw.marks[i].get_mut();
                     if *mark != self.tag {
                         *mark = self.tag;
                         // SAFETY: a claimed slot that was not a hole holds a value; it is
                         // marked a hole first, so even a panicking destructor never sees it
                         // dropped twice (invariant 3).
-                        unsafe { self.arena.slots[i].get_mut().assume_init_drop() };
+                        unsafe { self.arena.raw.slots[i].get_mut().assume_init_drop() };
                     }
                 }
             }
@@ -707,7 +747,7 @@ impl<T, const N: usize> Arena<T, N> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     fn settle(&mut self) {
-        self.cursor.settle(Some(&mut self.marks));
+        self.raw.cursor.settle(Some(&mut self.raw.marks));
     }
 }
 
@@ -750,10 +790,26 @@ impl<T, const N: usize> Drop for Arena<T, N> {
     fn drop(&mut self) {
         if mem::needs_drop::<T>() {
             self.settle();
-            let (claimed, tag) = (self.cursor.claimed(), self.tag());
+            let (claimed, tag) = (self.raw.cursor.claimed(), self.tag());
             self.drop_values(0, claimed, tag);
         }
     }
+}
+
+#[doc(hidden)]
+impl<T, const N: usize> Storage for Arena<T, N> {
+    const SLOTS: usize = N;
+    const SLOT_BYTES: usize = mem::size_of::<T>() + 1; // the value and its mark
+    const CHECKS: () = {
+        assert!(
+            N > 0,
+            "atomicarena: an Arena needs a capacity of at least 1"
+        );
+        assert!(
+            crate::__private::fits::<Self>(),
+            "atomicarena: capacity × (size_of::<T>() + 1) exceeds isize::MAX bytes; lower the capacity"
+        );
+    };
 }
 
 impl<T, const N: usize> Default for Arena<T, N> {
@@ -766,7 +822,7 @@ impl<T, const N: usize> Default for Arena<T, N> {
 impl<T, const N: usize> fmt::Debug for Arena<T, N> {
     /// Shows the statistics, not the values (they belong to whoever holds their `&mut T`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.cursor.fmt_stats("Arena", f)
+        self.raw.cursor.fmt_stats("Arena", f)
     }
 }
 
@@ -779,7 +835,8 @@ impl<'a, T, const N: usize> IntoIterator for &'a mut Arena<T, N> {
     }
 }
 
-/// Mutable iterator over an arena's values, from [`Arena::iter_mut`].
+/// Mutable iterator over an arena's or a pool's values, from [`Arena::iter_mut`] and
+/// [`Pool::iter_mut`](crate::Pool::iter_mut).
 ///
 /// ```
 /// let mut arena: atomicarena::Arena<i32, 4> = atomicarena::Arena::new();
@@ -787,26 +844,7 @@ impl<'a, T, const N: usize> IntoIterator for &'a mut Arena<T, N> {
 /// let it: atomicarena::IterMut<'_, i32> = arena.iter_mut();
 /// assert_eq!(it.count(), 1);
 /// ```
-pub struct IterMut<'a, T>(Marked<'a, T, false>);
-
-impl<'a, T> Iterator for IterMut<'a, T> {
-    type Item = &'a mut T;
-
-    #[inline]
-    fn next(&mut self) -> Option<&'a mut T> {
-        self.0.next()
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.0.size_hint()
-    }
-}
-
-/// Iterates mutably over the slots whose one-byte mark is (`EQUAL`) or is not (`!EQUAL`)
-/// `mark`: an arena's values (marks that are not this round's hole tag, [`IterMut`]) or a
-/// pool's values handed out this round (states that are `LIVE`). One small loop over the
-/// marks, with no iterator adapters to instantiate for each `T`.
-pub(crate) struct Marked<'a, T, const EQUAL: bool> {
+pub struct IterMut<'a, T> {
     /// The first slot (`UnsafeCell<MaybeUninit<T>>` has the layout of `T`).
     slots: *mut T,
     /// Borrows the slots mutably for `'a`.
@@ -815,45 +853,45 @@ pub(crate) struct Marked<'a, T, const EQUAL: bool> {
     marks: &'a mut [TrackedCell<u8>],
     /// The next slot to look at.
     next: usize,
-    /// The mark that selects a slot (`EQUAL`) or rules it out (`!EQUAL`).
-    mark: u8,
+    /// The mark (an arena's hole tag, or a pool's `LIVE` state) that decides which slots hold
+    /// values to yield.
+    tag: u8,
+    /// `false`: yield the slots whose mark is not `tag` (an arena skips holes); `true`: yield
+    /// the slots whose mark is `tag` (a pool yields `LIVE` slots).
+    yield_tagged: bool,
 }
 
-impl<'a, T, const EQUAL: bool> Marked<'a, T, EQUAL> {
-    /// The caller promises that each selected slot holds a value (for the arena: a claimed
-    /// slot that is not a hole; for the pool: a `LIVE` slot). `slots` and `marks` have the same
-    /// length.
+impl<'a, T> IterMut<'a, T> {
+    /// The iterator over `slots`, yielding those whose mark is `tag` (`yield_tagged`) or is not.
+    /// One small loop over the marks, with no iterator adapters to instantiate for each `T`
+    /// (compile time).
+    ///
+    /// # Safety
+    ///
+    /// Every slot whose mark says "yield" holds an initialised value, and the caller has
+    /// exclusive access to the slots for `'a`. (`slots` and `marks` have the same length;
+    /// checked.)
     #[inline]
-    pub(crate) fn new(
+    pub(crate) unsafe fn new(
         slots: &'a mut [UnsafeCell<MaybeUninit<T>>],
         marks: &'a mut [TrackedCell<u8>],
-        mark: u8,
+        tag: u8,
+        yield_tagged: bool,
     ) -> Self {
         assert_eq!(slots.len(), marks.len());
-        Marked {
+        IterMut {
             // `raw_get` keeps the write permission of the cells.
             slots: UnsafeCell::raw_get(slots.as_mut_ptr()).cast::<T>(),
             _slots: PhantomData,
             marks,
             next: 0,
-            mark,
+            tag,
+            yield_tagged,
         }
     }
 }
 
-impl<'a, T> Marked<'a, T, false> {
-    /// An arena's values: the claimed slots that are not holes of the round tagged `tag`.
-    #[inline]
-    pub(crate) fn values(
-        slots: &'a mut [UnsafeCell<MaybeUninit<T>>],
-        marks: &'a mut [TrackedCell<u8>],
-        tag: u8,
-    ) -> IterMut<'a, T> {
-        IterMut(Marked::new(slots, marks, tag))
-    }
-}
-
-impl<'a, T, const EQUAL: bool> Iterator for Marked<'a, T, EQUAL> {
+impl<'a, T> Iterator for IterMut<'a, T> {
     type Item = &'a mut T;
 
     #[inline]
@@ -861,10 +899,10 @@ impl<'a, T, const EQUAL: bool> Iterator for Marked<'a, T, EQUAL> {
         while let Some(mark) = self.marks.get_mut(self.next) {
             let i = self.next;
             self.next += 1;
-            if (*mark.get_mut() == self.mark) == EQUAL {
-                // SAFETY: `i < marks.len() == slots.len()`; the slot's mark says it holds a
-                // value (`new`'s caller); the iterator borrows the slots mutably for `'a` and
-                // yields each slot once.
+            if (*mark.get_mut() == self.tag) == self.yield_tagged {
+                // SAFETY: `i < marks.len() == slots.len()`; a claimed arena slot that is not a
+                // hole, and a `LIVE` pool slot, hold a value (the contract of `IterMut::new`);
+                // the iterator borrows the storage mutably for `'a` and yields each slot once.
                 return Some(unsafe { &mut *self.slots.add(i) });
             }
         }
@@ -876,10 +914,10 @@ impl<'a, T, const EQUAL: bool> Iterator for Marked<'a, T, EQUAL> {
     }
 }
 
-// SAFETY: a `Marked` hands out `&mut T` (moving it to another thread moves access to `T`s:
-// `T: Send`), like the `slice::IterMut` it stands for; it is not `Sync` (nor was `IterMut`: its
-// marks are cells).
-unsafe impl<T: Send, const EQUAL: bool> Send for Marked<'_, T, EQUAL> {}
+// SAFETY: an `IterMut` hands out `&mut T` (moving it to another thread moves access to `T`s:
+// `T: Send`), like the `slice::IterMut` it stands for; it is not `Sync` (nor was it: its marks
+// are cells).
+unsafe impl<T: Send> Send for IterMut<'_, T> {}
 
 impl<T> fmt::Debug for IterMut<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -911,13 +949,13 @@ impl<T, const N: usize> Iterator for Drain<'_, T, N> {
         while self.next < self.len {
             let i = self.next;
             self.next += 1;
-            let mark = self.arena.marks[i].get_mut();
+            let mark = self.arena.raw.marks[i].get_mut();
             if *mark != self.tag {
                 // Make it a hole first: whatever happens next, this value is never read again.
                 *mark = self.tag;
                 // SAFETY: a claimed slot that was not a hole holds a value; it is moved out
                 // exactly once.
-                return Some(unsafe { self.arena.slots[i].get_mut().assume_init_read() });
+                return Some(unsafe { self.arena.raw.slots[i].get_mut().assume_init_read() });
             }
         }
         None

@@ -718,7 +718,7 @@ pub(crate) fn clear_marks(marks: &[TrackedCell<u8>], range: Range<usize>) {
 /// examples, `$end` is the `&mut self` method that ends a round there (for `high_water`'s
 /// example), and `$used` says what a used slot is for this kind.
 macro_rules! statistics {
-    ($kind:ident, $end:ident, $used:literal) => {
+    ($kind:ident, $end:ident, $used:literal, $($cursor:ident).+) => {
         #[doc = concat!("The number of slots used this round: ", $used, ". Slots that threads'")]
         /// chunks hold but have not used yet are not counted.
         ///
@@ -733,7 +733,7 @@ macro_rules! statistics {
         #[inline]
         #[must_use]
         pub fn len(&self) -> usize {
-            self.cursor.len()
+            self.$($cursor).+.len()
         }
 
         /// `true` when no slot was used this round.
@@ -771,7 +771,7 @@ macro_rules! statistics {
         #[inline]
         #[must_use]
         pub fn remaining(&self) -> usize {
-            self.cursor.free()
+            self.$($cursor).+.free()
         }
 
         #[doc = concat!("`true` when no slot is left this round ([`remaining`](", stringify!($kind), "::remaining) is 0).")]
@@ -816,7 +816,7 @@ macro_rules! statistics {
         #[inline]
         #[must_use]
         pub fn high_water(&self) -> usize {
-            self.cursor.high_water.max(self.len())
+            self.$($cursor).+.high_water.max(self.len())
         }
 
         /// How many allocation calls found no room, over the whole life of the value (a new
@@ -831,7 +831,7 @@ macro_rules! statistics {
         #[inline]
         #[must_use]
         pub fn failed_allocs(&self) -> usize {
-            self.cursor.failed()
+            self.$($cursor).+.failed()
         }
     };
 }

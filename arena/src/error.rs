@@ -36,7 +36,8 @@ impl<T> Full<T> {
     /// Gives back the value that did not fit.
     ///
     /// ```
-    /// let arena: atomicarena::Arena<u8, 0> = atomicarena::Arena::new();
+    /// let arena: atomicarena::Arena<u8, 1> = atomicarena::Arena::new();
+    /// arena.alloc(1).unwrap();
     /// assert_eq!(arena.alloc(42).unwrap_err().into_inner(), 42);
     /// ```
     pub fn into_inner(self) -> T {

@@ -2,7 +2,8 @@
 //!
 //! `#[derive(ArenaAlloc)]` turns a plain struct into named arena types; the same types are
 //! generic runtime types that you can also name directly ([`Arena<T, N>`](Arena),
-//! [`Ring<T, N>`](Ring), [`Pool<T, N>`](Pool)). Storage is an inline array of `N` slots: every
+//! [`DroplessArena<T, N>`](DroplessArena), [`Ring<T, N>`](Ring), [`Pool<T, N>`](Pool),
+//! [`ScopedArena<T, N>`](ScopedArena)). Storage is an inline array of `N` slots: every
 //! kind has a `const fn new()` and works in a `static` with no heap at all, or is built on the
 //! heap by `new_boxed()` (feature `alloc`) without a temporary on the stack. Every operation
 //! that adds a value takes `&self` and is lock-free, so one arena serves many threads; only the
@@ -31,9 +32,10 @@
 //! | kind | type (derive option) | gives you | when there is no room | pick it when |
 //! |------|----------------------|-----------|-----------------------|--------------|
 //! | bounded | [`Arena<T, N>`](Arena) (default) | `&mut T` from `&self` | [`Full<T>`](Full) hands the value back | many threads build values that live until the end of a round (a frame, a batch, a request) or forever |
-//! | bounded, `no_drop` | the generated type (`no_drop`) | the same | the same | values borrow each other (graphs, ASTs); only for types without drop glue |
+//! | bounded, dropless | [`DroplessArena<T, N>`](DroplessArena) (`no_drop`) | the same | the same | values borrow each other (graphs, ASTs, cycles); only for types without drop glue |
 //! | ring | [`Ring<T, N>`](Ring) (`ring`) | a [`Handle`], read through [`Ref`] guards | none: overwrites the oldest value | the last `N` events of a long run (logs, flight recorders), read from other threads |
 //! | pool | [`Pool<T, N>`](Pool) (`pool`) | `&mut T` to a recycled value | `Full` | values own buffers worth keeping from one round to the next |
+//! | scoped | [`ScopedArena<T, N>`](ScopedArena) (`scoped`) | `&mut T` that lives as long as its [`Scope`] | `Full` | a `static` arena that must recycle without `&mut` (servers, engines): two epochs, each reset by its last scope |
 //! | per-thread handle | [`Local`], [`PoolLocal`] (from `local()`) | `&mut T`, bump-allocated in a claimed chunk | `Full` | one thread allocates a lot into a shared arena or pool |
 //!
 //! **Bounded arena**: each slot is handed out at most once per round, which is what makes
@@ -54,9 +56,11 @@
 //! assert!(words.is_empty());
 //! ```
 //!
-//! **`no_drop`**: a value that borrows another value of the same arena compiles only if the
-//! arena has no destructor (dropck). `#[arena(capacity = N, no_drop)]` generates one, and
-//! refuses at compile time a type whose values would need dropping:
+//! **Dropless**: a value that borrows another value of the same arena compiles only if the
+//! arena has no destructor (dropck). [`DroplessArena<T, N>`](DroplessArena) is the bounded
+//! arena without one (rustc's name for the same idea), for types without drop glue only (a
+//! compile-time error otherwise, so nothing can leak); `#[arena(capacity = N, no_drop)]`
+//! generates one:
 //!
 //! ```
 //! use atomicarena::ArenaAlloc;
@@ -136,6 +140,34 @@
 //! assert_eq!(arena.iter_mut().count(), 100);
 //! ```
 //!
+//! # Bundles: one struct of arenas, `alloc` by type
+//!
+//! A compiler or a game frame allocates values of many types with one lifetime.
+//! `#[derive(Arenas)]` on a struct whose fields are bounded arenas generates `alloc(value)` and
+//! `alloc_slice_copy(&[T])` dispatched by the value's type to the field that stores it (rustc's
+//! `declare_arena!`, thread-safe and on stable), with `new`, `new_boxed`, `reset`, and `len` and
+//! `bytes_used` summed over the fields. A type the bundle has no arena for is a compile error
+//! naming both; see [`Arenas`](derive@Arenas).
+//!
+//! ```
+//! use atomicarena::{Arena, ArenaAlloc, Arenas};
+//!
+//! #[derive(ArenaAlloc)]
+//! #[arena(capacity = 64)]
+//! struct Token(&'static str);
+//!
+//! #[derive(Arenas)]
+//! struct Frame {
+//!     tokens: TokenArena,
+//!     offsets: Arena<u32, 64>,
+//! }
+//!
+//! let frame = Frame::new();
+//! frame.alloc(Token("let")).unwrap();
+//! frame.alloc_slice_copy(&[0u32, 4]).unwrap(); // goes to `offsets`
+//! assert_eq!(frame.len(), 3);
+//! ```
+//!
 //! # Threads
 //!
 //! Every kind is `Send` when `T: Send`. Sharing one between threads (a `static`, an `Arc`, a
@@ -160,8 +192,8 @@
 //! Every value is dropped exactly once, and never behind your back:
 //!
 //! * **bounded**: by `reset`, by `drain` (which hands the values out), or when the arena is
-//!   dropped. `reset` is O(1) when `T` has no drop glue. A `no_drop` arena never drops: its
-//!   type may have no drop glue, so nothing leaks. A value that does not fit comes back in
+//!   dropped. `reset` is O(1) when `T` has no drop glue. A [`DroplessArena`] (`no_drop`) never
+//!   drops: its type may have no drop glue, so nothing leaks. A value that does not fit comes back in
 //!   [`Full`] (`into_inner`) instead of being dropped.
 //! * **ring**: by the push that overwrites it (on that push's thread), by `reset`, or when the
 //!   ring is dropped. A push that finds every slot pinned drops its own value at once and
@@ -180,7 +212,9 @@
 //! `&'static mut T`. But `reset` needs `&mut self`, and a `static` only ever gives `&`: a
 //! `static` bounded arena or pool **fills once** and then returns `Full` for the rest of the
 //! program. That fits data that lives forever (configuration, interned names, a registry built
-//! at start-up). A `static` [`Ring`] recycles by itself, so it suits a log that runs forever.
+//! at start-up). A `static` [`Ring`] recycles by itself, so it suits a log that runs forever,
+//! and a `static` [`ScopedArena`] recycles bounded storage by itself: each request or task
+//! enters a [`Scope`], and the last scope of an epoch to leave resets it.
 //!
 //! ```compile_fail,E0596
 //! static EVENTS: atomicarena::Arena<u64, 64> = atomicarena::Arena::new();
@@ -281,37 +315,48 @@ compile_error!(
 
 mod arena;
 mod cursor;
+mod dropless;
 mod error;
 mod local;
 mod pool;
 mod reset;
 mod ring;
 mod ring_stamp;
+mod scoped;
 #[cfg(atomicarena_stripes)]
 mod stripes;
 mod sync;
 mod zeroable;
+// Bundles build their fields zeroed, which loom's atomics are not.
+#[cfg(not(loom))]
+mod bundle;
 
 pub use crate::arena::{Arena, Drain, IterMut};
+pub use crate::dropless::DroplessArena;
 pub use crate::error::Full;
 pub use crate::local::{Local, PoolLocal};
 pub use crate::pool::Pool;
 pub use crate::reset::FieldReset;
 pub use crate::ring::{Handle, Ref, Ring, RingIter};
+pub use crate::scoped::{Scope, ScopedArena};
 
 /// Derives named arena types for a struct; see the [crate docs](crate) and the README.
 #[cfg(feature = "derive")]
 pub use atomicarena_derive::ArenaAlloc;
+/// Derives an arena bundle: a struct of bounded arenas with `alloc` dispatched by the value's
+/// type; see the derive's docs.
+#[cfg(feature = "derive")]
+pub use atomicarena_derive::Arenas;
 
 /// What the derive's generated code needs. Not public API: no semver guarantees.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::arena::Arena;
+    pub use crate::dropless::DroplessArena;
     pub use crate::pool::Pool;
     pub use crate::reset::FieldReset;
     pub use crate::ring::Ring;
-    #[cfg(feature = "alloc")]
-    pub use crate::zeroable::new_boxed_zeroed;
+    pub use crate::scoped::ScopedArena;
     pub use crate::zeroable::Zeroable;
     pub use core;
 
@@ -336,18 +381,50 @@ pub mod __private {
     }
     pub use crate::__if_alloc as if_alloc;
 
-    /// Compile-time proof that a type is `Zeroable` (used next to generated `unsafe impl`s).
-    pub const fn assert_zeroable<T: Zeroable + ?Sized>() {}
-    /// Compile-time proof that a type is `Send` (used by generated checks).
-    pub const fn assert_send<T: Send + ?Sized>() {}
+    /// What every runtime kind (`Arena`, `DroplessArena`, `Ring`, `Pool`) tells the derive and
+    /// its own constructors about its storage: the one place where the compile-time checks of a
+    /// kind are written.
+    pub trait Storage {
+        /// The number of slots, `N`.
+        const SLOTS: usize;
+        /// Bytes of storage per slot: the value and its bookkeeping.
+        const SLOT_BYTES: usize;
+        /// The kind's compile-time checks (at least one slot, the storage fits in memory, and
+        /// for `DroplessArena` no drop glue), evaluated by every constructor: `let () =
+        /// <Self as Storage>::CHECKS;` fails the build on the first use of a bad instantiation.
+        const CHECKS: ();
+    }
 
-    /// Whether `capacity` slots of `T` fit in `isize::MAX` bytes: the derive's eager version of
-    /// `Arena::FITS` (the same formula: the value and its one-byte mark per slot), checked in a
-    /// `const _` spanned on the user's `capacity` so the error comes before any use.
-    #[doc(hidden)]
+    /// Whether the storage of `R` fits in `isize::MAX` bytes (the largest object Rust allows,
+    /// which also bounds the cursors): the one definition of the check, used by the kinds'
+    /// `CHECKS` and by the derive's eager `const _` checks spanned on the user's `capacity`.
     #[must_use]
-    pub const fn capacity_fits<T>(capacity: usize) -> bool {
-        capacity <= isize::MAX as usize / (core::mem::size_of::<T>() + 1)
+    pub const fn fits<R: Storage>() -> bool {
+        R::SLOT_BYTES == 0 || R::SLOTS <= isize::MAX as usize / R::SLOT_BYTES
+    }
+
+    /// Compile-time proof that `W` has the layout of `R` (the derive's wrappers are
+    /// `repr(transparent)` over their runtime kind).
+    #[cfg(feature = "alloc")]
+    struct SameLayout<R, W>(core::marker::PhantomData<(R, W)>);
+    #[cfg(feature = "alloc")]
+    impl<R, W> SameLayout<R, W> {
+        const CHECK: () = assert!(
+            core::mem::size_of::<R>() == core::mem::size_of::<W>()
+                && core::mem::align_of::<R>() == core::mem::align_of::<W>(),
+            "atomicarena: a generated arena type must be `repr(transparent)` over its runtime kind"
+        );
+    }
+
+    /// The runtime's `new_boxed` for a generated wrapper `W` of the kind `R`: evaluates `R`'s
+    /// compile-time checks (so an oversized or empty arena is reported by the runtime's message,
+    /// not by a layout error in `core`), then builds the empty `W` in place on the heap.
+    #[cfg(feature = "alloc")]
+    #[must_use]
+    pub fn new_boxed_as<R: Storage + Zeroable, W: Zeroable>() -> Box<W> {
+        let () = R::CHECKS;
+        let () = SameLayout::<R, W>::CHECK;
+        crate::zeroable::new_boxed_zeroed::<W>()
     }
 
     /// Formats `value` with its `Debug`, but with its leading type name replaced by `name`: the
@@ -473,6 +550,12 @@ pub mod __private {
     pub fn reset_nested<T: PoolFieldNested + ?Sized>(field: &mut T) {
         field.pool_field_reset();
     }
+
+    #[cfg(all(feature = "alloc", not(loom)))]
+    pub use crate::bundle::new_boxed_bundle;
+    #[cfg(not(loom))]
+    pub use crate::bundle::{BoundedArena, Holds, Idx, RawArena};
+    pub use crate::error::Full;
 }
 
 /// The crate's README (the registry page): its examples run as doctests (the pattern of clap).

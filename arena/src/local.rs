@@ -162,7 +162,7 @@ impl<'a, T, const N: usize> Local<'a, T, N> {
         if self.chunk.is_empty() {
             let arena = self.arena;
             self.chunk
-                .refill_marked(&mut self.start, &arena.cursor, &arena.marks)
+                .refill_marked(&mut self.start, &arena.raw.cursor, &arena.raw.marks)
                 .ok_or(Full(()))?;
         }
         // The chunk moves on only after `f` returned: if `f` panics, the slot stays free in the
@@ -223,7 +223,7 @@ impl<'a, T, const N: usize> Local<'a, T, N> {
     fn next_slot(&mut self) -> Option<usize> {
         let arena = self.arena;
         self.chunk
-            .next_marked(&mut self.start, &arena.cursor, &arena.marks)
+            .next_marked(&mut self.start, &arena.raw.cursor, &arena.raw.marks)
     }
 }
 
@@ -250,7 +250,7 @@ impl<T, const N: usize> Drop for Local<'_, T, N> {
     #[inline]
     fn drop(&mut self) {
         let arena = self.arena;
-        drop_marked(&arena.cursor, &arena.marks, self.start, &self.chunk);
+        drop_marked(&arena.raw.cursor, &arena.raw.marks, self.start, &self.chunk);
     }
 }
 

@@ -30,6 +30,8 @@ use core::fmt;
 use core::marker::PhantomData;
 use core::mem::{self, MaybeUninit};
 
+use crate::__private::Storage;
+use crate::arena::IterMut;
 use crate::cursor::Cursor;
 use crate::error::Full;
 use crate::reset::FieldReset;
@@ -108,26 +110,22 @@ impl<T, const N: usize> Pool<T, N> {
     /// ```
     pub const CAPACITY: usize = N;
 
-    /// Compile-time check that the storage fits in `isize::MAX` bytes (which also bounds the
-    /// cursor). Evaluated by every constructor.
-    const FITS: () = {
-        let per_slot = mem::size_of::<T>() + 1; // the value and its state
-        assert!(
-            N <= isize::MAX as usize / per_slot,
-            "atomicarena: capacity × (size_of::<T>() + 1) exceeds isize::MAX bytes; lower the capacity"
-        );
-    };
-
     /// Creates an empty pool. A `const fn`: the pool can live in a `static`.
     ///
     /// ```
     /// static BUFFERS: atomicarena::Pool<Vec<u8>, 16> = atomicarena::Pool::new();
     /// assert!(BUFFERS.is_empty());
     /// ```
+    ///
+    /// A capacity of 0 fails to compile, as in every kind:
+    ///
+    /// ```compile_fail,E0080
+    /// let empty: atomicarena::Pool<u32, 0> = atomicarena::Pool::new();
+    /// ```
     #[must_use]
     #[cfg(not(loom))]
     pub const fn new() -> Self {
-        let () = Self::FITS;
+        let () = <Self as Storage>::CHECKS;
         Pool {
             cursor: Cursor::new(),
             state: [const { TrackedCell::new(EMPTY) }; N],
@@ -139,7 +137,7 @@ impl<T, const N: usize> Pool<T, N> {
     /// Creates an empty pool (loom build: loom's atomics are not `const`).
     #[cfg(loom)]
     pub fn new() -> Self {
-        let () = Self::FITS;
+        let () = <Self as Storage>::CHECKS;
         Pool {
             cursor: Cursor::new(),
             state: core::array::from_fn(|_| TrackedCell::new(EMPTY)),
@@ -157,7 +155,7 @@ impl<T, const N: usize> Pool<T, N> {
     #[must_use]
     #[cfg(feature = "alloc")]
     pub fn new_boxed() -> alloc::boxed::Box<Self> {
-        let () = Self::FITS;
+        let () = <Self as Storage>::CHECKS;
         #[cfg(not(loom))]
         {
             crate::zeroable::new_boxed_zeroed()
@@ -362,19 +360,15 @@ impl<T, const N: usize> Pool<T, N> {
     /// pool.alloc(2).unwrap();
     /// assert_eq!(pool.iter_mut().map(|v| *v).sum::<u32>(), 3);
     /// ```
-    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> + '_ {
+    pub fn iter_mut(&mut self) -> IterMut<'_, T> {
         // Unused chunk tails of the threads' chunks go back or stay unused (never `LIVE`).
         self.cursor.settle(None);
         let len = self.cursor.claimed();
-        // A `LIVE` slot holds a value; `&mut self` is exclusive and each slot is yielded once.
-        crate::arena::Marked::<'_, T, true>::new(
-            &mut self.slots[..len],
-            &mut self.state[..len],
-            LIVE,
-        )
+        // SAFETY: a `LIVE` slot holds a value; `&mut self` is exclusive for the borrow.
+        unsafe { IterMut::new(&mut self.slots[..len], &mut self.state[..len], LIVE, true) }
     }
 
-    crate::cursor::statistics!(Pool, clear, "slots handed out (`take` or `alloc`)");
+    crate::cursor::statistics!(Pool, clear, "slots handed out (`take` or `alloc`)", cursor);
 
     /// Drops the values in `from..to`, setting each state to `EMPTY` first; if a destructor panics, the
     /// rest are still dropped while unwinding.
@@ -462,6 +456,39 @@ unsafe fn take_state(state: &TrackedCell<u8>, i: usize) -> bool {
 unsafe fn set_live(state: &TrackedCell<u8>) {
     // SAFETY: the caller owns the state.
     state.with_mut(|s| unsafe { *s = LIVE });
+}
+
+impl<'a, T, const N: usize> IntoIterator for &'a mut Pool<T, N> {
+    type Item = &'a mut T;
+    type IntoIter = IterMut<'a, T>;
+
+    /// Same as [`Pool::iter_mut`]: the values handed out this round.
+    ///
+    /// ```
+    /// let mut pool: atomicarena::Pool<u32, 4> = atomicarena::Pool::new();
+    /// pool.alloc(1).unwrap();
+    /// pool.alloc(2).unwrap();
+    /// for v in &mut pool {
+    ///     *v *= 10;
+    /// }
+    /// assert_eq!(pool.iter_mut().map(|v| *v).collect::<Vec<_>>(), [10, 20]);
+    /// ```
+    fn into_iter(self) -> IterMut<'a, T> {
+        self.iter_mut()
+    }
+}
+
+#[doc(hidden)]
+impl<T, const N: usize> Storage for Pool<T, N> {
+    const SLOTS: usize = N;
+    const SLOT_BYTES: usize = mem::size_of::<T>() + 1; // the value and its state
+    const CHECKS: () = {
+        assert!(N > 0, "atomicarena: a Pool needs a capacity of at least 1");
+        assert!(
+            crate::__private::fits::<Self>(),
+            "atomicarena: capacity × (size_of::<T>() + 1) exceeds isize::MAX bytes; lower the capacity"
+        );
+    };
 }
 
 impl<T, const N: usize> Drop for Pool<T, N> {

@@ -40,7 +40,16 @@
 //! since it is the oldest. After `max(N, 4)` fruitless attempts (every slot pinned, say) the push
 //! gives up: the value is dropped at once and the returned handle is already stale, exactly as if
 //! the value had been written and immediately overwritten. Nothing blocks and nothing fails
-//! "for lack of room".
+//! "for lack of room". The numbers a push took without storing are added to `skipped` (one
+//! relaxed `fetch_add`, on these paths only), so a reader can tell them from values it missed.
+//!
+//! # Tailing
+//!
+//! `since(h)` is `iter` started at `h`'s successor: the handle is a sequence number, so the
+//! values after it are at the numbers after it, and a reader less than a lap behind looks at
+//! just the numbers handed out since `h`. Only a stale `h` (older than the last `N` numbers)
+//! needs `iter`'s scan of the slots for values kept past their turn by pins, restricted to
+//! those numbered after `h`.
 //!
 //! # Soundness
 //!
@@ -65,6 +74,7 @@ use core::ptr;
 
 use crossbeam_utils::{Backoff, CachePadded};
 
+use crate::__private::Storage;
 use crate::ring_stamp::{tag_of, IterPos, Skip, Stamp, Stamps, TAG_MASK};
 use crate::sync::{AtomicU64, AtomicUsize, Ordering, TrackedCell};
 
@@ -167,9 +177,9 @@ impl<T> Slot<T> {
 /// and returns a [`Handle`]. [`get`](Ring::get) turns a handle back into a read guard
 /// ([`Ref`]) while the value is still there, and returns `None` once it was overwritten or the
 /// ring was reset: never another value, never a torn one. [`peek`](Ring::peek) looks at slot
-/// `i mod N` (the Go `PtrAt`), and [`iter`](Ring::iter) walks the live values from oldest to
-/// newest. Every operation takes `&self` and is lock-free; only [`reset`](Ring::reset) needs
-/// `&mut self`.
+/// `i mod N` (the Go `PtrAt`), [`iter`](Ring::iter) walks the live values from oldest to
+/// newest, and [`since`](Ring::since) those pushed after a handle (a log's tail). Every
+/// operation takes `&self` and is lock-free; only [`reset`](Ring::reset) needs `&mut self`.
 ///
 /// ```
 /// use atomicarena::Ring;
@@ -219,9 +229,12 @@ impl<T> Slot<T> {
 ///
 /// Every push takes the next 64-bit sequence number (a push that skips slots takes several, and
 /// `reset` moves on to a fresh lap), so a handle names exactly one push, on any target: numbers
-/// would repeat only after 2^64 of them (584 years at one per nanosecond). Handles are only
-/// meaningful with the ring that made them; used with another ring they name whatever that
-/// ring stored under the same number (still a whole, initialised value).
+/// would repeat only after 2^64 of them (584 years at one per nanosecond). The numbers that
+/// pushes took without storing a value are counted by [`skipped`](Ring::skipped), which
+/// explains the gaps between consecutive handles. Handles are only meaningful with the ring
+/// that made them; used with another ring they name whatever that ring stored under the same
+/// number (still a whole, initialised value), and [`since`](Ring::since) yields that ring's
+/// values numbered after it.
 ///
 /// # Targets without 64-bit atomics
 ///
@@ -243,7 +256,12 @@ pub struct Ring<T, const N: usize> {
     /// Number of slots holding a value: incremented by the push that fills an empty slot (so
     /// only during the first lap of a round), zeroed by `reset`. Never above `N`.
     len: AtomicUsize,
-    /// The slots; the one at `Stamps::physical(i)` holds sequence numbers `s` with
+    /// Sequence numbers taken by pushes that stored no value under them (see [`Ring::skipped`]).
+    /// Added to only on the skip paths of `push`, never on its common path; kept by `reset`.
+    /// Not padded: it may share a cache line with `len` or a slot, but it is written only when
+    /// a push skips, which is rare and already costs a failed claim on a contended slot.
+    skipped: AtomicU64,
+    /// The slots; `slot_at(i)` (and `Stamps::physical(i)`) holds sequence numbers `s` with
     /// `s % N == i` (see `STRIDE`).
     slots: [Slot<T>; N],
     /// The ring owns `T`s and drops them (for dropck).
@@ -294,15 +312,6 @@ impl<T, const N: usize> Ring<T, N> {
     /// Pushes try at most this many sequence numbers before giving up (see the type docs).
     const ATTEMPTS: usize = if N < 4 { 4 } else { N };
 
-    /// Compile-time checks, evaluated by every constructor.
-    const FITS: () = {
-        assert!(N > 0, "atomicarena: a Ring needs a capacity of at least 1");
-        assert!(
-            N <= isize::MAX as usize / mem::size_of::<Slot<T>>(),
-            "atomicarena: capacity × size_of::<T>() (plus 16 bytes per slot) exceeds isize::MAX bytes; lower the capacity"
-        );
-    };
-
     /// Creates an empty ring. A `const fn`: the ring can live in a `static`.
     ///
     /// The ring is built where it is returned, which for a local variable is the stack; for
@@ -318,10 +327,11 @@ impl<T, const N: usize> Ring<T, N> {
     #[cfg(not(loom))]
     #[must_use]
     pub const fn new() -> Self {
-        let () = Self::FITS;
+        let () = <Self as Storage>::CHECKS;
         Ring {
             head: CachePadded::new(AtomicU64::new(0)),
             len: AtomicUsize::new(0),
+            skipped: AtomicU64::new(0),
             slots: [const { Slot::new() }; N],
             _owns: PhantomData,
         }
@@ -330,10 +340,11 @@ impl<T, const N: usize> Ring<T, N> {
     /// Creates an empty ring (loom build: loom's atomics are not `const`).
     #[cfg(loom)]
     pub fn new() -> Self {
-        let () = Self::FITS;
+        let () = <Self as Storage>::CHECKS;
         Ring {
             head: CachePadded::new(AtomicU64::new(0)),
             len: AtomicUsize::new(0),
+            skipped: AtomicU64::new(0),
             slots: core::array::from_fn(|_| Slot::new()),
             _owns: PhantomData,
         }
@@ -355,7 +366,7 @@ impl<T, const N: usize> Ring<T, N> {
     #[cfg(feature = "alloc")]
     #[must_use]
     pub fn new_boxed() -> alloc::boxed::Box<Self> {
-        let () = Self::FITS;
+        let () = <Self as Storage>::CHECKS;
         #[cfg(not(loom))]
         {
             crate::zeroable::new_boxed_zeroed()
@@ -405,6 +416,10 @@ impl<T, const N: usize> Ring<T, N> {
             };
             match claimed {
                 Ok(()) => {
+                    if attempts != 0 {
+                        // Before the publication in `write`: see `count_skips`.
+                        self.count_skips(attempts);
+                    }
                     // SAFETY: we claimed the slot just now, and `seq < u64::MAX`.
                     let (was_empty, old) = unsafe { slot.write(seq, tag_of::<N>(seq), value) };
                     if was_empty {
@@ -421,7 +436,9 @@ impl<T, const N: usize> Ring<T, N> {
             attempts += 1;
             if attempts >= Self::ATTEMPTS {
                 // Give up: as if written and overwritten at once. `seq` was taken by us alone
-                // and never published, so the handle is stale forever.
+                // and never published, so the handle is stale forever. Every number we took
+                // stored nothing.
+                self.count_skips(attempts);
                 drop(value);
                 return Handle::new(seq);
             }
@@ -524,6 +541,82 @@ impl<T, const N: usize> Ring<T, N> {
         }
     }
 
+    /// The values pushed after `handle` that are still in the ring, oldest first, each with its
+    /// handle: a log's tail. The same items as [`iter`](Ring::iter) (a [`RingIter`] over the
+    /// same snapshot), restricted to sequence numbers greater than `handle`'s.
+    ///
+    /// A reader that follows the ring calls `since` again with the last handle it was given:
+    /// each call costs O(numbers handed out since that handle), not O(N), as long as the reader
+    /// is less than a lap behind. When `handle` is older than the last `N` sequence numbers
+    /// (stale: its value was overwritten), `since` still yields everything after it that is
+    /// still there, at the cost of [`iter`](Ring::iter): O(N), plus O(N) per value kept past
+    /// its turn by a pin.
+    ///
+    /// * `handle`'s own value is never yielded, nor anything older: a value kept by a pin past
+    ///   its turn is yielded only if it was pushed after `handle`.
+    /// * Like `iter`, the iterator yields only numbers handed out before the call, each value
+    ///   as it is when the iterator reaches it (a value overwritten in the meantime is left
+    ///   out). Values pushed later need another call.
+    /// * A handle is a sequence number and names no ring. Whatever `handle` is, `since` yields
+    ///   only this ring's values, each under the handle of the push that stored it, never a
+    ///   torn or half-written one. A handle from before a [`reset`](Ring::reset) comes before
+    ///   every number handed out since (`reset` only moves the numbers on), so it yields every
+    ///   value pushed since the reset. A handle whose number this ring has not handed out yet
+    ///   (another ring's, say) yields nothing, until the ring's own numbers pass it: `since`
+    ///   depends only on the number, as the ring cannot tell another ring's handles from its
+    ///   own.
+    ///
+    /// Between two handles `a < b` that a reader is given in turn, the `b - a - 1` numbers in
+    /// between were each: a value overwritten before the reader got to it (a *miss*), a number
+    /// that stored no value ([`skipped`](Ring::skipped) counts those), a number that `reset`
+    /// jumped over, or, with several writers, a push still writing when the iterator passed
+    /// its number (the next `since(b)` starts after it, so the reader never sees that value).
+    /// A single writer's pushes are never in flight behind a published one.
+    ///
+    /// ```
+    /// use atomicarena::{Handle, Ring};
+    ///
+    /// let ring: Ring<u32, 4> = Ring::new();
+    /// let first = ring.push(1);
+    /// ring.push(2);
+    /// ring.push(3);
+    ///
+    /// // Follow the tail: each call yields what came after the last handle seen.
+    /// let mut last: Handle<u32> = first;
+    /// let mut seen = Vec::new();
+    /// for (h, v) in ring.since(last) {
+    ///     seen.push(*v);
+    ///     last = h;
+    /// }
+    /// assert_eq!(seen, [2, 3]);
+    /// assert_eq!(ring.since(last).count(), 0); // nothing new
+    /// ring.push(4);
+    /// assert_eq!(ring.since(last).map(|(_, v)| *v).collect::<Vec<_>>(), [4]);
+    ///
+    /// // A stale handle: everything after it that is still in the ring.
+    /// for i in 5..=10 {
+    ///     ring.push(i);
+    /// }
+    /// assert!(ring.get(first).is_none());
+    /// let tail: Vec<(u64, u32)> = ring.since(first).map(|(h, v)| (h.sequence(), *v)).collect();
+    /// assert_eq!(tail, [(6, 7), (7, 8), (8, 9), (9, 10)]);
+    ///
+    /// // A handle this ring has not reached yet (another ring's) yields nothing.
+    /// let other: Ring<u32, 4> = Ring::new();
+    /// let ahead = (0..20).map(|i| other.push(i)).last().unwrap();
+    /// assert_eq!(ring.since(ahead).count(), 0);
+    /// ```
+    #[must_use]
+    pub fn since(&self, handle: Handle<T>) -> RingIter<'_, T, N> {
+        // Relaxed: a snapshot of how far sequence numbers went, as in `iter`; values are read
+        // under pins.
+        let end = self.head.load(Ordering::Relaxed);
+        RingIter {
+            ring: self,
+            pos: IterPos::since(end, N, handle.seq),
+        }
+    }
+
     /// The handle of the newest value in the ring, or `None` if it is empty.
     ///
     /// A snapshot: a concurrent push may overwrite that value at any time.
@@ -558,6 +651,48 @@ impl<T, const N: usize> Ring<T, N> {
     pub fn len(&self) -> usize {
         // Relaxed: a statistic; it orders nothing.
         self.len.load(Ordering::Relaxed)
+    }
+
+    /// The number of sequence numbers, over the ring's life, taken by pushes that stored no
+    /// value under them: a number whose slot was pinned by a [`Ref`], being written by another
+    /// push or already holding a newer value was skipped (the push went on to the next one),
+    /// and a push that gave up (see [`Ring`]) stored nothing under any of its numbers.
+    ///
+    /// It explains gaps in handles: every number below the next one to be handed out is a
+    /// value stored (still there or overwritten since), a number counted here, a number that
+    /// [`reset`](Ring::reset) jumped over (not counted), or a push still in progress. `reset`
+    /// keeps the count (it counts over the ring's life, like the sequence numbers themselves).
+    ///
+    /// A snapshot while other threads push: a push adds its skips before it publishes its
+    /// value, so a reader that has seen the value (through `get`, `iter`, `since`, …) or has
+    /// joined the pushing thread sees them counted.
+    ///
+    /// ```
+    /// use atomicarena::Ring;
+    ///
+    /// let mut ring: Ring<u32, 2> = Ring::new();
+    /// let a = ring.push(1); // number 0, slot 0
+    /// let pinned = ring.get(a).unwrap();
+    /// ring.push(2); // number 1, slot 1
+    /// let c = ring.push(3); // number 2 lands on the pinned slot 0: skipped; 3 is stored
+    /// assert_eq!((c.sequence(), ring.skipped()), (3, 1));
+    ///
+    /// let both = ring.get(c).unwrap(); // now both slots are pinned
+    /// let lost = ring.push(4); // gives up after max(N, 4) = 4 numbers: 4, 5, 6, 7
+    /// assert_eq!((lost.sequence(), ring.skipped()), (7, 5));
+    /// assert!(ring.get(lost).is_none());
+    /// drop((pinned, both));
+    ///
+    /// // 8 numbers were handed out: 3 values stored and 5 skipped.
+    /// assert_eq!(ring.push(5).sequence(), 8);
+    /// ring.reset(); // the numbers `reset` jumps over are not counted, and the count stays
+    /// assert_eq!(ring.skipped(), 5);
+    /// ```
+    #[inline]
+    #[must_use]
+    pub fn skipped(&self) -> u64 {
+        // Relaxed: a statistic (see `count_skips` for what a reader is guaranteed to see).
+        self.skipped.load(Ordering::Relaxed)
     }
 
     /// `true` when no slot holds a value.
@@ -647,6 +782,42 @@ impl<T, const N: usize> Ring<T, N> {
         }
     }
 
+    /// Adds `n` sequence numbers to [`Ring::skipped`]. Called only on the skip paths of `push`
+    /// (after a successful claim that followed skips, or on giving up), so the common push
+    /// does no extra atomic operation.
+    #[cold]
+    #[inline(never)]
+    fn count_skips(&self, n: usize) {
+        // Relaxed: a statistic; it pairs with no other operation itself. A push counts its
+        // skips before it publishes its value (the Release store in `Slot::write`, which comes
+        // later in the same thread), so a reader whose pin acquired that value, or a thread
+        // that joined the pusher, then reads a count that includes them (coherence), with the
+        // Relaxed load of `skipped()`.
+        self.skipped.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    /// The slot of logical index `i < N` (sequence numbers `s` with `s % N == i`), spread by
+    /// `STRIDE`.
+    #[inline(always)]
+    fn slot_at(&self, i: usize) -> &Slot<T> {
+        debug_assert!(i < N);
+        // `i < N <= u32::MAX` and `STRIDE < N` whenever `STRIDE != 1`: the product fits.
+        let physical = if Self::STRIDE == 1 {
+            i
+        } else {
+            (i as u64 * Self::STRIDE as u64 % N as u64) as usize
+        };
+        debug_assert!(physical < N);
+        // SAFETY: `physical < N` (a remainder of a division by `N`, or `i < N`).
+        unsafe { self.slots.get_unchecked(physical) }
+    }
+
+    /// The slot of sequence number `seq`.
+    #[inline(always)]
+    fn slot_of(&self, seq: u64) -> &Slot<T> {
+        self.slot_at((seq % N as u64) as usize)
+    }
+
     /// A guard on the value of sequence number `seq`, if it is still in the ring.
     #[inline]
     fn get_seq(&self, seq: u64) -> Option<Ref<'_, T>> {
@@ -662,23 +833,6 @@ impl<T, const N: usize> Ring<T, N> {
         } else {
             None // dropping the guard unpins
         }
-    }
-
-    /// The slot of sequence number `seq` (the hot paths, `push` and `get`, compute it here,
-    /// from `T`'s layout; `Stamps::physical` is the same arithmetic for the scans).
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
-    fn slot_of(&self, seq: u64) -> &Slot<T> {
-        let i = (seq % N as u64) as usize;
-        // `i < N <= u32::MAX` and `STRIDE < N` whenever `STRIDE != 1`: the product fits.
-        let physical = if Self::STRIDE == 1 {
-            i
-        } else {
-            (i as u64 * Self::STRIDE as u64 % N as u64) as usize
-        };
-        debug_assert!(physical < N);
-        // SAFETY: `physical < N` (a remainder of a division by `N`, or `i < N`).
-        unsafe { self.slots.get_unchecked(physical) }
     }
 
     /// The slot at position `physical < N` of the array (from `Stamps`).
@@ -735,6 +889,22 @@ impl<T, const N: usize> Drop for Ring<T, N> {
     }
 }
 
+/// The ring's compile-time checks, evaluated by every constructor (`let () = <Self as
+/// Storage>::CHECKS;`) and by the derive's eager checks.
+#[doc(hidden)]
+impl<T, const N: usize> Storage for Ring<T, N> {
+    const SLOTS: usize = N;
+    /// The value, its stamp and its sequence number.
+    const SLOT_BYTES: usize = mem::size_of::<Slot<T>>();
+    const CHECKS: () = {
+        assert!(N > 0, "atomicarena: a Ring needs a capacity of at least 1");
+        assert!(
+            crate::__private::fits::<Self>(),
+            "atomicarena: capacity × size_of::<T>() (plus 16 bytes per slot) exceeds isize::MAX bytes; lower the capacity"
+        );
+    };
+}
+
 impl<T, const N: usize> Default for Ring<T, N> {
     /// Same as [`Ring::new`].
     fn default() -> Self {
@@ -747,7 +917,7 @@ impl<T, const N: usize> fmt::Debug for Ring<T, N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Relaxed: a statistic; it orders nothing.
         let next_seq = self.head.load(Ordering::Relaxed);
-        crate::ring_stamp::fmt_ring(f, self.len(), N, next_seq)
+        crate::ring_stamp::fmt_ring(f, self.len(), N, next_seq, self.skipped())
     }
 }
 
@@ -760,7 +930,7 @@ impl<'a, T, const N: usize> IntoIterator for &'a Ring<T, N> {
     }
 }
 
-// SAFETY: (`Zeroable`) every field of an empty ring is zero: the head, `len`, every
+// SAFETY: (`Zeroable`) every field of an empty ring is zero: the head, `len`, `skipped`, every
 // slot's state (tag 0: never written, no pins, not busy) and `seq` (0: empty); the values are
 // `MaybeUninit`, for which any bytes are valid. The atomics have the in-memory representation
 // of their integers, also portable-atomic's `AtomicU64` (documented; its locks live in a global
@@ -925,7 +1095,8 @@ impl<T: fmt::Display> fmt::Display for Ref<'_, T> {
     }
 }
 
-/// Iterator over a ring's live values, oldest first, from [`Ring::iter`].
+/// Iterator over a ring's live values, oldest first, from [`Ring::iter`] (all of them) and
+/// [`Ring::since`] (those pushed after a handle).
 ///
 /// ```
 /// let ring: atomicarena::Ring<u8, 4> = atomicarena::Ring::new();

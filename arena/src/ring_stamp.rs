@@ -491,6 +491,34 @@ impl IterPos {
         }
     }
 
+    /// The walk of `Ring::since(handle)` (`seq` is the handle's number) for a ring of `n` slots
+    /// whose head was `end`: the values after `seq` that are still in the ring.
+    #[inline]
+    pub(crate) fn since(end: u64, n: usize, seq: u64) -> Self {
+        let window = end.saturating_sub(n as u64);
+        // The first number after the handle's (none after `u64::MAX`, which is never stored).
+        let Some(first) = seq.checked_add(1) else {
+            return IterPos {
+                end,
+                window,
+                old_after: u64::MAX,
+                old_done: true,
+                next: end,
+            };
+        };
+        IterPos {
+            end,
+            window,
+            // Phase 1: stamps (`seq + 1`) above `first`, i.e. numbers after the handle's; none
+            // when the handle is within the last `N` numbers (the recent case, O(new values)).
+            old_after: first,
+            old_done: first >= window,
+            // Phase 2 starts at the handle's successor, or at the window if that is later;
+            // never past `end` (a handle this ring has not reached yet yields nothing).
+            next: first.clamp(window, end),
+        }
+    }
+
     /// `RingIter::size_hint` for a ring of `n` slots.
     #[inline]
     pub(crate) fn size_hint(&self, n: usize) -> (usize, Option<usize>) {
@@ -507,10 +535,12 @@ pub(crate) fn fmt_ring(
     len: usize,
     n: usize,
     next_seq: u64,
+    skipped: u64,
 ) -> core::fmt::Result {
     f.debug_struct("Ring")
         .field("len", &len)
         .field("capacity", &n)
         .field("next_seq", &next_seq)
+        .field("skipped", &skipped)
         .finish_non_exhaustive()
 }

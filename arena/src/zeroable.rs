@@ -13,9 +13,6 @@
 /// behaves exactly as a freshly constructed, empty one.
 pub unsafe trait Zeroable {}
 
-// SAFETY: `ManuallyDrop<T>` has the layout and validity of `T`.
-unsafe impl<T: Zeroable> Zeroable for core::mem::ManuallyDrop<T> {}
-
 /// Allocates a zeroed `Box<T>`: the empty `T`, built in place on the heap.
 ///
 /// Written with `alloc_zeroed` rather than `Box::new_zeroed`, which is stable only since Rust

@@ -13,4 +13,5 @@
 pub mod arena;
 pub mod pool;
 pub mod ring;
+pub mod scoped;
 pub mod support;

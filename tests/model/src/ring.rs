@@ -13,12 +13,19 @@
 //! After every step, `run` checks the ring against the model (the message names the capacity,
 //! the step and the operation): `get` and `read` of *every* handle ever returned (the value of
 //! a live push, `None` for one that was overwritten, given up or reset, forever), `iter`'s exact
-//! items and order, `latest`, `len`, `peek` of every slot (and of indices past `N`), the values
+//! items and order, `since` from the handle of every push in the ring, of the push before each
+//! (often stale) and of the newest push (the live pushes numbered after the handle, in order),
+//! `skipped` (every number a push took without storing, over the run: resets keep it and do not
+//! add to it), `latest`, `len`, `peek` of every slot (and of indices past `N`), the values
 //! behind the `Ref`s it holds, and the drop count of every value (once when overwritten, reset
 //! or given up, zero while in the ring) and of every clone that `read` made. Handles from
 //! different calls (`push`, `peek`, `iter`, `latest`) are compared with `==` and looked up by
 //! hash where the model says they name the same push. The ring is dropped at the end, with
 //! forgotten pins still in it, and every value must then have been dropped exactly once.
+//!
+//! `since` is also given handles from another ring (a one-slot ring that the run pushes into
+//! until its numbers reach the one wanted), numbered behind, at and past the ring's next number,
+//! and held `since` iterators are advanced across pushes like `iter`'s.
 //!
 //! Each run drives three rings with the same operations: `N = 1` (every push overwrites; a
 //! pinned ring gives up after 4 attempts, more than `N`), `N = 4`, and `N = 7`, whose slots are
@@ -76,6 +83,15 @@ pub enum Op {
     /// `true`. Pushes may happen between calls: the iterator yields, in order, values pushed
     /// before it was made that are still there when it gets to them.
     IterNext(bool),
+    /// `since` with the handle of push `i % pushes`, run to the end: the live pushes numbered
+    /// after it, in order.
+    Since(u8),
+    /// `since` with a handle from another ring, numbered `v % (head + 2N + 1)`: behind, at or
+    /// past the ring's next number (then nothing), or from before a reset.
+    SinceForeign(u16),
+    /// Start a new held iterator with `since` and the handle of push `i % pushes` (dropping the
+    /// previous one); `IterNext` advances it.
+    SinceStart(u8),
     /// Drop held `Ref` number `i % held`.
     Release(u8),
     /// `mem::forget` held `Ref` number `i % held`: its slot stays pinned until `Reset`.
@@ -112,6 +128,14 @@ pub struct Coverage {
     pub interleaved_items: u64,
     /// Reads whose `Clone` panicked.
     pub panicked_clones: u64,
+    /// `Since` and `SinceStart` with the handle of a push no longer in the ring (or never in
+    /// it) while the ring held values numbered after it.
+    pub since_stale: u64,
+    /// `SinceForeign` with a number at or past the ring's next one (it must yield nothing).
+    pub since_ahead: u64,
+    /// `SinceForeign` with a number behind the ring's next one, when the ring held values
+    /// numbered after it.
+    pub since_foreign: u64,
 }
 
 /// Applies `ops` to a `Ring<_, N>` for every `N` in [`CAPACITIES`] and to the model, and panics
@@ -135,6 +159,9 @@ thread_local! {
 
 /// Drop-count ids of the clones that `read` makes: the push's id with this bit set.
 const CLONE: u64 = 1 << 63;
+
+/// Ids of the values pushed into the other ring (to get its handles): not counted.
+const FOREIGN: u64 = 1 << 62;
 
 thread_local! {
     /// How often each value of the current run was dropped, by id: `[originals, clones]`.
@@ -167,6 +194,9 @@ impl Drops {
     }
 
     fn record(id: u64) {
+        if id & FOREIGN != 0 {
+            return;
+        }
         DROPS.with(|d| {
             let mut counts = d.borrow_mut();
             let of = &mut counts[usize::from(id & CLONE != 0)];
@@ -271,6 +301,13 @@ struct Model<const N: usize> {
     slots: [Option<usize>; N],
     /// Live and forgotten `Ref`s per slot.
     pins: [usize; N],
+    /// Numbers taken by pushes that stored nothing under them, over the run (`skipped()`).
+    skipped: u64,
+    /// Another ring, for handles that this ring did not make (`SinceForeign`). One slot and no
+    /// pins: its `k`-th push takes number `k`.
+    other: Ring<Elem, 1>,
+    /// The other ring's handles, by number.
+    foreign: Vec<Handle<Elem>>,
 }
 
 impl<const N: usize> Model<N> {
@@ -284,7 +321,29 @@ impl<const N: usize> Model<N> {
             by_handle: HashMap::new(),
             slots: [None; N],
             pins: [0; N],
+            skipped: 0,
+            other: Ring::new(),
+            foreign: Vec::new(),
         }
+    }
+
+    /// A handle of the other ring numbered `seq` (pushing into it until it gets there).
+    fn foreign(&mut self, seq: u64) -> Handle<Elem> {
+        while self.foreign.len() as u64 <= seq {
+            let k = self.foreign.len() as u64;
+            let h = self.other.push(Elem::new(FOREIGN | k, 0));
+            assert_eq!(h.sequence(), k, "the other ring never skips");
+            self.foreign.push(h);
+        }
+        self.foreign[seq as usize]
+    }
+
+    /// What `since` with a handle numbered `after` must yield: the pushes in the ring numbered
+    /// after it, in order.
+    fn since(&self, after: u64) -> Vec<usize> {
+        (0..self.pushes.len())
+            .filter(|&k| self.pushes[k].live && self.pushes[k].seq > after)
+            .collect()
     }
 
     fn slot_of(seq: u64) -> usize {
@@ -327,6 +386,7 @@ impl<const N: usize> Model<N> {
         self.pushes.iter().rev().find(|p| p.live)
     }
 
+    /// Resets the ring (`skipped` stays: it counts over the ring's life).
     fn reset(&mut self) {
         self.head = (self.head / N as u64 + 2) * N as u64;
         for p in &mut self.pushes {
@@ -345,12 +405,14 @@ struct Held<'r> {
     r: Ref<'r, Elem>,
 }
 
-/// An iterator the session holds across steps.
+/// An iterator the session holds across steps: from `iter`, or from `since`.
 struct HeldIter<'r, const N: usize> {
     it: RingIter<'r, Elem, N>,
     /// The model's `head` when it was made: it yields only sequence numbers below.
     end: u64,
-    /// The pushes in the ring when it was made.
+    /// From `since(h)`: it yields only sequence numbers above `h`'s.
+    after: Option<u64>,
+    /// The pushes in the ring when it was made (numbered after `after`).
     live_at_start: Vec<usize>,
     /// The pushes yielded so far (in increasing order).
     yielded: Vec<usize>,
@@ -443,6 +505,7 @@ impl<'r, const N: usize> Session<'r, N> {
         }
         cov.pushes += 1;
         cov.skipped += skipped;
+        m.skipped += skipped;
         m.pushes.push(Push {
             seq,
             handle: h,
@@ -460,7 +523,25 @@ impl<'r, const N: usize> Session<'r, N> {
         self.iter = Some(HeldIter {
             it: self.ring.iter(),
             end: m.head,
+            after: None,
             live_at_start: (0..m.pushes.len()).filter(|&k| m.pushes[k].live).collect(),
+            yielded: Vec::new(),
+            pushes_since: 0,
+        });
+    }
+
+    /// Holds `since` with push `k`'s handle as the session's iterator.
+    fn since_start(&mut self, m: &Model<N>, k: usize, cov: &mut Coverage) {
+        let p = &m.pushes[k];
+        let live_at_start = m.since(p.seq);
+        if !p.live && !live_at_start.is_empty() {
+            cov.since_stale += 1;
+        }
+        self.iter = Some(HeldIter {
+            it: self.ring.since(p.handle),
+            end: m.head,
+            after: Some(p.seq),
+            live_at_start,
             yielded: Vec::new(),
             pushes_since: 0,
         });
@@ -484,6 +565,12 @@ impl<'r, const N: usize> Session<'r, N> {
                     "{at}: the iterator yielded {h:?}, pushed after it was made (end {})",
                     it.end
                 );
+                if let Some(after) = it.after {
+                    assert!(
+                        p.seq > after,
+                        "{at}: since(Handle({after})) yielded {h:?}, which is not after it"
+                    );
+                }
                 if let Some(&last) = it.yielded.last() {
                     assert!(
                         m.pushes[last].seq < p.seq,
@@ -501,7 +588,8 @@ impl<'r, const N: usize> Session<'r, N> {
                 }
             }
             None => {
-                // Everything in the ring when it was made and still there now was yielded.
+                // Everything in the ring when it was made (after its handle, for `since`) and
+                // still there now was yielded.
                 for &k in &it.live_at_start {
                     assert!(
                         !m.pushes[k].live || it.yielded.contains(&k),
@@ -621,6 +709,29 @@ impl<'r, const N: usize> Session<'r, N> {
             }
             Op::IterStart => self.iter_start(m),
             Op::IterNext(hold) => self.iter_next(m, hold, cov, at),
+            Op::Since(i) => {
+                if let Some((k, h)) = Self::handle(m, i) {
+                    if !m.pushes[k].live && !m.since(h.sequence()).is_empty() {
+                        cov.since_stale += 1;
+                    }
+                    check_since(self.ring, m, h, at);
+                }
+            }
+            Op::SinceForeign(v) => {
+                let seq = u64::from(v) % (m.head + 2 * N as u64 + 1);
+                let h = m.foreign(seq);
+                if seq >= m.head {
+                    cov.since_ahead += 1;
+                } else if !m.since(seq).is_empty() {
+                    cov.since_foreign += 1;
+                }
+                check_since(self.ring, m, h, at);
+            }
+            Op::SinceStart(i) => {
+                if let Some((k, _)) = Self::handle(m, i) {
+                    self.since_start(m, k, cov);
+                }
+            }
             Op::Release(i) => {
                 if !self.held.is_empty() {
                     self.release(m, usize::from(i) % self.held.len());
@@ -661,6 +772,20 @@ fn check_iter<const N: usize>(ring: &Ring<Elem, N>, m: &Model<N>, at: &str) {
         .map(|p| (p.handle, (p.id, p.payload)))
         .collect();
     assert_eq!(got, want, "{at}: iter()");
+}
+
+/// `since(h)` against the pushes in the ring numbered after `h`, in order.
+fn check_since<const N: usize>(ring: &Ring<Elem, N>, m: &Model<N>, h: Handle<Elem>, at: &str) {
+    let got: Vec<Seen> = ring.since(h).map(|(h, r)| (h, r.seen(at))).collect();
+    let want: Vec<Seen> = m
+        .since(h.sequence())
+        .into_iter()
+        .map(|k| {
+            let p = &m.pushes[k];
+            (p.handle, (p.id, p.payload))
+        })
+        .collect();
+    assert_eq!(got, want, "{at}: since({h:?})");
 }
 
 /// Everything the ring shows against the model.
@@ -709,6 +834,23 @@ fn check<const N: usize>(
         );
     }
     check_iter(ring, m, at);
+    // `since` from each push in the ring, from the push before each (often stale: overwritten
+    // or given up; a pinned survivor's successor comes well after it) and from the newest.
+    // Under Miri, only from the push before the oldest in the ring, and from the newest.
+    let mut probes: Vec<usize> = Vec::new();
+    for (k, p) in m.pushes.iter().enumerate() {
+        if p.live && (!cfg!(miri) || probes.is_empty()) {
+            probes.extend(k.checked_sub(1));
+            if !cfg!(miri) {
+                probes.push(k);
+            }
+        }
+    }
+    probes.extend(m.pushes.len().checked_sub(1));
+    for k in probes {
+        check_since(ring, m, m.pushes[k].handle, at);
+    }
+    assert_eq!(ring.skipped(), m.skipped, "{at}: skipped()");
     assert_eq!(
         ring.latest(),
         m.latest().map(|p| p.handle),

@@ -32,6 +32,9 @@ fn op() -> impl Strategy<Value = Op> {
         1 => Just(Op::HoldAll),
         1 => Just(Op::IterStart),
         3 => any::<bool>().prop_map(Op::IterNext),
+        2 => any::<u8>().prop_map(Op::Since),
+        1 => prop_oneof![0u16..64, any::<u16>()].prop_map(Op::SinceForeign),
+        1 => any::<u8>().prop_map(Op::SinceStart),
         3 => any::<u8>().prop_map(Op::Release),
         1 => any::<u8>().prop_map(Op::Forget),
         1 => Just(Op::Reset),
@@ -58,7 +61,8 @@ proptest! {
 
 /// The strategy reaches what the model is about: across a few dozen sequences (fixed seed),
 /// every capacity sees skipped pinned slots, given-up pushes, stale gets, forgotten `Ref`s,
-/// resets, iterator items yielded after interleaved pushes and panicking clones.
+/// resets, iterator items yielded after interleaved pushes, panicking clones, and `since` with
+/// stale handles and with another ring's handles behind and past the ring's numbers.
 #[test]
 #[cfg_attr(
     miri,
@@ -86,6 +90,9 @@ fn strategy_reaches_skips_and_give_ups() {
             t.resets += c.resets;
             t.interleaved_items += c.interleaved_items;
             t.panicked_clones += c.panicked_clones;
+            t.since_stale += c.since_stale;
+            t.since_ahead += c.since_ahead;
+            t.since_foreign += c.since_foreign;
         }
     }
     for t in total {
@@ -97,7 +104,10 @@ fn strategy_reaches_skips_and_give_ups() {
                 && t.forgotten > 0
                 && t.resets > 0
                 && t.interleaved_items > 0
-                && t.panicked_clones > 0,
+                && t.panicked_clones > 0
+                && t.since_stale > 0
+                && t.since_ahead > 0
+                && t.since_foreign > 0,
             "{t:?}"
         );
     }
@@ -211,5 +221,42 @@ fn regression_panicking_clone_unpins() {
     ];
     for c in run_counted(&ops) {
         assert_eq!((c.panicked_clones, c.skipped), (1, 0), "{c:?}");
+    }
+}
+
+/// `since` tails the ring: from stale handles (past pinned survivors older than them), across
+/// pushes that skip a pinned slot (counted by `skipped`), held across pushes, after a reset
+/// (handles from before come before every new number; the reset's jump is not counted) and
+/// with another ring's handles.
+#[test]
+fn regression_since_and_skipped() {
+    let ops = [
+        Op::PushMany(3, 1),
+        Op::HoldGet(2),
+        Op::PushMany(8, 10),
+        Op::Since(0),
+        Op::Since(2),
+        Op::SinceStart(5),
+        Op::Push(20),
+        Op::IterNext(true),
+        Op::PushMany(4, 30),
+        Op::IterNext(false),
+        Op::IterNext(false),
+        Op::SinceForeign(3),
+        Op::SinceForeign(60000),
+        Op::Reset,
+        Op::PushMany(2, 40),
+        Op::Since(0),
+        Op::SinceForeign(2),
+        Op::SinceForeign(u16::MAX),
+    ];
+    for c in run_counted(&ops) {
+        // One slot: the pin makes every later push of the session give up (8 + 1 + 4).
+        let gave_up = if c.capacity == 1 { 13 } else { 0 };
+        assert_eq!(
+            (c.gave_up, c.resets, c.skipped > 0, c.since_stale > 0),
+            (gave_up, 1, true, true),
+            "{c:?}"
+        );
     }
 }

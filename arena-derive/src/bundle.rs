@@ -1,0 +1,434 @@
+//! `#[derive(Arenas)]`: a struct of bounded arenas with `alloc` dispatched by the value's type.
+//!
+//! The same phases as `ArenaAlloc`, in one module because each is a few lines: read the
+//! `#[arenas(...)]` attribute and the fields (`Bundle::from_syn`), check what can be seen without
+//! types (`check`: a struct, at least one field, no field type written twice), then generate
+//! (`expand`), or emit the errors next to a bundle that still has its whole API (so that a
+//! mistake is reported once, not at every use).
+//!
+//! What needs types is left to the compiler, through the runtime's traits (see
+//! `atomicarena::__private::{BoundedArena, Holds}` and the runtime's `bundle.rs`), with code
+//! spanned on the field at fault:
+//!
+//! - a field that is not a bounded arena: `BoundedArena`'s message, on the field's type;
+//! - a type no field stores: `Holds`'s message, where such a value is allocated;
+//! - two fields storing one type though written differently (`Arena<u32, 4>` and `U32Arena`):
+//!   a probe `Holds::<Elem, _>::arena(bundle)` per field is ambiguous (E0283), on the fields,
+//!   with a note pointing at both (in a generic bundle, `Arena<T, 4>` next to `Arena<u32, 4>`
+//!   is ambiguous only where a `u32` is allocated).
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, LitStr, Member, Path, Type};
+
+use crate::ast::{default_krate, plain};
+use crate::attr::did_you_mean;
+use crate::ctxt::Ctxt;
+
+/// The derive: read, check, generate.
+pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
+    let cx = Ctxt::default();
+    let mut bundle = Bundle::from_syn(&cx, input);
+    if let Some(bundle) = &mut bundle {
+        check(&cx, bundle);
+    }
+    let error = cx.into_error().map(|e| e.to_compile_error());
+    // After an error the bundle is still generated (from what could be read, without the
+    // fields at fault), so that its uses add no errors of their own.
+    let expanded = bundle.map(|bundle| expand(&bundle));
+    quote! {
+        #error
+        #expanded
+    }
+}
+
+/// The derive input, read.
+struct Bundle<'a> {
+    original: &'a DeriveInput,
+    /// `#[arenas(crate = "...")]`, or `::atomicarena`.
+    krate: Path,
+    fields: Vec<Field<'a>>,
+}
+
+/// One field: one arena of the bundle.
+struct Field<'a> {
+    /// `self.#member`.
+    member: Member,
+    ty: &'a Type,
+    /// Its position, the `K` of its `Idx<K>`.
+    index: usize,
+    /// The same type is written on an earlier field (reported): the field gets no dispatch
+    /// impls, so that the error is the derive's own and no conflict is reported after it.
+    duplicate: bool,
+}
+
+/// The options of `#[arenas(...)]`.
+const OPTIONS: &[&str] = &["crate"];
+
+impl<'a> Bundle<'a> {
+    /// Reads the input; `None` (with the error recorded) when it is not a struct.
+    fn from_syn(cx: &Ctxt, input: &'a DeriveInput) -> Option<Self> {
+        let mut krate = None;
+        for attr in input.attrs.iter().filter(|a| a.path().is_ident("arenas")) {
+            let result = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("crate") {
+                    let lit: LitStr = meta.value()?.parse()?;
+                    match lit.parse::<Path>() {
+                        Ok(path) if krate.is_none() => krate = Some(path),
+                        Ok(_) => cx.error_spanned_by(&meta.path, "duplicate `crate` option"),
+                        Err(_) => cx.error_spanned_by(
+                            &lit,
+                            "`crate` takes the path of the atomicarena crate as a string, e.g. \
+                             `crate = \"::atomicarena\"`",
+                        ),
+                    }
+                    return Ok(());
+                }
+                let written = meta.path.to_token_stream().to_string().replace(' ', "");
+                let message = match did_you_mean(&written, OPTIONS, &[]) {
+                    Some(best) => format!("unknown option `{written}`: did you mean `{best}`?"),
+                    None => format!(
+                        "unknown option `{written}`; `#[arenas(...)]` takes `crate = \"...\"` only \
+                         (the arenas are the struct's fields)"
+                    ),
+                };
+                cx.error_spanned_by(&meta.path, message);
+                if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
+                    meta.input.parse::<TokenStream>()?;
+                }
+                Ok(())
+            });
+            if let Err(e) = result {
+                cx.syn_error(e);
+            }
+        }
+        let fields = match &input.data {
+            Data::Struct(data) => &data.fields,
+            Data::Enum(data) => {
+                not_a_struct(cx, input, &data.enum_token);
+                return None;
+            }
+            Data::Union(data) => {
+                not_a_struct(cx, input, &data.union_token);
+                return None;
+            }
+        };
+        for field in fields {
+            for attr in field.attrs.iter().filter(|a| a.path().is_ident("arenas")) {
+                cx.error_spanned_by(
+                    attr,
+                    "`#[arenas(...)]` goes on the struct, not on a field: each field is an arena \
+                     of its own type, with no options",
+                );
+            }
+        }
+        Some(Bundle {
+            original: input,
+            krate: krate.unwrap_or_else(default_krate),
+            fields: fields
+                .iter()
+                .enumerate()
+                .map(|(index, field)| Field {
+                    member: match &field.ident {
+                        Some(ident) => Member::Named(ident.clone()),
+                        None => Member::Unnamed(index.into()),
+                    },
+                    ty: &field.ty,
+                    index,
+                    duplicate: false,
+                })
+                .collect(),
+        })
+    }
+}
+
+fn not_a_struct(cx: &Ctxt, input: &DeriveInput, keyword: &dyn ToTokens) {
+    cx.error_spanned_by(
+        keyword,
+        format_args!(
+            "`Arenas` can be derived for a struct whose fields are bounded arenas, not for an enum \
+             or a union; write `struct {} {{ ... }}` with one arena field per type",
+            plain(&input.ident)
+        ),
+    );
+}
+
+/// Records what is wrong without types; marks fields whose type was written before.
+fn check(cx: &Ctxt, bundle: &mut Bundle) {
+    let ident = plain(&bundle.original.ident);
+    if bundle.fields.is_empty() {
+        cx.error_spanned_by(
+            &bundle.original.ident,
+            format_args!(
+                "`{ident}` has no field: a bundle's fields are its arenas, one per type it stores \
+                 (e.g. `exprs: ExprArena`, `spans: atomicarena::Arena<Span, 4096>`)"
+            ),
+        );
+    }
+    mark_duplicates(cx, bundle);
+}
+
+/// Marks the fields whose type is written exactly as an earlier field's, and reports them.
+fn mark_duplicates(cx: &Ctxt, bundle: &mut Bundle) {
+    let ident = plain(&bundle.original.ident);
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for field in &mut bundle.fields {
+        let key = field.ty.to_token_stream().to_string();
+        let name = member_name(&field.member);
+        match seen.get(&key) {
+            Some(first) => {
+                cx.error_spanned_by(
+                    field.ty,
+                    format_args!(
+                        "fields `{first}` and `{name}` of `{ident}` are both `{}`: a bundle sends \
+                         each value to the one field that stores its type, so each type gets one \
+                         arena; remove `{name}` (or give it another element type)",
+                        key.replace(" < ", "<")
+                            .replace(" >", ">")
+                            .replace(" , ", ", ")
+                            .replace(" :: ", "::")
+                    ),
+                );
+                field.duplicate = true;
+            }
+            None => {
+                seen.insert(key, name);
+            }
+        }
+    }
+}
+
+/// `exprs`, or `0` for a tuple field.
+fn member_name(member: &Member) -> String {
+    match member {
+        Member::Named(ident) => plain(ident),
+        Member::Unnamed(index) => index.index.to_string(),
+    }
+}
+
+/// The bundle's inherent API, `Default`, its `Zeroable` proof and the dispatch impls.
+fn expand(bundle: &Bundle) -> TokenStream {
+    let input = bundle.original;
+    let ident = &input.ident;
+    let krate = &bundle.krate;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let where_predicates: Vec<_> = where_clause
+        .map(|w| w.predicates.iter().collect())
+        .unwrap_or_default();
+    // Inside the `const _` block: `use #krate::__private as __atomicarena;` names the runtime.
+    let p = quote!(__atomicarena);
+    let name = plain(ident);
+
+    // Each use of a field's type is spanned on it, so that "not a bounded arena" lands on the
+    // field (and rustc reports it once: same place, same message).
+    //
+    // `new()` calls each field's inherent `const fn new()`, which every kind and generated type
+    // has: a `const fn` cannot call a trait method on stable Rust, and an associated `const`
+    // holding the empty arena would be evaluated where a generated type is defined (see
+    // `BoundedArena::checks` in the runtime).
+    let new_fields = bundle.fields.iter().map(|f| {
+        let (member, ty) = (&f.member, f.ty);
+        quote_spanned!(ty.span()=> #member: <#ty>::new())
+    });
+    let checks = bundle.fields.iter().map(|f| {
+        let ty = f.ty;
+        quote_spanned!(ty.span()=> <#ty as #p::BoundedArena>::checks();)
+    });
+    let lens = bundle.fields.iter().map(|f| {
+        let (member, ty) = (&f.member, f.ty);
+        quote_spanned!(ty.span()=> #p::RawArena::len(<#ty as #p::BoundedArena>::raw(&self.#member)))
+    });
+    let bytes = bundle.fields.iter().map(|f| {
+        let (member, ty) = (&f.member, f.ty);
+        quote_spanned! {ty.span()=>
+            #p::RawArena::bytes_used(<#ty as #p::BoundedArena>::raw(&self.#member))
+        }
+    });
+    let resets = bundle.fields.iter().map(|f| {
+        let (member, ty) = (&f.member, f.ty);
+        quote_spanned! {ty.span()=>
+            #p::RawArena::reset(<#ty as #p::BoundedArena>::raw_mut(&mut self.#member));
+        }
+    });
+    let field_bounds = bundle.fields.iter().map(|f| {
+        let ty = f.ty;
+        quote_spanned!(ty.span()=> #ty: #p::BoundedArena)
+    });
+    let holds = bundle.fields.iter().filter(|f| !f.duplicate).map(|f| {
+        let (member, ty) = (&f.member, f.ty);
+        let index = f.index;
+        quote_spanned! {ty.span()=>
+            #[automatically_derived]
+            impl #impl_generics #p::Holds<<#ty as #p::BoundedArena>::Elem, #p::Idx<#index>>
+                for #ident #ty_generics #where_clause
+            {
+                type Arena = #ty;
+                #[inline]
+                fn arena(&self) -> &#ty {
+                    &self.#member
+                }
+            }
+        }
+    });
+    // One field per type: for each field, the dispatch of its own element type must find one
+    // impl, or rustc reports "type annotations needed" here, on the field, with a note naming
+    // the impls of both fields. In a generic bundle the parameters are opaque here (`T` is not
+    // `u32`), so two fields storing one type for some arguments only are reported where such
+    // a value is allocated.
+    let probes = bundle.fields.iter().filter(|f| !f.duplicate).map(|f| {
+        let ty = f.ty;
+        quote_spanned! {ty.span()=>
+            #p::Holds::<<#ty as #p::BoundedArena>::Elem, _>::arena(bundle);
+        }
+    });
+    // Spanned at the call site, so that the `unsafe impl` reads as the macro's code (accepted
+    // in `#![forbid(unsafe_code)]` crates, like `ArenaAlloc`'s).
+    let mut ident_call_site = ident.clone();
+    ident_call_site.set_span(Span::call_site());
+    let t = format_ident!("__AtomicarenaT");
+    let i = format_ident!("__AtomicarenaI");
+
+    let new_doc = format!(
+        " Creates an empty `{name}`: every field is its arena's `new()`. A `const fn`: the \
+         bundle can be a `static`.\n\n It is built where it is returned (for a local variable, \
+         the stack); for large arenas prefer a `static` or `new_boxed()`."
+    );
+    let new_boxed_doc = format!(
+        " Creates an empty `{name}` directly on the heap, with no temporary on the stack, so \
+         that arenas of millions of slots work on any thread."
+    );
+    let alloc_doc = format!(
+        " Stores `value` in the field of `{name}` that stores its type, from any thread, and \
+         returns a `&mut` to it (the field's `alloc`).\n\n A type that no field stores does not \
+         compile.\n\n # Errors\n\n `Err(Full(value))`, with the value handed back, when that \
+         field has no slot left."
+    );
+    let slice_doc = format!(
+        " Copies `src` into contiguous slots of the field of `{name}` that stores its element \
+         type, all or nothing (the field's `alloc_slice_copy`).\n\n # Errors\n\n \
+         `Err(Full(()))` when the field has not `src.len()` contiguous free slots; nothing is \
+         taken then."
+    );
+
+    quote! {
+        const _: () = {
+            #[allow(unused_imports)]
+            use #krate::__private as __atomicarena;
+
+            #[automatically_derived]
+            impl #impl_generics #ident #ty_generics #where_clause {
+                #[doc = #new_doc]
+                #[inline]
+                #[must_use]
+                pub const fn new() -> Self {
+                    Self { #(#new_fields,)* }
+                }
+
+                #[doc = #alloc_doc]
+                #[inline]
+                #[allow(clippy::mut_from_ref)] // each slot is handed out once per round
+                pub fn alloc<#t, #i>(
+                    &self,
+                    value: #t,
+                ) -> #p::core::result::Result<&mut #t, #p::Full<#t>>
+                where
+                    Self: #p::Holds<#t, #i>,
+                    // The index is a marker (`Idx<K>`): `'static` lets the field's type, a
+                    // projection through it, outlive the borrow of `self`.
+                    #i: 'static,
+                {
+                    let arena = #p::Holds::<#t, #i>::arena(self);
+                    #p::RawArena::alloc(#p::BoundedArena::raw(arena), value)
+                }
+
+                #[doc = #slice_doc]
+                #[inline]
+                #[allow(clippy::mut_from_ref)] // each slot is handed out once per round
+                pub fn alloc_slice_copy<#t: #p::core::marker::Copy, #i>(
+                    &self,
+                    src: &[#t],
+                ) -> #p::core::result::Result<&mut [#t], #p::Full<()>>
+                where
+                    Self: #p::Holds<#t, #i>,
+                    // The index is a marker (`Idx<K>`): `'static` lets the field's type, a
+                    // projection through it, outlive the borrow of `self`.
+                    #i: 'static,
+                {
+                    let arena = #p::Holds::<#t, #i>::arena(self);
+                    #p::RawArena::alloc_slice_copy(#p::BoundedArena::raw(arena), src)
+                }
+
+                /// Resets every field: drops their values (the `no_drop` ones have none to
+                /// drop) and starts a new round. `&mut self`: no reference handed out before can
+                /// outlive it.
+                pub fn reset(&mut self) {
+                    #(#resets)*
+                }
+
+                /// The number of values in all the fields (a copied slice of 2 counts 2).
+                #[must_use]
+                pub fn len(&self) -> usize {
+                    0 #(+ #lens)*
+                }
+
+                /// `true` when no field holds a value.
+                #[must_use]
+                pub fn is_empty(&self) -> bool {
+                    self.len() == 0
+                }
+
+                /// Bytes of slot storage used this round, summed over the fields.
+                #[must_use]
+                pub fn bytes_used(&self) -> usize {
+                    0 #(+ #bytes)*
+                }
+            }
+
+            #p::if_alloc! {
+                #[automatically_derived]
+                impl #impl_generics #ident #ty_generics #where_clause {
+                    #[doc = #new_boxed_doc]
+                    #[must_use]
+                    pub fn new_boxed() -> #p::Box<Self> {
+                        // The fields' compile-time checks, which their `new()` would evaluate.
+                        #(#checks)*
+                        #p::new_boxed_bundle::<Self>()
+                    }
+                }
+            }
+
+            #[automatically_derived]
+            impl #impl_generics #p::core::default::Default for #ident #ty_generics #where_clause {
+                /// Same as `new()`.
+                #[inline]
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+
+            // SAFETY: every field is a `BoundedArena` (the `where` clause makes the compiler
+            // prove it), which is `Zeroable`: all-zero bytes are each field's empty arena, its
+            // `new()`. Padding may be anything. So the all-zero bundle is valid and equal to
+            // `Self::new()` (each field's `new()`). Hidden: the detail behind `new_boxed`.
+            #[automatically_derived]
+            #[doc(hidden)]
+            unsafe impl #impl_generics #p::Zeroable for #ident_call_site #ty_generics
+            where
+                #(#field_bounds,)*
+                #(#where_predicates,)*
+            {}
+
+            #(#holds)*
+
+            #[allow(dead_code, clippy::extra_unused_type_parameters)]
+            fn __atomicarena_one_field_per_type #impl_generics (bundle: &#ident #ty_generics)
+            #where_clause
+            {
+                #(#probes)*
+            }
+        };
+    }
+}
