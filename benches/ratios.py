@@ -2,13 +2,13 @@
 """Ratio tables, target checks, instruction counts and a chart from criterion's results.
 
 Reads every `<criterion dir>/**/new/{benchmark,estimates,sample}.json` that `cargo bench` left
-behind (the bounded, ring and pool benches) and prints, per group, the time per element
-(groups declare `Throughput::Elements`) as criterion's mean and median and as the fastest
-sample's time (`min`: the least disturbed sample on a loaded machine), and the ratio
+behind (the bounded, ring, pool, bundle and scoped benches) and prints, per group, the time
+per element (groups declare `Throughput::Elements`) as criterion's mean and median and as the
+fastest sample's time (`min`: the least disturbed sample on a loaded machine), and the ratio
 atomicarena / peer (below 1.0 means atomicarena is faster) for each of atomicarena's
-functions in the group. Then it checks the targets of issue 9 (TARGETS below). A target is
-judged on the **median** ratio alone: one that only the fastest samples meet is not met (it is
-reported as MISS, with the min ratio beside it).
+functions in the group. Then it checks the targets of issues 9 and 12 (TARGETS and
+TARGETS_12 below). A target is judged on the **median** ratio alone: one that only the
+fastest samples meet is not met (it is reported as MISS, with the min ratio beside it).
 
     python3 benches/ratios.py [CRITERION_DIR]              # text report
         [--markdown FILE]    # write the report as Markdown: between the markers
@@ -16,7 +16,8 @@ reported as MISS, with the min ratio beside it).
                              # stdout with `-`
         [--svg FILE]         # bar chart of ns/element per group, atomicarena highlighted
         [--icount]           # first count instructions per element of the single-thread
-                             # cases with valgrind --tool=callgrind (about two minutes); kept in
+                             # cases (bounded, bundle and scoped benches) with valgrind
+                             # --tool=callgrind (a few minutes); kept in
                              # <criterion dir>/icount.json for later --markdown runs
         [--strict]           # exit with status 1 when a target is missed (or has no data)
 
@@ -56,6 +57,12 @@ GROUPS = {
     "push/1-thread": "ring of 1,024 32-byte values, reset, 1 thread x 1M pushes (wall time / 1M)",
     "push/2-thread": "ring of 1,024 32-byte values, reset, 2 threads x 500k pushes (wall time / 1M)",
     "pool_round": "pool round: 1,024 packets with 1,500-byte payloads (per packet)",
+    "bundle_alloc_u64": "1M u64 through a #[derive(Arenas)] bundle vs its arena directly",
+    "bundle_alloc_mixed": "1M rounds of a u64, a (u32, u32), a 16-byte struct: bundle vs arenas (per value)",
+    "bundle_slice_copy": "1,000 batches of 1,000 u64: bundle vs arena alloc_slice_copy (per element)",
+    "scoped_request_pod": "request of 8 x 64-byte plain values, one thread (per request)",
+    "scoped_request_string": "request of 8 x 64-byte values holding a String, one thread (per request)",
+    "scoped_request_2t": "2 threads x 50k requests of 8 x 64-byte plain values (wall time / request)",
 }
 
 # Issue 9's targets: (group, subject, peer, op, bound, what). The median ratio subject / peer
@@ -98,6 +105,27 @@ TARGETS = [
     ("reset_u64_16M", "atomicarena", "vec_clear", "<=", 2.0,
      "reset of a full 16M-slot no-drop arena: <= 2x Vec::clear"),
 ]
+
+# Issue 12's targets, in the same form: a bundle costs nothing over its arenas used directly
+# (1.05 leaves room for noise), and a scoped request is no slower than a Box per value. The
+# ratios against a per-request Vec and bumpalo are reported in the tables, with no target.
+TARGETS_12 = [
+    ("bundle_alloc_u64", "atomicarena", "separate_arenas", "<=", 1.05,
+     "bundle alloc, u64: <= 1.05x the arena used directly (no overhead)"),
+    ("bundle_alloc_mixed", "atomicarena", "separate_arenas", "<=", 1.05,
+     "bundle alloc, 3 types: <= 1.05x the arenas used directly (no overhead)"),
+    ("bundle_slice_copy", "atomicarena", "separate_arenas", "<=", 1.05,
+     "bundle alloc_slice_copy: <= 1.05x the arena used directly (no overhead)"),
+    ("scoped_request_pod", "atomicarena", "box_new", "<=", 1.0,
+     "ScopedArena request, plain data: <= 1.0x a Box per value"),
+    ("scoped_request_string", "atomicarena", "box_new", "<=", 1.0,
+     "ScopedArena request, with Strings: <= 1.0x a Box per value"),
+    ("scoped_request_2t", "atomicarena", "box_new", "<=", 1.0,
+     "ScopedArena request, 2 threads on one arena: <= 1.0x a Box per value"),
+]
+
+# The targets by issue, in report order.
+ISSUE_TARGETS = ((9, TARGETS), (12, TARGETS_12))
 
 # How the verdict is read, printed with the targets (text and Markdown).
 VERDICT_NOTE = ("verdict on the median ratio: `met` when the median meets the bound, `MISS` when "
@@ -190,10 +218,10 @@ def meets(ratio, op, bound):
     return ratio < bound if op == "<" else ratio <= bound
 
 
-def check_targets(groups):
+def check_targets(groups, targets):
     """[(what, state, detail)], state in met / MISS / no data; judged on the median."""
     out = []
-    for group, subject, peer, op, bound, what in TARGETS:
+    for group, subject, peer, op, bound, what in targets:
         rows = groups.get(group, {})
         if subject not in rows or peer not in rows:
             missing = [f for f in (subject, peer) if f not in rows]
@@ -255,35 +283,43 @@ def describe_load(info):
 # ---- instruction counts ----------------------------------------------------------------------
 
 
-def bench_binary():
-    """Builds the bounded bench (if needed) and returns its executable."""
-    out = subprocess.run(
-        ["cargo", "bench", "-p", "atomicarena-benches", "--bench", "bounded", "--no-run",
-         "--message-format=json"],
-        capture_output=True, text=True, check=True).stdout
+# The bench binaries with an `--icount` mode, in report order.
+ICOUNT_BENCHES = ("bounded", "bundle", "scoped")
+
+
+def bench_binaries():
+    """Builds the benches with an `--icount` mode (if needed); returns their executables."""
+    cmd = ["cargo", "bench", "-p", "atomicarena-benches", "--no-run", "--message-format=json"]
+    for b in ICOUNT_BENCHES:
+        cmd += ["--bench", b]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    found = {}
     for line in out.splitlines():
         msg = json.loads(line)
         if msg.get("reason") == "compiler-artifact" and msg.get("executable") and \
-                msg["target"]["name"] == "bounded":
-            return msg["executable"]
-    sys.exit("could not find the bounded bench executable")
+                msg["target"]["name"] in ICOUNT_BENCHES:
+            found[msg["target"]["name"]] = msg["executable"]
+    missing = [b for b in ICOUNT_BENCHES if b not in found]
+    if missing:
+        sys.exit(f"could not find the bench executables of {', '.join(missing)}")
+    return [found[b] for b in ICOUNT_BENCHES]
 
 
 def icount(root):
-    exe = bench_binary()
-    cases = subprocess.run([exe, "--icount-list"], capture_output=True, text=True,
-                           check=True).stdout.split()
     results = {}
     out = root / "callgrind.out"
-    for case in cases:
-        proc = subprocess.run(
-            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
-             "--toggle-collect=*measured*", exe, "--icount", case],
-            capture_output=True, text=True, check=True)
-        elems = int(re.search(r"elements (\d+)", proc.stdout).group(1))
-        ir = int(re.search(r"^totals:\s*(\d+)", out.read_text(), re.M).group(1))
-        results[case] = {"ir": ir, "elements": elems, "per_element": ir / elems}
-        print(f"  {case:<40} {ir / elems:10.2f} instructions per element", file=sys.stderr)
+    for exe in bench_binaries():
+        cases = subprocess.run([exe, "--icount-list"], capture_output=True, text=True,
+                               check=True).stdout.split()
+        for case in cases:
+            proc = subprocess.run(
+                ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+                 "--toggle-collect=*measured*", exe, "--icount", case],
+                capture_output=True, text=True, check=True)
+            elems = int(re.search(r"elements (\d+)", proc.stdout).group(1))
+            ir = int(re.search(r"^totals:\s*(\d+)", out.read_text(), re.M).group(1))
+            results[case] = {"ir": ir, "elements": elems, "per_element": ir / elems}
+            print(f"  {case:<40} {ir / elems:10.2f} instructions per element", file=sys.stderr)
     out.unlink(missing_ok=True)
     data = {"valgrind": run_quiet(["valgrind", "--version"]), "cases": results}
     (root / "icount.json").write_text(json.dumps(data, indent=1))
@@ -315,10 +351,12 @@ def text_report(groups, stale, targets, icounts):
             lines.append(line)
     if stale:
         lines.append("\nleft out as stale: " + ", ".join(stale))
-    met = sum(state == "met" for _, state, _ in targets)
-    lines.append(f"\ntargets of issue 9: {met} of {len(targets)} met ({VERDICT_NOTE.replace('`', '')})")
-    for what, state, detail in targets:
-        lines.append(f"  [{state:^7}] {what}: {detail}")
+    for issue, ts in targets:
+        met = sum(state == "met" for _, state, _ in ts)
+        lines.append(f"\ntargets of issue {issue}: {met} of {len(ts)} met "
+                     f"({VERDICT_NOTE.replace('`', '')})")
+        for what, state, detail in ts:
+            lines.append(f"  [{state:^7}] {what}: {detail}")
     if icounts:
         lines.append("\ninstructions per element (callgrind)")
         for case, r in icounts["cases"].items():
@@ -355,13 +393,15 @@ def markdown_report(groups, stale, targets, icounts, info, svg):
     if svg:
         md.append(f"![ns per element, per group; atomicarena highlighted]({svg})\n")
     md.append("### Targets\n")
-    met = sum(state == "met" for _, state, _ in targets)
-    md.append(f"Issue 9's targets, {met} of {len(targets)} met. The {VERDICT_NOTE}.\n")
-    md.append("| target | result | measured |")
-    md.append("|---|---|---|")
-    for what, state, detail in targets:
-        md.append(f"| {what} | {state} | {detail} |")
-    md.append("")
+    md.append(f"The {VERDICT_NOTE}.\n")
+    for issue, ts in targets:
+        met = sum(state == "met" for _, state, _ in ts)
+        md.append(f"Issue {issue}'s targets, {met} of {len(ts)} met.\n")
+        md.append("| target | result | measured |")
+        md.append("|---|---|---|")
+        for what, state, detail in ts:
+            md.append(f"| {what} | {state} | {detail} |")
+        md.append("")
     md.append("### All results (ns per element)\n")
     md.append("| group | function | median | min | mean |")
     md.append("|---|---|---:|---:|---:|")
@@ -505,7 +545,7 @@ def main():
         icounts = icount(args.dir)
     elif (args.dir / "icount.json").exists():
         icounts = json.loads((args.dir / "icount.json").read_text())
-    targets = check_targets(groups)
+    targets = [(issue, check_targets(groups, ts)) for issue, ts in ISSUE_TARGETS]
 
     print(f"criterion results in {args.dir}")
     print(text_report(groups, stale, targets, icounts))
@@ -521,7 +561,7 @@ def main():
                        markdown_report(groups, stale, targets, icounts, machine(args.dir), svg_rel))
         if args.markdown != "-":
             print(f"wrote {args.markdown}")
-    missed = sum(state != "met" for _, state, _ in targets)
+    missed = sum(state != "met" for _, ts in targets for _, state, _ in ts)
     return 1 if args.strict and missed else 0
 
 
