@@ -109,9 +109,8 @@ use crate::sync::TrackedCell;
 /// claim came after it stays unused for the round (at most `N / 64` slots in all, and only when
 /// batches or handles race with single allocations): it counts neither in `len` nor in
 /// `remaining`.
-// `repr(C)`: the marks, then the values, then the header (the cursor, which also keeps the
-// statistics and the round's hole tag, see `cursor.rs`), so that the header sits right after
-// the last slot, in two neighbouring cache lines: a reset touches nothing else.
+// `repr(transparent)` over `Raw` (the other field is a `PhantomData`): `DroplessArena`'s
+// `Deref` relies on it. `Raw`'s own layout is explained on it.
 #[repr(transparent)]
 pub struct Arena<T, const N: usize> {
     /// The storage and the cursor; everything but the destructor, shared with

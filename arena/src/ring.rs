@@ -769,7 +769,11 @@ impl<T, const N: usize> Ring<T, N> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     fn stamps(&self) -> Stamps<'_> {
-        // SAFETY: `self.slots` is `N >= 1` (`FITS`) consecutive `Slot<T>`s, `repr(C)` with the
+        // The kind's checks (`N >= 1` among them), here too and not only in the constructors:
+        // a `Ring` built zeroed by a hidden helper would otherwise skip them. A constant: free
+        // at run time.
+        let () = <Self as Storage>::CHECKS;
+        // SAFETY: `self.slots` is `N >= 1` (`CHECKS`, just above) consecutive `Slot<T>`s, `repr(C)` with the
         // stamp first, borrowed for the returned lifetime; `STRIDE` is 1 or coprime with and
         // less than `N`, and 1 when `N > u32::MAX`.
         unsafe {
