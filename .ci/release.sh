@@ -51,7 +51,12 @@ if [[ "${RELEASE_ALLOW_DIRTY:-}" == 1 ]]; then
   echo "RELEASE_ALLOW_DIRTY=1: packaging the work tree as it is (uncommitted changes included)"
   dirty=(--allow-dirty)
 fi
-run cargo package -p atomicarena-derive -p atomicarena "${dirty[@]}"
+# `--no-verify`: cargo's own verification builds `atomicarena` against the packaged derive
+# through a temporary registry whose unpacked sources it caches in ~/.cargo/registry/src by
+# name and version, so on a machine that packaged 0.1.0 before it silently reuses an older
+# derive. The next step is the real verification: it unpacks both .crate files and tests the
+# runtime against the packaged derive by path, and checks that this derive is the one in use.
+run cargo package --no-verify -p atomicarena-derive -p atomicarena "${dirty[@]}"
 id=$(cargo pkgid -p atomicarena)
 version=${id##*@}
 crate="$CARGO_TARGET_DIR/package/atomicarena-$version.crate"
