@@ -74,13 +74,22 @@ const MAX_STATE: usize = usize::MAX / 4;
 /// static REQUESTS: ScopedArena<Request, 1024> = ScopedArena::new();
 ///
 /// fn handle(id: u32, line: &str) -> usize {
-///     let scope = REQUESTS.scope(); // enter the current epoch
-///     let r: &mut Request = scope
-///         .alloc(Request { id, path: line.to_owned() })
-///         .unwrap_or_else(|_| panic!("1024 requests at once"));
-///     r.path.push('/');
-///     r.path.len()
-/// } // the last scope of the epoch to leave resets it: the request is dropped here
+///     let mut request = Request { id, path: line.to_owned() };
+///     loop {
+///         let scope = REQUESTS.scope(); // enter the current epoch
+///         match scope.alloc(request) {
+///             Ok(r) => {
+///                 r.path.push('/');
+///                 return r.path.len();
+///             } // the last scope of the epoch to leave resets it: the request is dropped
+///             // Both epochs full and held by other threads' scopes (a thread preempted in
+///             // its scope holds its epoch): take the request back, leave, try again.
+///             Err(full) => request = full.into_inner(),
+///         }
+///         drop(scope);
+///         std::thread::yield_now();
+///     }
+/// }
 ///
 /// std::thread::scope(|s| {
 ///     for t in 0..4 {
