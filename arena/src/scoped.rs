@@ -103,6 +103,10 @@ const MAX_STATE: usize = usize::MAX / 4;
 /// assert!(REQUESTS.recycled() >= 1);
 /// ```
 ///
+/// Each [`Scope::alloc`] is one atomic operation on the epoch's cursor. A scope that stores
+/// many values can take them in chunks instead, with the per-thread handle of its epoch's
+/// arena (`scope.local()`, see [`Arena::local`]): one atomic operation per chunk.
+///
 /// Statistics are those of [`Arena`], per epoch, through a scope (it dereferences to its
 /// epoch's `Arena`): `scope.len()`, `scope.remaining()`, `scope.failed_allocs()`, … The
 /// arena itself only counts [`recycled`](ScopedArena::recycled) epochs: its epochs can be reset
