@@ -703,7 +703,8 @@ fn forgotten_drain_leaves_the_rest_to_the_arena() {
     let first = drain.next().unwrap();
     mem::forget(drain);
     // Slot 0 is now a hole; the others still belong to the arena.
-    assert_eq!(arena.len(), 4);
+    assert_eq!(arena.len(), 3);
+    assert_eq!(arena.remaining(), 4);
     assert!(arena.get_mut(0).is_none());
     assert_eq!(ids(&mut arena), [1, 2, 3]);
     assert!(log.dropped().is_empty());
@@ -731,7 +732,8 @@ fn panicking_alloc_with_leaves_a_hole() {
     assert!(r.is_err());
     arena.alloc(log.tracked(2)).unwrap();
 
-    assert_eq!(arena.len(), 3, "the hole's slot counts as claimed");
+    assert_eq!(arena.len(), 2, "a hole is no value");
+    assert_eq!(arena.remaining(), 1, "the hole's slot is used up");
     assert!(arena.get_mut(1).is_none(), "a hole must never be read");
     assert_eq!(arena.get_mut(2).map(|t| t.id), Some(2));
     assert_eq!(ids(arena.iter_mut()), [0, 2]);
@@ -815,8 +817,9 @@ fn clone_panicking_on_the_third_element() {
     assert!(catch(|| arena.alloc_slice_clone(&src).map(|_| ())).is_err());
     // The two clones that were made are dropped at once, exactly once.
     assert_eq!(log.dropped(), [100, 101]);
-    // Len accounting: the five claimed slots stay claimed for the round, as holes.
-    assert_eq!(arena.len(), 6);
+    // Len accounting: the five claimed slots stay claimed for the round, as holes: neither
+    // values (`len`) nor free (`remaining`).
+    assert_eq!(arena.len(), 1);
     assert_eq!(arena.remaining(), 2);
     assert!((1..6).all(|i| arena.get_mut(i).is_none()));
     assert_eq!(
@@ -857,7 +860,8 @@ fn iterator_panicking_midway() {
         [0, 1],
         "the items written before the panic are dropped once"
     );
-    assert_eq!(arena.len(), 4);
+    assert_eq!(arena.len(), 0, "the batch's four slots are holes, not values");
+    assert_eq!(arena.remaining(), 4);
     assert_eq!(arena.iter_mut().count(), 0);
     arena.alloc(log.tracked(9)).unwrap();
     assert_eq!(ids(&mut arena), [9]);
@@ -938,11 +942,8 @@ fn lying_iterator_yielding_fewer() {
         [0, 1],
         "the slice holds only what was yielded"
     );
-    assert_eq!(
-        arena.len(),
-        5,
-        "all five claimed slots are used up (three holes)"
-    );
+    assert_eq!(arena.len(), 2, "two values; three holes");
+    assert_eq!(arena.remaining(), 3, "the three holes are used up");
     let next = arena.alloc(log.tracked(7)).unwrap();
     assert_eq!(next.id, 7);
     assert!((2..5).all(|i| arena.get_mut(i).is_none()));
@@ -1015,7 +1016,9 @@ fn fill_default_after_holes() {
             claimed: 1,
         })
         .unwrap();
-    assert_eq!(arena.len(), 7);
+    // Two values; five holes (slots 1, 3, 4, 5, 6) are no values; slot 7 is free.
+    assert_eq!(arena.len(), 2);
+    assert_eq!(arena.remaining(), 1);
 
     let all = arena.fill_default();
     let seen: Vec<Option<u64>> = all.iter().map(|o| o.as_ref().map(|t| t.id)).collect();
@@ -1050,7 +1053,8 @@ fn fill_default_panicking_keeps_the_arena_sound() {
     arena.alloc(PanickyDefault(1)).unwrap();
     DEFAULTS_LEFT.set(2);
     assert!(catch(|| arena.fill_default().len()).is_err());
-    assert_eq!(arena.len(), 6, "fill_default claims every slot first");
+    assert_eq!(arena.len(), 3, "three values");
+    assert_eq!(arena.remaining(), 0, "fill_default claims every slot first");
     let vals: Vec<u32> = arena.iter_mut().map(|v| v.0).collect();
     assert_eq!(vals, [1, 1002, 1001]);
     assert!((3..6).all(|i| arena.get_mut(i).is_none()));
@@ -1076,7 +1080,8 @@ fn fill_prefix<const N: usize>(arena: &Arena<u64, N>, k: usize, base: u64) {
 }
 
 fn check_prefix<const N: usize>(arena: &mut Arena<u64, N>, k: usize, base: u64, round: usize) {
-    assert_eq!(arena.len(), N);
+    assert_eq!(arena.len(), k, "round {round}: values");
+    assert_eq!(arena.remaining(), 0, "round {round}: the holes are used up");
     for i in 0..N {
         match arena.get_mut(i) {
             Some(v) => {

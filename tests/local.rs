@@ -41,19 +41,43 @@ fn local_fills_to_capacity_exactly_and_hands_back_on_full() {
 }
 
 #[test]
-fn interleaved_shared_alloc_strands_the_tail_as_holes() {
+fn interleaved_shared_alloc_publishes_the_tail() {
     let mut arena: Arena<u32, 64> = Arena::new();
     let mut local = arena.local_with_chunk(8);
     local.alloc(1).unwrap(); // claims 0..8
     arena.alloc(2).unwrap(); // slot 8: the chunk is no longer at the cursor's end
     local.alloc(3).unwrap();
-    drop(local); // cannot give 2..8 back: they stay holes
-    assert_eq!(arena.len(), 9);
+    drop(local); // cannot give 2..8 back: they stay free, in the handle's word
+    assert_eq!(arena.len(), 3, "three values");
+    assert_eq!(arena.remaining(), 61, "nothing is stranded");
     let seen: Vec<u32> = arena.iter_mut().map(|v| *v).collect();
     assert_eq!(seen, [1, 3, 2]);
-    assert_eq!(arena.get_mut(4), None, "a stranded slot is empty");
-    // `fill_default` fills the holes too.
+    assert_eq!(arena.get_mut(4), None, "a free slot is no value");
+    // `iter_mut` did not turn the free slots into holes: once the cursor is exhausted, single
+    // allocations take them, and the arena fills to exactly 64.
+    let mut made = 3;
+    while arena.alloc(100 + made).is_ok() {
+        made += 1;
+    }
+    assert_eq!(made, 64);
+    assert_eq!((arena.len(), arena.remaining()), (64, 0));
+    let mut all: Vec<u32> = arena.iter_mut().map(|v| *v).collect();
+    all.sort_unstable();
+    assert_eq!(all.len(), 64);
+    all.dedup();
+    assert_eq!(all.len(), 64, "every slot holds one value");
+}
+
+#[test]
+fn fill_default_fills_a_published_tail() {
+    let mut arena: Arena<u32, 64> = Arena::new();
+    let mut local = arena.local_with_chunk(8);
+    local.alloc(1).unwrap();
+    arena.alloc(2).unwrap();
+    local.alloc(3).unwrap();
+    drop(local);
     assert_eq!(&arena.fill_default()[..10], [1, 3, 0, 0, 0, 0, 0, 0, 2, 0]);
+    assert_eq!((arena.len(), arena.remaining()), (64, 0));
 }
 
 #[test]
@@ -129,7 +153,12 @@ fn forgotten_local_is_sound() {
         local.alloc(Counted(i)).unwrap(); // chunk 0..4 is full and committed; 4..8 is live
     }
     std::mem::forget(local);
-    assert_eq!(arena.len(), 8, "the whole second chunk stays claimed");
+    assert_eq!(arena.len(), 4, "the committed values");
+    assert_eq!(
+        arena.remaining(),
+        24,
+        "the forgotten chunk is holes: neither values nor free"
+    );
     assert_eq!(
         arena.iter_mut().map(|c| c.0).collect::<Vec<_>>(),
         [0, 1, 2, 3]
@@ -166,18 +195,19 @@ fn adaptive_chunks_grow_but_stay_bounded() {
     let arena = Arena::<u8, N>::new_boxed();
     let mut local = arena.local();
     local.alloc(0).unwrap();
-    assert_eq!(arena.len(), 16, "first chunk");
+    // While the handle lives, its chunk is claimed: not free, and no values until committed.
+    assert_eq!(arena.remaining(), N - 16, "first chunk");
     for _ in 0..15 {
         local.alloc(0).unwrap();
     }
     local.alloc(0).unwrap();
-    assert_eq!(arena.len(), 16 + 32, "second chunk doubles");
+    assert_eq!(arena.remaining(), N - 16 - 32, "second chunk doubles");
     for _ in 0..more {
         local.alloc(0).unwrap();
     }
     // Chunks of 16, 32, ..., up to min(1024, N / 32): never more than 1,024 at once.
     assert!(local.chunk_remaining() < 1024);
-    assert!(arena.len() <= more + 17 + 1024);
+    assert!(N - arena.remaining() <= more + 17 + 1024);
     drop(local);
     assert_eq!(arena.len(), more + 17);
 }

@@ -271,7 +271,7 @@ impl<T, const N: usize> Arena<T, N> {
     #[inline]
     #[allow(clippy::mut_from_ref)] // each slot is handed out once per round (invariant 1)
     pub fn alloc(&self, value: T) -> Result<&mut T, Full<T>> {
-        match self.raw.cursor.claim_one() {
+        match self.raw.cursor.claim_one(Some(&self.raw.marks)) {
             // SAFETY: `claim_one` returned `i < N`, claimed by this call alone this round.
             Some(i) => Ok(unsafe { self.write(i, value) }),
             None => Err(Full(value)),
@@ -299,7 +299,7 @@ impl<T, const N: usize> Arena<T, N> {
     #[inline]
     #[allow(clippy::mut_from_ref)] // each slot is handed out once per round (invariant 1)
     pub fn alloc_with<F: FnOnce() -> T>(&self, f: F) -> Result<&mut T, Full<()>> {
-        let i = self.raw.cursor.claim_one().ok_or(Full(()))?;
+        let i = self.raw.cursor.claim_one(Some(&self.raw.marks)).ok_or(Full(()))?;
         // If `f` panics, slot `i` is marked as a hole (invariant 2).
         let guard = HoleOnUnwind {
             cursor: &self.raw.cursor,
@@ -436,6 +436,7 @@ impl<T, const N: usize> Arena<T, N> {
         if written < len {
             // The iterator yielded fewer items than it promised: the tail is holes.
             self.mark_holes(start + written..start + len);
+            self.raw.cursor.add_holes(len - written);
         }
         // SAFETY: the first `written` slots of the range were initialised above (their marks
         // are clear) and belong to this call for the round.
@@ -463,19 +464,22 @@ impl<T, const N: usize> Arena<T, N> {
     {
         self.settle();
         let tag = self.tag();
-        // Claim everything first, as holes: if `T::default()` panics, unfilled slots stay
-        // holes.
+        // Claim everything first, as holes (the free ranges in words are marked as holes by
+        // `settle`): if `T::default()` panics, unfilled slots stay holes, counted as such.
         self.raw.cursor.set_dirty();
         let claimed = self.raw.cursor.claimed();
         for mark in &mut self.raw.marks[claimed..] {
             *mark.get_mut() = tag;
         }
+        let empty = N - self.raw.cursor.len();
         self.raw.cursor.rewind(N);
+        self.raw.cursor.add_holes_mut(empty);
         for i in 0..N {
             if *self.raw.marks[i].get_mut() == tag {
                 // SAFETY: `&mut self`; the slot is a hole, so it holds no value to overwrite.
                 unsafe { self.slot_ptr(i).write(T::default()) };
                 *self.raw.marks[i].get_mut() = CLEAR;
+                self.raw.cursor.sub_holes_mut(1);
             }
         }
         // SAFETY: no slot in `0..N` is a hole any more, so all are initialised; `&mut self`
@@ -506,21 +510,17 @@ impl<T, const N: usize> Arena<T, N> {
     /// ```
     #[inline]
     pub fn reset(&mut self) {
-        // The common case, inlined: nothing to drop and no per-thread chunks to settle. It
-        // touches the two header lines and nothing else (no stack frame of its own either).
-        if !mem::needs_drop::<T>() && !self.raw.cursor.needs_settle() {
-            let claimed = self.raw.cursor.claimed();
-            // Without chunks, nothing is stranded: `len() == claimed`.
-            self.raw.cursor.high_water = self.raw.cursor.high_water.max(claimed);
-            self.raw.cursor.claimed_hi = self.raw.cursor.claimed_hi.max(claimed);
-            self.raw.cursor.rewind(0);
+        // The common case, inlined: nothing to drop. It touches the two header lines (and the
+        // words in use, if any) and nothing else (no stack frame of its own either).
+        if !mem::needs_drop::<T>() {
+            self.raw.cursor.end_round();
             self.raw.cursor.next_round(&mut self.raw.marks);
             return;
         }
         self.reset_slow();
     }
 
-    /// `reset` with values to drop or chunks to settle.
+    /// `reset` with values to drop.
     #[inline(never)]
     fn reset_slow(&mut self) {
         self.settle();
@@ -559,6 +559,8 @@ impl<T, const N: usize> Arena<T, N> {
     /// ```
     pub fn drain(&mut self) -> Drain<'_, T, N> {
         self.settle();
+        // The values are about to leave one by one: this round's `len` peaks now.
+        self.raw.cursor.high_water = self.raw.cursor.high_water.max(self.raw.cursor.len());
         // The drain marks the values it moves out as holes.
         self.raw.cursor.set_dirty();
         let len = self.raw.cursor.claimed();
@@ -761,6 +763,7 @@ struct HoleOnUnwind<'a> {
 impl Drop for HoleOnUnwind<'_> {
     fn drop(&mut self) {
         self.cursor.mark_holes(self.marks, self.range.clone());
+        self.cursor.add_holes(self.range.len());
     }
 }
 
@@ -778,6 +781,7 @@ impl<T, const N: usize> Drop for PartialBatch<'_, T, N> {
         // Holes first: even if a destructor below panics, no slot of the batch looks
         // initialised afterwards.
         self.arena.mark_holes(self.start..self.start + self.len);
+        self.arena.raw.cursor.add_holes(self.len);
         let dst = self.arena.slot_ptr(self.start);
         // SAFETY: exactly the first `written` slots of the batch were initialised by it, and
         // the batch was never returned, so nothing else will drop them.
@@ -952,6 +956,7 @@ impl<T, const N: usize> Iterator for Drain<'_, T, N> {
             if *mark != self.tag {
                 // Make it a hole first: whatever happens next, this value is never read again.
                 *mark = self.tag;
+                self.arena.raw.cursor.add_holes_mut(1);
                 // SAFETY: a claimed slot that was not a hole holds a value; it is moved out
                 // exactly once.
                 return Some(unsafe { self.arena.raw.slots[i].get_mut().assume_init_read() });

@@ -1,17 +1,31 @@
 //! The shared bump cursor of the bounded arena and the pool.
 //!
-//! One `CachePadded<AtomicUsize>` counts the slots claimed this round. A single claim is one
-//! `fetch_add(1)`; a batch is a compare-and-swap loop that never moves the cursor past `N`.
-//! Every claim is a read-modify-write of this one location, so claims form a single
-//! modification order and no index is handed out twice (invariant 1) whatever the orderings.
+//! One `AtomicUsize` on its own cache line counts the slots claimed from the cursor this
+//! round. A single claim is one `fetch_add(1)`; a batch is a compare-and-swap loop that never
+//! moves the cursor past `N`. Every claim is a read-modify-write of this one location, so claims
+//! form a single modification order and no index is handed out twice (invariant 1) whatever
+//! the orderings.
 //!
-//! With `std`, cursors of at least `stripes::MIN_CAPACITY` slots also have *stripes*
-//! (`stripes.rs`): single claims then come from a chunk owned by the calling thread, claimed
-//! from the shared cursor once per chunk. The cursor then counts the slots of those chunks too;
-//! [`Cursor::len`] subtracts their unused part, and [`Cursor::settle`] (under `&mut`) gives it
-//! back or reports it as holes. Before any other claim a thread gives its chunk's unused tail
-//! back if it is at the cursor's end, so that used from one thread at a time a cursor with
-//! stripes hands out exactly the slots a plain one would.
+//! Slots also leave the cursor in *chunks*: the per-thread chunks of the shared path
+//! (`stripes.rs`, with `std`, for cursors of at least `stripes::MIN_CAPACITY` slots) and the
+//! chunks of the per-thread handles (`local.rs`). The part of a chunk that is not used yet is
+//! kept in a *word* (`words.rs`) where every claim can find it: a few words inline here, and,
+//! for striped cursors, one per stripe and some more for handles in the stripes' table. So
+//! **no slot is ever stranded**:
+//!
+//! * a single claim takes from the cursor (or its thread's stripe) and, when the cursor is
+//!   exhausted, from any word: it is `Full` only when no slot is free anywhere;
+//! * a batch and a handle's refill first give back every word's tail that ends where the
+//!   cursor stands (repeatedly, so a chain of them goes back), then claim from the cursor, then
+//!   from a word's range;
+//! * a stripe that needs a chunk first takes the front of the tail at the cursor's end (the
+//!   latest chunk, whoever's stripe holds it), then claims from the cursor: used from one
+//!   thread at a time, slots are handed out in the same order as by a cursor without stripes.
+//!
+//! The cursor also counts *holes* (`holes`): slots claimed but holding no value, left by a
+//! panicking constructor, a lying iterator, a drain, or a handle's chunk until the handle
+//! commits it (so a forgotten handle's chunk stays counted). With nothing in flight,
+//! `len + remaining + holes == N` exactly, where `len` counts the values handed out.
 //!
 //! # Compile time
 //!
@@ -29,11 +43,27 @@ use crossbeam_utils::CachePadded;
 
 use crate::error::Full;
 #[cfg(atomicarena_stripes)]
-use crate::stripes::{self, Stripes};
+use crate::stripes::{self, Stripes, Table};
 use crate::sync::{AtomicBool, AtomicUsize, Ordering, TrackedCell};
+use crate::words::{self, Taken, EMPTY};
 
 /// A mark that is no round's hole tag (tags are `1..=255`).
 pub(crate) const CLEAR: u8 = 0;
+
+/// Words kept inline in every cursor (for per-thread handles), in the padding of the cursor's
+/// own cache line: a small arena never grows for them.
+const PARK: usize = if cfg!(loom) { 2 } else { 4 };
+/// The first stripe word's number, and the first of the table's handle words.
+#[cfg(atomicarena_stripes)]
+const STRIPE_BASE: usize = PARK;
+#[cfg(atomicarena_stripes)]
+const LOCAL_BASE: usize = PARK + stripes::STRIPES;
+/// Words in all (inline, then the table's stripes, then its handle words).
+#[cfg(atomicarena_stripes)]
+const WORDS: usize = LOCAL_BASE + stripes::LOCAL_WORDS;
+#[cfg(not(atomicarena_stripes))]
+const WORDS: usize = PARK;
+const _: () = assert!(WORDS <= 32, "a word's bit must fit in `used` on every target");
 
 /// Claims slot indices `0..N` for one round; rewound under `&mut self`.
 ///
@@ -44,33 +74,45 @@ pub(crate) const CLEAR: u8 = 0;
 #[repr(transparent)]
 pub(crate) struct Cursor<const N: usize>(CursorCore);
 
+/// The cursor's own cache line: the cursor, and what is read with it.
+#[repr(C)]
+struct Hot {
+    /// Number of slots claimed from the cursor this round (values, holes, and the free ranges
+    /// kept in words). Above `N` only transiently: a failing single claim adds one and takes it
+    /// back, so the excess is at most the number of threads inside a failing claim and the
+    /// counter cannot wrap (`N <= isize::MAX`).
+    next: AtomicUsize,
+    /// Bit `k`: word `k` may be non-empty this round (set before a thread makes it non-empty,
+    /// cleared only under `&mut self`), so that `&mut` operations and statistics visit only
+    /// the words in use.
+    used: AtomicUsize,
+    /// `1 +` the stripe that claimed the latest chunk from the cursor (0: none): where a tail
+    /// that ends at the cursor is most likely to be. A hint: every use checks it.
+    last: AtomicUsize,
+    /// The inline words (see `words.rs`).
+    park: [AtomicUsize; PARK],
+}
+
 /// The state of a [`Cursor`], and its logic with the capacity `n` passed as a value.
 ///
-/// `repr(C)`: `next` alone on its (padded) cache line, the other fields together right after
-/// it, so that a reset touches a few neighbouring lines of the arena's header.
+/// `repr(C)`: the cursor's line (padded), the other fields together right after it, so that a
+/// reset touches a few neighbouring lines of the arena's header.
 #[repr(C)]
 pub(crate) struct CursorCore {
-    /// Number of slots claimed this round. Above `N` only transiently: a failing single claim
-    /// adds one and takes it back, so the excess is at most the number of threads inside a
-    /// failing claim and the counter cannot wrap (`N <= isize::MAX`).
-    next: CachePadded<AtomicUsize>,
+    hot: CachePadded<Hot>,
     /// Claims that found no room, over the cursor's life. Touched only on the failure path.
     failed: AtomicUsize,
+    /// Holes of this round (see the module docs). Touched only on cold paths (a handle's
+    /// refill and drop, panics).
+    holes: AtomicUsize,
     /// Per-thread chunks for single claims (used only when `stripes::enabled(N)`).
     #[cfg(atomicarena_stripes)]
     stripes: Stripes,
-    /// Slots of stripe chunks that were claimed, never handed out and could not go back to
-    /// the cursor this round (another claim came after them). They are holes, and they are
-    /// not counted by `len`: statistics count values (and holes left by panics, as without
-    /// stripes), not slots lost to chunking. Zero whenever the cursor is used from one thread
-    /// at a time.
-    #[cfg(atomicarena_stripes)]
-    stranded: AtomicUsize,
     // The owner's per-round bookkeeping lives here too, next to the fields above, so that the
     // arena's whole header is two cache lines (`next`'s, and this one).
     /// Largest `len` of any finished round. Written only under `&mut`.
     pub(crate) high_water: usize,
-    /// Largest number of claimed slots (values, holes, stranded chunk slots) of any finished
+    /// Largest number of claimed slots (values, holes, free ranges in words) of any finished
     /// round: only slots below it were ever handed out, or had a mark written. Written only
     /// under `&mut`.
     pub(crate) claimed_hi: usize,
@@ -120,16 +162,17 @@ impl<const N: usize> Cursor<N> {
     }
 
     /// Claims one slot: `Some(i)` with `i < N`, claimed by the caller alone this round. From
-    /// the calling thread's chunk when the cursor has stripes, otherwise from the shared cursor.
+    /// the calling thread's chunk when the cursor has stripes, otherwise from the shared cursor;
+    /// then from any word. `marks` are the arena's hole marks (`None` for a pool): a slot taken
+    /// from a marked range gets its mark cleared.
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
-    pub(crate) fn claim_one(&self) -> Option<usize> {
-        self.0.claim_one(N)
+    pub(crate) fn claim_one(&self, marks: Option<&[TrackedCell<u8>]>) -> Option<usize> {
+        self.0.claim_one(N, marks)
     }
 
-    /// Claims `len >= 1` contiguous slots, all or nothing; returns the first index. Never
-    /// moves the cursor past `N`. First gives the calling thread's stripe tail back (see
-    /// [`CursorCore::give_back_own`]; `marks` are the arena's hole marks, `None` for a pool).
+    /// Claims `len >= 1` contiguous slots, all or nothing; returns the first index, whose
+    /// marks are clear. Never moves the cursor past `N`.
     #[inline]
     pub(crate) fn claim(
         &self,
@@ -139,13 +182,13 @@ impl<const N: usize> Cursor<N> {
         self.0.claim(N, len, marks)
     }
 
-    /// Slots claimed this round and handed out, or left as holes (see [`CursorCore::len`]).
+    /// Slots handed out this round (see [`CursorCore::len`]).
     #[inline]
     pub(crate) fn len(&self) -> usize {
         self.0.len(N)
     }
 
-    /// Slots claimed this round, in chunks or not (see [`CursorCore::claimed`]).
+    /// Slots claimed from the cursor this round (see [`CursorCore::claimed`]).
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     pub(crate) fn claimed(&self) -> usize {
@@ -158,23 +201,18 @@ impl<const N: usize> Cursor<N> {
         self.0.free(N)
     }
 
-    /// Whether `settle` has anything to do (a thread ever took a chunk). Under `&mut`.
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
-    pub(crate) fn needs_settle(&mut self) -> bool {
-        self.0.needs_settle(N)
-    }
-
-    /// Ends the stripes' round under `&mut` (see [`CursorCore::settle`]).
+    /// Under `&mut`: gives back the tails at the cursor's end, frees the words of forgotten
+    /// handles, and (for an arena) marks every free range below the cursor with the round's
+    /// hole tag, so that iteration skips it; the ranges stay claimable. See
+    /// [`CursorCore::settle`].
+    /// Returns whether a forgotten handle's word was found (its chunk is counted as holes).
     #[inline]
-    pub(crate) fn settle(&mut self, marks: Option<&mut [TrackedCell<u8>]>) {
-        if self.needs_settle() {
-            self.0.settle(N, marks);
-        }
+    pub(crate) fn settle(&mut self, marks: Option<&mut [TrackedCell<u8>]>) -> bool {
+        self.0.words_in_use() && self.0.settle(N, marks)
     }
 
     /// Starts a new round (`len == 0`) or takes every slot (`len == N`, `fill_default`) under
-    /// `&mut`: no slot is stranded afterwards. Call after `settle`.
+    /// `&mut`: the words are emptied and the holes forgotten.
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     pub(crate) fn rewind(&mut self, len: usize) {
@@ -182,9 +220,9 @@ impl<const N: usize> Cursor<N> {
         self.0.rewind(len);
     }
 
-    /// Ends the round's statistics under `&mut`, after `settle`: `high_water` and
-    /// `claimed_hi` take this round's `len` and claimed slots, and the cursor rewinds to 0.
-    /// Returns the number of slots claimed this round (where its values and holes are).
+    /// Ends the round's statistics under `&mut`: `high_water` and `claimed_hi` take this
+    /// round's `len` and claimed slots, and the cursor rewinds to 0. Returns the number of
+    /// slots claimed this round (where its values and holes are).
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     pub(crate) fn end_round(&mut self) -> usize {
@@ -207,12 +245,16 @@ impl CursorCore {
     #[cfg(not(loom))]
     const fn new() -> Self {
         CursorCore {
-            next: CachePadded::new(AtomicUsize::new(0)),
+            hot: CachePadded::new(Hot {
+                next: AtomicUsize::new(0),
+                used: AtomicUsize::new(0),
+                last: AtomicUsize::new(0),
+                park: [const { AtomicUsize::new(EMPTY) }; PARK],
+            }),
             failed: AtomicUsize::new(0),
+            holes: AtomicUsize::new(0),
             #[cfg(atomicarena_stripes)]
             stripes: Stripes::new(),
-            #[cfg(atomicarena_stripes)]
-            stranded: AtomicUsize::new(0),
             high_water: 0,
             claimed_hi: 0,
             round: 0,
@@ -224,12 +266,16 @@ impl CursorCore {
     #[cfg(loom)]
     fn new() -> Self {
         CursorCore {
-            next: CachePadded::new(AtomicUsize::new(0)),
+            hot: CachePadded::new(Hot {
+                next: AtomicUsize::new(0),
+                used: AtomicUsize::new(0),
+                last: AtomicUsize::new(0),
+                park: core::array::from_fn(|_| AtomicUsize::new(EMPTY)),
+            }),
             failed: AtomicUsize::new(0),
+            holes: AtomicUsize::new(0),
             #[cfg(atomicarena_stripes)]
             stripes: Stripes::new(),
-            #[cfg(atomicarena_stripes)]
-            stranded: AtomicUsize::new(0),
             high_water: 0,
             claimed_hi: 0,
             round: 0,
@@ -238,53 +284,336 @@ impl CursorCore {
         }
     }
 
+    // ---- the words ---------------------------------------------------------------------------
+
+    /// Word `k` (`k < WORDS`), if it exists (the table's words exist once it is allocated).
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn word(&self, k: usize) -> Option<&AtomicUsize> {
+        if k < PARK {
+            return Some(&self.hot.park[k]);
+        }
+        #[cfg(atomicarena_stripes)]
+        {
+            let table = self.stripes.table()?;
+            if k < LOCAL_BASE {
+                return Some(table.stripe(k - STRIPE_BASE));
+            }
+            table.local(k - LOCAL_BASE)
+        }
+        #[cfg(not(atomicarena_stripes))]
+        None
+    }
+
+    /// Records that word `k` may be non-empty this round (before the caller makes it so).
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn mark_used(&self, k: usize) {
+        let bit = 1 << k;
+        // Relaxed: a hint for `&mut` operations (ordered by the borrow) and for statistics.
+        // Loaded first so that the line is written once per word and round.
+        if self.hot.used.load(Ordering::Relaxed) & bit == 0 {
+            self.hot.used.fetch_or(bit, Ordering::Relaxed);
+        }
+    }
+
+    /// Runs `f` on every word that may be non-empty.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn for_used_words(&self, mut f: impl FnMut(usize, &AtomicUsize)) {
+        // Relaxed: see `mark_used`.
+        let mut used = self.hot.used.load(Ordering::Relaxed);
+        while used != 0 {
+            let k = used.trailing_zeros() as usize;
+            used &= used - 1;
+            if let Some(w) = self.word(k) {
+                f(k, w);
+            }
+        }
+    }
+
+    /// Whether any word may be non-empty. Under `&mut`.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn words_in_use(&mut self) -> bool {
+        // `&mut self`: a plain read.
+        self.hot.used.load(Ordering::Relaxed) != 0
+    }
+
+    /// Free slots in the words (a snapshot under concurrency).
+    fn words_free(&self) -> usize {
+        let mut free = 0;
+        self.for_used_words(|_, w| free += words::free_len(w));
+        free
+    }
+
+    /// Clears the mark of slot `i`, just taken from a marked range with a Relaxed take.
+    #[cold]
+    #[inline(never)]
+    fn unmark_one(&self, marks: Option<&[TrackedCell<u8>]>, i: usize) {
+        // Acquire: the range was published marked by a Release store (or reached us through a
+        // chain of read-modify-writes after one); this orders the marks' writing before our
+        // clearing. Under ThreadSanitizer the take itself was Acquire (see `words::TAKE`).
+        #[cfg(not(atomicarena_tsan))]
+        crate::sync::fence(Ordering::Acquire);
+        if let Some(marks) = marks {
+            clear_marks(marks, i..i + 1);
+        }
+    }
+
+    /// Takes up to `want` slots (exactly `want` with `exact`) from the front of any word's
+    /// free range. `None` when no word has them (or words are not used for `n` slots).
+    #[cold]
+    #[inline(never)]
+    fn take_front_anywhere(
+        &self,
+        n: usize,
+        want: usize,
+        exact: bool,
+    ) -> Option<(Range<usize>, bool)> {
+        if !words::enabled(n) {
+            return None;
+        }
+        (0..WORDS).find_map(|k| words::take_front(self.word(k)?, want, exact))
+    }
+
+    /// Gives the free range of word `w` back to the cursor if it ends where the cursor stands;
+    /// returns whether it did. The range is locked first (the word is `OWNED` for the length of
+    /// one cursor exchange), so that nobody takes from it while it goes back.
+    fn give_back_word(&self, w: &AtomicUsize, marks: Option<&[TrackedCell<u8>]>) -> bool {
+        // Acquire: as in `words::take_front` (we may clear the range's marks).
+        let cur = w.load(Ordering::Acquire);
+        let Some((range, marked)) = words::free_range(cur) else {
+            return false;
+        };
+        // Relaxed: a hint, checked again by the exchange below.
+        if range.end != self.hot.next.load(Ordering::Relaxed) {
+            return false;
+        }
+        if w.compare_exchange(cur, words::OWNED, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            return false;
+        }
+        // The range is ours now. Slots at or above the cursor never carry the hole tag: clear
+        // them before they go back.
+        if marked {
+            if let Some(marks) = marks {
+                clear_marks(marks, range.clone());
+            }
+        }
+        if self.give_back(range.clone()) {
+            // Relaxed: the slots were handed over by the cursor's Release exchange.
+            w.store(EMPTY, Ordering::Relaxed);
+            true
+        } else {
+            // Someone claimed after the range: it stays in the word, unmarked now (allowed at
+            // `&self` time, see `words.rs`). Release: publishes the cleared marks, as a range's
+            // publication always does.
+            w.store(words::pack(range, false), Ordering::Release);
+            false
+        }
+    }
+
+    /// Gives back every word's free range that ends where the cursor stands, until none does
+    /// (each one that goes back may bring the next one to the cursor's end).
+    #[inline(never)]
+    fn give_back_tails(&self, n: usize, marks: Option<&[TrackedCell<u8>]>) {
+        if !words::enabled(n) {
+            return;
+        }
+        loop {
+            let mut any = false;
+            self.for_used_words(|_, w| any |= self.give_back_word(w, marks));
+            if !any {
+                return;
+            }
+        }
+    }
+
+    /// A word for a per-thread handle, owned by the caller until it stores a range or `EMPTY`
+    /// in it: an empty one, or failing that one whose free range the caller takes (returned).
+    /// `None` when words are not used for `n` slots or every handle word is owned.
+    #[cold]
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn own_word(
+        &self,
+        n: usize,
+    ) -> Option<(&AtomicUsize, Option<(Range<usize>, bool)>)> {
+        if !words::enabled(n) {
+            return None;
+        }
+        // Inline words first; the table's handle words only for striped cursors (which have
+        // or get a table).
+        #[cfg(atomicarena_stripes)]
+        let words_for_handles = if stripes::enabled(n) {
+            let _ = self.stripes.table_or_new();
+            (0..PARK).chain(LOCAL_BASE..WORDS)
+        } else {
+            (0..PARK).chain(0..0)
+        };
+        #[cfg(not(atomicarena_stripes))]
+        let words_for_handles = 0..PARK;
+        for take_range in [false, true] {
+            for k in words_for_handles.clone() {
+                let Some(w) = self.word(k) else { continue };
+                self.mark_used(k);
+                if let Some(taken) = words::own(w, take_range) {
+                    return Some((w, taken));
+                }
+            }
+        }
+        None
+    }
+
+    // ---- claims ------------------------------------------------------------------------------
+
     /// `Cursor::claim_one` for a cursor of `n` slots.
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
-    fn claim_one(&self, n: usize) -> Option<usize> {
+    fn claim_one(&self, n: usize, marks: Option<&[TrackedCell<u8>]>) -> Option<usize> {
         #[cfg(atomicarena_stripes)]
         if stripes::enabled(n) {
-            return self.claim_one_striped(n);
+            return self.claim_one_striped(n, marks);
         }
-        self.claim_one_shared(n)
+        match self.claim_one_quiet(n) {
+            Some(i) => Some(i),
+            None => self.claim_one_leftover(n, marks),
+        }
     }
 
-    /// `claim_one` for a cursor with stripes: from the calling thread's chunk.
+    /// `claim_one` for a cursor with stripes: from the calling thread's stripe.
     #[cfg(atomicarena_stripes)]
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
-    fn claim_one_striped(&self, n: usize) -> Option<usize> {
-        let chunk = move || self.claim_up_to_quiet(n, stripes::chunk_len(n));
-        match self.stripes.claim_one(chunk) {
-            Ok(Some(i)) => Some(i),
-            Ok(None) => {
-                self.record_failure();
-                None
+    fn claim_one_striped(&self, n: usize, marks: Option<&[TrackedCell<u8>]>) -> Option<usize> {
+        let table = self.stripes.table_or_new();
+        let idx = stripes::my_index();
+        match words::take_one(table.stripe(idx)) {
+            Taken::Slot(i, false) => Some(i),
+            Taken::Slot(i, true) => {
+                self.unmark_one(marks, i);
+                Some(i)
             }
-            // The thread's stripe is being refilled by another thread: the shared cursor,
-            // then whatever is left in the stripes.
-            Err(()) => self
-                .claim_one_quiet(n)
-                .or_else(|| self.stripes.steal())
-                .or_else(|| {
-                    self.record_failure();
-                    None
-                }),
+            Taken::Empty(seen) => self.refill_stripe(n, table, idx, seen, marks),
+            // Another thread that maps to this stripe is refilling it.
+            Taken::Owned => self.claim_one_unstriped(n, marks),
         }
     }
 
-    /// Claims one slot from the shared cursor, counting a failure.
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
-    fn claim_one_shared(&self, n: usize) -> Option<usize> {
-        let claimed = self.claim_one_quiet(n);
-        if claimed.is_none() {
+    /// The thread's stripe is empty (`seen`): lock it, fill it with a chunk and take the chunk's
+    /// first slot. The chunk is the front of the tail at the cursor's end if another stripe has
+    /// one (so that threads used in turn continue where the last one stopped), else a chunk of
+    /// the cursor, else the front of any word's range.
+    #[cfg(atomicarena_stripes)]
+    #[cold]
+    #[inline(never)]
+    fn refill_stripe(
+        &self,
+        n: usize,
+        table: &Table,
+        idx: usize,
+        seen: usize,
+        marks: Option<&[TrackedCell<u8>]>,
+    ) -> Option<usize> {
+        let word = table.stripe(idx);
+        // Lock the empty stripe so that one thread refills it. Relaxed: the lock protects no
+        // data, only makes one thread fill it (the word's modification order).
+        if word
+            .compare_exchange(seen, words::OWNED, Ordering::Relaxed, Ordering::Relaxed)
+            .is_err()
+        {
+            return self.claim_one_unstriped(n, marks);
+        }
+        let want = stripes::chunk_len(n);
+        // Relaxed: `last` is a hint.
+        let last = self.hot.last.load(Ordering::Relaxed);
+        let from_last = if last != 0 && last - 1 != idx {
+            self.take_front_at_end(table.stripe(last - 1), want)
+        } else {
+            None
+        };
+        let got = match from_last {
+            Some((range, marked, whole)) => {
+                if whole {
+                    // The tail at the cursor's end is now ours.
+                    self.hot.last.store(idx + 1, Ordering::Relaxed);
+                }
+                Some((range, marked))
+            }
+            None => match self.claim_up_to_quiet(n, want) {
+                Some(range) => {
+                    self.hot.last.store(idx + 1, Ordering::Relaxed);
+                    Some((range, false))
+                }
+                None => self.take_front_anywhere(n, want, false),
+            },
+        };
+        let Some((range, marked)) = got else {
+            // Relaxed: unlocks; nothing was published.
+            word.store(EMPTY, Ordering::Relaxed);
             self.record_failure();
+            return None;
+        };
+        if marked {
+            // Taken with an Acquire exchange (`take_front`): the marks' writers are ordered
+            // before us.
+            if let Some(marks) = marks {
+                clear_marks(marks, range.start..range.start + 1);
+            }
         }
-        claimed
+        self.mark_used(STRIPE_BASE + idx);
+        // Release: publishes a marked range's marks to whoever takes from it (see
+        // `unmark_one`); costs nothing on the targets that matter for an unmarked one.
+        word.store(words::pack(range.start + 1..range.end, marked), Ordering::Release);
+        Some(range.start)
     }
 
-    /// Claims one slot from the shared cursor without counting a failure.
+    /// Takes up to `want` slots from the front of `w`'s range if that range ends at the
+    /// cursor's end; returns them, whether they are marked, and whether they were the whole
+    /// range.
+    #[cfg(atomicarena_stripes)]
+    fn take_front_at_end(&self, w: &AtomicUsize, want: usize) -> Option<(Range<usize>, bool, bool)> {
+        // Relaxed: a hint, as in `give_back_word`; the take itself is checked.
+        let (range, _) = words::free_range(w.load(Ordering::Relaxed))?;
+        if range.end != self.hot.next.load(Ordering::Relaxed) {
+            return None;
+        }
+        let (taken, marked) = words::take_front(w, want, false)?;
+        let whole = taken.end == range.end;
+        Some((taken, marked, whole))
+    }
+
+    /// A single claim that does not use the thread's stripe (another thread is refilling it).
+    #[cold]
+    #[inline(never)]
+    fn claim_one_unstriped(&self, n: usize, marks: Option<&[TrackedCell<u8>]>) -> Option<usize> {
+        match self.claim_one_quiet(n) {
+            Some(i) => Some(i),
+            None => self.claim_one_leftover(n, marks),
+        }
+    }
+
+    /// The cursor is exhausted: one slot from any word, or a failure.
+    #[cold]
+    #[inline(never)]
+    fn claim_one_leftover(&self, n: usize, marks: Option<&[TrackedCell<u8>]>) -> Option<usize> {
+        if words::enabled(n) {
+            for k in 0..WORDS {
+                let Some(w) = self.word(k) else { continue };
+                if let Taken::Slot(i, marked) = words::take_one(w) {
+                    if marked {
+                        self.unmark_one(marks, i);
+                    }
+                    return Some(i);
+                }
+            }
+        }
+        self.record_failure();
+        None
+    }
+
+    /// Claims one slot from the shared cursor; `None` when it is exhausted.
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     fn claim_one_quiet(&self, n: usize) -> Option<usize> {
@@ -293,7 +622,7 @@ impl CursorCore {
         // the cursor: the claimer writes them and publishes them itself (by sending the
         // `&mut T`), and a new round starts only under `&mut self`, which happens-after every
         // `&self` use of the last round.
-        let i = self.next.fetch_add(1, Ordering::Relaxed);
+        let i = self.hot.next.fetch_add(1, Ordering::Relaxed);
         if i < n {
             Some(i)
         } else {
@@ -309,7 +638,7 @@ impl CursorCore {
         // Relaxed: only the count matters. The cursor was `>= N` when we added one, and while
         // it is above `N` only failed claims (each taking back its own one) lower it, so this
         // never brings it below `N`: no slot is freed twice.
-        self.next.fetch_sub(1, Ordering::Relaxed);
+        self.hot.next.fetch_sub(1, Ordering::Relaxed);
     }
 
     #[cold]
@@ -318,37 +647,8 @@ impl CursorCore {
         self.failed.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Gives the calling thread's stripe tail back if it is at the cursor's end (see the
-    /// module docs). If the cursor moved on meanwhile, the removed tail belongs to the caller:
-    /// it is counted as stranded and, for an arena, marked as holes in `marks` (claimed, never
-    /// handed out). A no-op without stripes.
-    #[inline]
-    fn give_back_own(&self, n: usize, marks: Option<&[TrackedCell<u8>]>) {
-        #[cfg(atomicarena_stripes)]
-        if stripes::enabled(n) {
-            self.give_back_own_striped(marks);
-        }
-        let _ = (n, marks);
-    }
-
-    /// `give_back_own` for a cursor with stripes.
-    #[cfg(atomicarena_stripes)]
-    #[inline(never)]
-    fn give_back_own_striped(&self, marks: Option<&[TrackedCell<u8>]>) {
-        // Relaxed: a hint; `give_back` checks it again with a compare-and-swap.
-        let at_end = |end| end == self.next.load(Ordering::Relaxed);
-        if let Some(tail) = self.stripes.take_own_tail(at_end) {
-            if !self.give_back(tail.clone()) {
-                // Relaxed: a statistic.
-                self.stranded.fetch_add(tail.len(), Ordering::Relaxed);
-                if let Some(marks) = marks {
-                    self.mark_holes(marks, tail);
-                }
-            }
-        }
-    }
-
-    /// `Cursor::claim` for a cursor of `n` slots.
+    /// `Cursor::claim` for a cursor of `n` slots: the tails at the cursor's end go back, then
+    /// the cursor, then a word's range that has `len` slots.
     #[inline]
     fn claim(
         &self,
@@ -356,23 +656,43 @@ impl CursorCore {
         len: usize,
         marks: Option<&[TrackedCell<u8>]>,
     ) -> Result<usize, Full<()>> {
-        self.give_back_own(n, marks);
-        // Relaxed throughout, for the reasons given in `claim_one`: uniqueness comes from the
-        // compare-and-swap being a read-modify-write of the cursor.
-        let mut cur = self.next.load(Ordering::Relaxed);
+        self.give_back_tails(n, marks);
+        if let Some(start) = self.claim_exact_quiet(n, len) {
+            return Ok(start);
+        }
+        match self.take_front_anywhere(n, len, true) {
+            Some((range, marked)) => {
+                if marked {
+                    if let Some(marks) = marks {
+                        clear_marks(marks, range.clone());
+                    }
+                }
+                Ok(range.start)
+            }
+            None => {
+                self.record_failure();
+                Err(Full(()))
+            }
+        }
+    }
+
+    /// Claims exactly `len` contiguous slots from the cursor.
+    fn claim_exact_quiet(&self, n: usize, len: usize) -> Option<usize> {
+        // Relaxed throughout, for the reasons given in `claim_one_quiet`: uniqueness comes from
+        // the compare-and-swap being a read-modify-write of the cursor.
+        let mut cur = self.hot.next.load(Ordering::Relaxed);
         let backoff = crossbeam_utils::Backoff::new();
         loop {
             if cur > n || len > n - cur {
-                self.record_failure();
-                return Err(Full(()));
+                return None;
             }
-            match self.next.compare_exchange_weak(
+            match self.hot.next.compare_exchange_weak(
                 cur,
                 cur + len,
                 Ordering::Relaxed,
                 Ordering::Relaxed,
             ) {
-                Ok(_) => return Ok(cur),
+                Ok(_) => return Some(cur),
                 Err(now) => {
                     cur = now;
                     backoff.spin();
@@ -381,40 +701,46 @@ impl CursorCore {
         }
     }
 
-    /// Claims between 1 and `want` contiguous slots of a cursor of `n` slots (fewer only near
-    /// the end of capacity); returns the range. One compare-and-swap when uncontended.
-    /// `want >= 1`. First gives the calling thread's stripe tail back (as `claim`).
+    /// A chunk of between 1 and `want` contiguous slots for a per-thread handle of a cursor of
+    /// `n` slots: the tails at the cursor's end go back, then the cursor, then the front of any
+    /// word's range. Returns the range and whether its marks carry the hole tag. `want >= 1`.
     #[inline(never)]
-    pub(crate) fn claim_up_to(
+    pub(crate) fn claim_chunk(
         &self,
         n: usize,
         want: usize,
         marks: Option<&[TrackedCell<u8>]>,
-    ) -> Option<Range<usize>> {
-        self.give_back_own(n, marks);
-        let claimed = self.claim_up_to_quiet(n, want);
-        if claimed.is_none() {
+    ) -> Option<(Range<usize>, bool)> {
+        self.give_back_tails(n, marks);
+        if let Some(range) = self.claim_up_to_quiet(n, want) {
+            return Some((range, false));
+        }
+        let got = self.take_front_anywhere(n, want, false);
+        if got.is_none() {
             self.record_failure();
         }
-        claimed
+        got
     }
 
-    /// `claim_up_to` without giving back a stripe tail first or counting a failure.
+    /// Claims between 1 and `want` contiguous slots of the cursor (fewer only near the end of
+    /// capacity); `None` when it is exhausted.
     fn claim_up_to_quiet(&self, n: usize, want: usize) -> Option<Range<usize>> {
         debug_assert!(want >= 1);
-        // Relaxed throughout, for the reasons given in `claim_one`. (A `Local` then marks the
-        // chunk as holes; `mark_holes` has the Acquire fence for that.)
-        let mut cur = self.next.load(Ordering::Relaxed);
+        // Relaxed throughout, for the reasons given in `claim_one_quiet`. (A `Local` then marks
+        // the chunk as holes; `mark_holes` has the Acquire fence for that.)
+        let mut cur = self.hot.next.load(Ordering::Relaxed);
         let backoff = crossbeam_utils::Backoff::new();
         loop {
             if cur >= n {
                 return None;
             }
             let end = cur + want.min(n - cur);
-            match self
-                .next
-                .compare_exchange_weak(cur, end, Ordering::Relaxed, Ordering::Relaxed)
-            {
+            match self.hot.next.compare_exchange_weak(
+                cur,
+                end,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
                 Ok(_) => return Some(cur..end),
                 Err(now) => {
                     cur = now;
@@ -426,7 +752,7 @@ impl CursorCore {
 
     /// Gives back the unused tail `unused.start..unused.end` of a claimed range if it is still
     /// at the cursor's end (nobody claimed after it); returns whether it did. Otherwise the
-    /// slots stay claimed by the caller.
+    /// slots stay claimed by the caller. Their marks must be clear.
     pub(crate) fn give_back(&self, unused: Range<usize>) -> bool {
         // The exchange succeeds only if the cursor is exactly at our range's end, so no slot
         // claimed by anyone else is ever given back.
@@ -435,6 +761,7 @@ impl CursorCore {
         // (`mark_holes`), which pairs with this. Relaxed on failure: nothing is handed over.
         unused.start < unused.end
             && self
+                .hot
                 .next
                 .compare_exchange(
                     unused.end,
@@ -445,94 +772,131 @@ impl CursorCore {
                 .is_ok()
     }
 
+    /// Whether the cursor stands at `end` (a hint for a handle about to give its tail back).
+    pub(crate) fn is_at(&self, end: usize) -> bool {
+        // Relaxed: a hint; `give_back` checks it with an exchange.
+        self.hot.next.load(Ordering::Relaxed) == end
+    }
+
+    /// Publishes the free range `range` in word `w`, which the caller owns: the unused tail of
+    /// a handle's chunk that could not go back to the cursor. `marked`: its slots carry the
+    /// hole tag.
+    pub(crate) fn publish(&self, w: &AtomicUsize, range: Range<usize>, marked: bool) {
+        // Release: publishes the marks (see `unmark_one`). The word's `used` bit was set when
+        // it was owned.
+        w.store(words::pack(range, marked), Ordering::Release);
+    }
+
+    /// Releases word `w`, owned by the caller, empty.
+    pub(crate) fn release(&self, w: &AtomicUsize) {
+        // Relaxed: nothing is published.
+        w.store(EMPTY, Ordering::Relaxed);
+    }
+
+    /// Counts `k` slots as holes (claimed, holding no value).
+    #[inline]
+    pub(crate) fn add_holes(&self, k: usize) {
+        if k > 0 {
+            // Relaxed: a statistic.
+            self.holes.fetch_add(k, Ordering::Relaxed);
+        }
+    }
+
+    /// Counts `k` holes as no longer holes (values now, or free again).
+    #[inline]
+    pub(crate) fn sub_holes(&self, k: usize) {
+        if k > 0 {
+            // Relaxed: a statistic.
+            self.holes.fetch_sub(k, Ordering::Relaxed);
+        }
+    }
+
     /// Under ThreadSanitizer (see `build.rs`): an Acquire load of the cursor that stands in for
     /// the Acquire fence of `mark_holes`, which TSan does not model. Pairs with the Release
     /// exchange of `give_back`.
     #[cfg(atomicarena_tsan)]
     fn acquire(&self) {
-        let _ = self.next.load(Ordering::Acquire);
+        let _ = self.hot.next.load(Ordering::Acquire);
     }
 
-    /// Slots claimed this round and handed out, or left as holes: the claimed slots minus the
-    /// unused part of the threads' chunks. Exact when no claim is in flight; a snapshot
+    // ---- statistics and rounds ---------------------------------------------------------------
+
+    /// Values handed out this round: the claimed slots minus the free ranges in words and the
+    /// holes. Exact when nothing is in flight (no claim running, no handle alive); a snapshot
     /// otherwise.
     #[inline]
     pub(crate) fn len(&self, n: usize) -> usize {
-        // Relaxed: a statistic; it orders nothing.
-        let claimed = self.next.load(Ordering::Relaxed).min(n);
-        #[cfg(atomicarena_stripes)]
-        if stripes::enabled(n) {
-            let lost = self.stripes.unused() + self.stranded.load(Ordering::Relaxed);
-            return claimed.saturating_sub(lost);
-        }
-        claimed
+        // Relaxed: statistics; they order nothing.
+        let claimed = self.hot.next.load(Ordering::Relaxed).min(n);
+        let holes = self.holes.load(Ordering::Relaxed);
+        claimed.saturating_sub(self.words_free() + holes)
     }
 
-    /// Slots claimed this round, in chunks or not (`0..claimed()` is where values and holes
-    /// are). Exact under `&mut self` after `settle`; a snapshot otherwise.
+    /// Slots claimed from the cursor this round (`0..claimed()` is where values, holes and the
+    /// words' free ranges are). Exact under `&mut self`; a snapshot otherwise.
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     pub(crate) fn claimed(&self, n: usize) -> usize {
         // Relaxed: a statistic, or under `&mut self`.
-        self.next.load(Ordering::Relaxed).min(n)
+        self.hot.next.load(Ordering::Relaxed).min(n)
     }
 
-    /// Slots that a claim can still get this round: those above the cursor and those unused
-    /// in the threads' chunks (any thread may take them). A snapshot under concurrency.
+    /// Slots that a claim can still get this round: those above the cursor and those in the
+    /// words' free ranges. A snapshot under concurrency.
     #[inline]
     pub(crate) fn free(&self, n: usize) -> usize {
         // Relaxed: a statistic; it orders nothing.
-        let above = n - self.next.load(Ordering::Relaxed).min(n);
-        #[cfg(atomicarena_stripes)]
-        if stripes::enabled(n) {
-            return (above + self.stripes.unused()).min(n);
-        }
-        above
+        let above = n - self.hot.next.load(Ordering::Relaxed).min(n);
+        (above + self.words_free()).min(n)
     }
 
-    /// Whether `settle` has anything to do (a thread ever took a chunk). Under `&mut`.
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
-    fn needs_settle(&mut self, n: usize) -> bool {
-        #[cfg(atomicarena_stripes)]
-        if stripes::enabled(n) {
-            return self.stripes.is_used();
-        }
-        let _ = n;
-        false
-    }
-
-    /// Ends the stripes' round under `&mut` (call only when `needs_settle`): every unused
-    /// chunk tail at the cursor's end goes back to the cursor, and each other one (claimed,
-    /// never handed out) is counted as stranded and, for an arena, marked as a hole of this
-    /// round in `marks`. Afterwards the cursor counts exactly the slots handed out or left as
-    /// holes, as a plain cursor would.
+    /// Under `&mut` (call only when a word is in use): every word's tail at the cursor's end
+    /// goes back; a word still owned belongs to a forgotten handle (its chunk is counted as
+    /// holes) and is emptied; for an arena (`marks`), every free range left below the cursor is
+    /// marked with the round's hole tag so that iteration, reset and drop skip it, and stays in
+    /// its word, claimable for the rest of the round.
+    /// Returns whether a forgotten handle's word was found.
     #[cold]
     #[inline(never)]
-    fn settle(&mut self, n: usize, mut marks: Option<&mut [TrackedCell<u8>]>) {
-        #[cfg(atomicarena_stripes)]
-        {
-            let tails = self.stripes.settle();
-            let mut len = self.claimed(n);
-            let mut stranded = self.stranded.load(Ordering::Relaxed);
-            let tag = self.tag();
-            for tail in tails.iter() {
-                if tail.end == len {
-                    len = tail.start;
-                } else {
-                    stranded += tail.len();
-                    if let Some(marks) = marks.as_deref_mut() {
-                        for mark in &mut marks[tail] {
-                            *mark.get_mut() = tag;
+    fn settle(&mut self, n: usize, mut marks: Option<&mut [TrackedCell<u8>]>) -> bool {
+        self.give_back_tails(n, marks.as_deref());
+        let tag = self.tag();
+        let mut keep = 0;
+        let mut dirty = false;
+        let mut forgotten = false;
+        self.for_used_words(|k, w| {
+            // `&mut self`: plain accesses (loom's atomics have no `get_mut`).
+            let cur = w.load(Ordering::Relaxed);
+            forgotten |= words::is_owned(cur);
+            match words::free_range(cur) {
+                None => w.store(EMPTY, Ordering::Relaxed),
+                Some((range, marked)) => {
+                    keep |= 1 << k;
+                    if !marked {
+                        if let Some(marks) = marks.as_deref_mut() {
+                            for mark in &mut marks[range.clone()] {
+                                *mark.get_mut() = tag;
+                            }
+                            dirty = true;
+                            w.store(words::pack(range, true), Ordering::Relaxed);
                         }
-                        self.set_dirty();
                     }
                 }
             }
-            self.set_len(len);
-            self.stranded.store(stranded, Ordering::Relaxed);
+        });
+        if dirty {
+            self.set_dirty();
         }
-        let _ = (n, &mut marks);
+        self.hot.used.store(keep, Ordering::Relaxed);
+        forgotten
+    }
+
+    /// Under `&mut`, after `settle`: sets the holes so that `len` is `values` (a pool counts
+    /// its values after a forgotten handle, whose chunk holds values it handed out).
+    pub(crate) fn set_values(&mut self, n: usize, values: usize) {
+        let holes = self.claimed(n) - self.words_free() - values;
+        // `&mut self`: a plain store.
+        self.holes.store(holes, Ordering::Relaxed);
     }
 
     /// Claims that found no room, over the cursor's life.
@@ -542,13 +906,26 @@ impl CursorCore {
         self.failed.load(Ordering::Relaxed)
     }
 
-    /// `Cursor::rewind`.
+    /// `Cursor::rewind`: every slot below `len` is taken (values or holes of the arena), every
+    /// word is emptied.
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     fn rewind(&mut self, len: usize) {
+        if self.words_in_use() {
+            self.empty_words();
+        }
         self.set_len(len);
-        #[cfg(atomicarena_stripes)]
-        self.stranded.store(0, Ordering::Relaxed);
+        // `&mut self`: plain stores (loom's atomics have no `get_mut`).
+        self.holes.store(0, Ordering::Relaxed);
+        self.hot.last.store(0, Ordering::Relaxed);
+    }
+
+    /// Empties every word in use. Under `&mut`.
+    #[cold]
+    #[inline(never)]
+    fn empty_words(&mut self) {
+        self.for_used_words(|_, w| w.store(EMPTY, Ordering::Relaxed));
+        self.hot.used.store(0, Ordering::Relaxed);
     }
 
     /// `Cursor::end_round`.
@@ -569,12 +946,40 @@ impl CursorCore {
     fn set_len(&mut self, len: usize) {
         #[cfg(not(loom))]
         {
-            *self.next.get_mut() = len;
+            *self.hot.next.get_mut() = len;
         }
         #[cfg(loom)]
         {
             // loom's atomics have no `get_mut`; `&mut self` makes a plain store equivalent.
-            self.next.store(len, Ordering::Relaxed);
+            self.hot.next.store(len, Ordering::Relaxed);
+        }
+    }
+
+    /// Counts `k` more holes under `&mut` (a drain moved values out).
+    #[inline]
+    pub(crate) fn add_holes_mut(&mut self, k: usize) {
+        #[cfg(not(loom))]
+        {
+            *self.holes.get_mut() += k;
+        }
+        #[cfg(loom)]
+        {
+            let h = self.holes.load(Ordering::Relaxed);
+            self.holes.store(h + k, Ordering::Relaxed);
+        }
+    }
+
+    /// Counts `k` holes less under `&mut` (`fill_default` filled them).
+    #[inline]
+    pub(crate) fn sub_holes_mut(&mut self, k: usize) {
+        #[cfg(not(loom))]
+        {
+            *self.holes.get_mut() -= k;
+        }
+        #[cfg(loom)]
+        {
+            let h = self.holes.load(Ordering::Relaxed);
+            self.holes.store(h - k, Ordering::Relaxed);
         }
     }
 

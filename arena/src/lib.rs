@@ -326,6 +326,7 @@ mod scoped;
 #[cfg(atomicarena_stripes)]
 mod stripes;
 mod sync;
+mod words;
 mod zeroable;
 // Bundles build their fields zeroed, which loom's atomics are not.
 #[cfg(not(loom))]

@@ -20,7 +20,8 @@ use core::slice;
 use crate::arena::Arena;
 use crate::cursor::{self, CursorCore};
 use crate::error::Full;
-use crate::sync::TrackedCell;
+use crate::sync::{AtomicUsize, TrackedCell};
+use crate::words;
 
 /// Largest chunk an adaptive [`Local`] claims at once.
 const MAX_CHUNK: usize = 1024;
@@ -65,6 +66,7 @@ impl<T, const N: usize> Arena<T, N> {
             arena: self,
             start: 0,
             chunk: Chunk::new(FIRST_CHUNK.min(max), max),
+            word: WordState::Unasked,
         }
     }
 
@@ -75,9 +77,10 @@ impl<T, const N: usize> Arena<T, N> {
     /// let arena: atomicarena::Arena<u32, 64> = atomicarena::Arena::new();
     /// let mut local = arena.local_with_chunk(8);
     /// local.alloc(1).unwrap();
-    /// assert_eq!(arena.len(), 8); // the whole chunk is claimed
+    /// assert_eq!(arena.remaining(), 56); // the whole chunk is claimed
     /// drop(local);
-    /// assert_eq!(arena.len(), 1); // the unused 7 went back
+    /// assert_eq!(arena.remaining(), 63); // the unused 7 went back
+    /// assert_eq!(arena.len(), 1);
     /// ```
     pub fn local_with_chunk(&self, chunk: usize) -> Local<'_, T, N> {
         let chunk = chunk.clamp(1, N.max(1));
@@ -85,6 +88,7 @@ impl<T, const N: usize> Arena<T, N> {
             arena: self,
             start: 0,
             chunk: Chunk::new(chunk, chunk),
+            word: WordState::Unasked,
         }
     }
 }
@@ -114,6 +118,8 @@ pub struct Local<'a, T, const N: usize> {
     start: usize,
     /// The current chunk.
     chunk: Chunk,
+    /// The word where the handle leaves its unused tail when it drops (see `words.rs`).
+    word: WordState<'a>,
 }
 
 impl<'a, T, const N: usize> Local<'a, T, N> {
@@ -162,7 +168,13 @@ impl<'a, T, const N: usize> Local<'a, T, N> {
         if self.chunk.is_empty() {
             let arena = self.arena;
             self.chunk
-                .refill_marked(&mut self.start, &arena.raw.cursor, &arena.raw.marks)
+                .refill(
+                    &mut self.start,
+                    &mut self.word,
+                    &arena.raw.cursor,
+                    N,
+                    Some(&arena.raw.marks),
+                )
                 .ok_or(Full(()))?;
         }
         // The chunk moves on only after `f` returned: if `f` panics, the slot stays free in the
@@ -222,53 +234,151 @@ impl<'a, T, const N: usize> Local<'a, T, N> {
     #[cfg_attr(debug_assertions, inline)]
     fn next_slot(&mut self) -> Option<usize> {
         let arena = self.arena;
-        self.chunk
-            .next_marked(&mut self.start, &arena.raw.cursor, &arena.raw.marks)
+        self.chunk.next_slot(
+            &mut self.start,
+            &mut self.word,
+            &arena.raw.cursor,
+            N,
+            Some(&arena.raw.marks),
+        )
     }
 }
 
-/// `Local::refill`'s cold part: commits the used slots `used` (clears their hole marks: they
-/// hold values) and claims a chunk of up to `want` slots, all marked as holes until used and
-/// committed, so that a forgotten handle leaves nothing that looks initialised. `None` when the
-/// arena is full. On the arena's cursor and hole marks (one per slot: `marks.len()` is the
-/// capacity), so that it exists once, whatever the element type.
+/// Where a per-thread handle leaves the unused tail of its chunk when it drops: a word it owns
+/// while it is alive (see `words.rs`), asked for at its first refill.
+#[derive(Clone, Copy)]
+enum WordState<'a> {
+    /// Not asked for yet.
+    Unasked,
+    /// None was free (every handle word is owned by a live handle), or the arena is too large
+    /// for words: see `refill`.
+    NoWord,
+    /// Owned by this handle.
+    Owned(&'a AtomicUsize),
+}
+
+/// A handle's refill, its cold part: commits the used slots `used` (for an arena, clears their
+/// hole marks: they hold values), makes sure the handle has a word, and claims a chunk of up to
+/// `want` slots. For an arena the chunk is all marked as holes until used and committed (and
+/// counted as holes), so that a forgotten handle leaves nothing that looks initialised. `None`
+/// when no slot is free. Takes and returns plain values (the handle's address never escapes
+/// from its hot loop, so its fields can stay in registers), on the cursor and the hole marks,
+/// so that it exists once, whatever the element type.
 #[cold]
 #[inline(never)]
-fn refill_marked(
-    cursor: &CursorCore,
-    marks: &[TrackedCell<u8>],
+fn refill<'a>(
+    cursor: &'a CursorCore,
+    n: usize,
+    marks: Option<&[TrackedCell<u8>]>,
     used: Range<usize>,
     want: usize,
-) -> Option<Range<usize>> {
-    cursor::clear_marks(marks, used);
-    let chunk = cursor.claim_up_to(marks.len(), want, Some(marks))?;
-    cursor.mark_holes(marks, chunk.clone());
-    Some(chunk)
+    mut word: WordState<'a>,
+) -> (WordState<'a>, Option<Range<usize>>) {
+    commit(cursor, marks, used);
+    let mut taken = None;
+    if let WordState::Unasked = word {
+        word = match cursor.own_word(n) {
+            Some((w, range)) => {
+                taken = range;
+                WordState::Owned(w)
+            }
+            None => WordState::NoWord,
+        };
+    }
+    // A handle with no word to leave a tail in claims one slot at a time, which it uses at
+    // once: it never holds a tail that could be stranded. (Arenas too large for words keep
+    // their chunks; their tails that cannot go back stay holes, see `Arena::local`.)
+    let want = if matches!(word, WordState::NoWord) && words::enabled(n) {
+        1
+    } else {
+        want
+    };
+    let got = match taken {
+        Some(range) => Some(range),
+        None => cursor.claim_chunk(n, want, marks),
+    };
+    let Some((chunk, marked)) = got else {
+        return (word, None);
+    };
+    if let Some(marks) = marks {
+        if !marked {
+            cursor.mark_holes(marks, chunk.clone());
+        }
+    }
+    cursor.add_holes(chunk.len());
+    (word, Some(chunk))
+}
+
+/// Commits a handle's used slots: they hold values (for an arena, their hole marks are
+/// cleared) and are no longer counted as holes.
+fn commit(cursor: &CursorCore, marks: Option<&[TrackedCell<u8>]>, used: Range<usize>) {
+    if let Some(marks) = marks {
+        cursor::clear_marks(marks, used.clone());
+    }
+    cursor.sub_holes(used.len());
+}
+
+/// A handle's drop: commits the used slots, gives the unused ones back to the cursor if they
+/// end where it stands, and otherwise publishes them in the handle's word for any claim to
+/// take; only a handle with no word leaves them as holes (counted as such).
+#[inline(never)]
+fn release(
+    cursor: &CursorCore,
+    marks: Option<&[TrackedCell<u8>]>,
+    used: Range<usize>,
+    unused: Range<usize>,
+    word: WordState<'_>,
+) {
+    commit(cursor, marks, used);
+    let mut left = None;
+    if !unused.is_empty() {
+        // The unused slots still carry the hole tag (arena).
+        let mut marked = marks.is_some();
+        if cursor.is_at(unused.end) {
+            // Slots at or above the cursor must not carry the hole tag: clear the marks before
+            // giving the slots back (the Release exchange publishes the clearing).
+            if let Some(marks) = marks {
+                cursor::clear_marks(marks, unused.clone());
+                marked = false;
+            }
+            if cursor.give_back(unused.clone()) {
+                cursor.sub_holes(unused.len());
+            } else {
+                left = Some((unused, marked));
+            }
+        } else {
+            left = Some((unused, marked));
+        }
+    }
+    match (word, left) {
+        (WordState::Owned(w), Some((range, marked))) => {
+            cursor.sub_holes(range.len());
+            cursor.publish(w, range, marked);
+        }
+        (WordState::Owned(w), None) => cursor.release(w),
+        (_, Some((range, marked))) => {
+            // No word: the slots stay holes (still counted). Their marks must say so.
+            if let Some(marks) = marks {
+                if !marked {
+                    cursor.mark_holes(marks, range);
+                }
+            }
+        }
+        (_, None) => {}
+    }
 }
 
 impl<T, const N: usize> Drop for Local<'_, T, N> {
     #[inline]
     fn drop(&mut self) {
         let arena = self.arena;
-        drop_marked(&arena.raw.cursor, &arena.raw.marks, self.start, &self.chunk);
-    }
-}
-
-/// `Local`'s drop, on the arena's cursor and hole marks: commits the used slots
-/// `start..chunk.next` and gives the unused ones back (or leaves them as holes).
-#[inline(never)]
-fn drop_marked(cursor: &CursorCore, marks: &[TrackedCell<u8>], start: usize, chunk: &Chunk) {
-    cursor::clear_marks(marks, start..chunk.next);
-    let unused = chunk.unused();
-    if unused.is_empty() {
-        return;
-    }
-    // Slots at or above the cursor must not carry the hole tag: clear the marks before
-    // giving the slots back (the Release exchange publishes the clearing), and make them
-    // holes again if someone claimed after us and they must stay ours.
-    cursor::clear_marks(marks, unused.clone());
-    if !cursor.give_back(unused.clone()) {
-        cursor.mark_holes(marks, unused);
+        release(
+            &arena.raw.cursor,
+            Some(&arena.raw.marks),
+            self.start..self.chunk.next,
+            self.chunk.unused(),
+            self.word,
+        );
     }
 }
 
@@ -343,57 +453,44 @@ impl Chunk {
         self.next..self.end
     }
 
-    /// The next slot of a [`Local`]'s chunk, claiming a new chunk when it is used up (see
-    /// `refill_marked`). `start` is the handle's first slot whose hole mark is not cleared
-    /// yet. Takes the arena's parts, so that it is compiled once whatever the element type.
+    /// The next slot of a handle's chunk, claiming a new chunk when it is used up (see
+    /// `refill`). `start` is the handle's first slot not committed yet.
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
-    fn next_marked(
+    fn next_slot<'a>(
         &mut self,
         start: &mut usize,
-        cursor: &CursorCore,
-        marks: &[TrackedCell<u8>],
+        word: &mut WordState<'a>,
+        cursor: &'a CursorCore,
+        n: usize,
+        marks: Option<&[TrackedCell<u8>]>,
     ) -> Option<usize> {
         if self.is_empty() {
-            self.refill_marked(start, cursor, marks)?;
+            self.refill(start, word, cursor, n, marks)?;
         }
         Some(self.take_one())
     }
 
-    /// Claims the next chunk of a [`Local`] (the old one is used up). `None` when the arena is
-    /// full.
-    ///
-    /// The work is done by `refill_marked`, which takes and returns plain values: the handle's
-    /// address never escapes from its hot loop, so its fields can stay in registers.
+    /// Claims the next chunk of a handle (the old one is used up). `None` when no slot is free.
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
-    fn refill_marked(
+    fn refill<'a>(
         &mut self,
         start: &mut usize,
-        cursor: &CursorCore,
-        marks: &[TrackedCell<u8>],
+        word: &mut WordState<'a>,
+        cursor: &'a CursorCore,
+        n: usize,
+        marks: Option<&[TrackedCell<u8>]>,
     ) -> Option<()> {
         let used = *start..self.next;
-        // The used slots are committed by `refill_marked` whether or not a chunk comes back.
+        // The used slots are committed by `refill` whether or not a chunk comes back.
         *start = self.next;
-        let chunk = refill_marked(cursor, marks, used, self.len)?;
+        let (w, chunk) = refill(cursor, n, marks, used, self.len, *word);
+        *word = w;
+        let chunk = chunk?;
         *start = chunk.start;
         self.fill(chunk);
         Some(())
-    }
-
-    /// The next slot of a [`PoolLocal`]'s chunk, claiming a new chunk from `cursor` (of `n`
-    /// slots) when it is used up. A stripe tail that cannot go back first stays unused for
-    /// the round (pool slots need no hole marks).
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
-    fn next_unmarked(&mut self, cursor: &CursorCore, n: usize) -> Option<usize> {
-        if self.is_empty() {
-            // By value, as for `Local` (`claim_up_to` is not inlined).
-            let chunk = cursor.claim_up_to(n, self.len, None)?;
-            self.fill(chunk);
-        }
-        Some(self.take_one())
     }
 }
 
@@ -429,7 +526,9 @@ impl<T, const N: usize> crate::Pool<T, N> {
         let max = (N / 32).clamp(1, MAX_CHUNK);
         PoolLocal {
             pool: self,
+            start: 0,
             chunk: Chunk::new(FIRST_CHUNK.min(max), max),
+            word: WordState::Unasked,
         }
     }
 }
@@ -445,8 +544,12 @@ impl<T, const N: usize> crate::Pool<T, N> {
 /// ```
 pub struct PoolLocal<'a, T, const N: usize> {
     pool: &'a crate::Pool<T, N>,
+    /// First slot of the current chunk not committed yet (see `Local`).
+    start: usize,
     /// The current chunk.
     chunk: Chunk,
+    /// See `Local`.
+    word: WordState<'a>,
 }
 
 impl<'a, T, const N: usize> PoolLocal<'a, T, N> {
@@ -499,16 +602,23 @@ impl<'a, T, const N: usize> PoolLocal<'a, T, N> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     fn next_slot(&mut self) -> Option<usize> {
-        self.chunk.next_unmarked(&self.pool.cursor, N)
+        let pool = self.pool;
+        self.chunk
+            .next_slot(&mut self.start, &mut self.word, &pool.cursor, N, None)
     }
 }
 
 impl<T, const N: usize> Drop for PoolLocal<'_, T, N> {
     fn drop(&mut self) {
-        // Unused slots go back if nobody claimed after them. Pool slots carry no hole marks:
-        // a slot's state says whether it holds a value and whether it was handed out this
-        // round, whoever claims it next.
-        self.pool.cursor.give_back(self.chunk.unused());
+        // Pool slots carry no hole marks: a slot's state says whether it holds a value and
+        // whether it was handed out this round, whoever claims it next.
+        release(
+            &self.pool.cursor,
+            None,
+            self.start..self.chunk.next,
+            self.chunk.unused(),
+            self.word,
+        );
     }
 }
 

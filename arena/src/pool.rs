@@ -190,7 +190,7 @@ impl<T, const N: usize> Pool<T, N> {
     where
         T: Default,
     {
-        let i = self.cursor.claim_one().ok_or(Full(()))?;
+        let i = self.cursor.claim_one(None).ok_or(Full(()))?;
         // SAFETY: `claim_one` returned `i < N`, claimed by this call alone this round.
         Ok(unsafe { self.take_slot(i) })
     }
@@ -239,7 +239,7 @@ impl<T, const N: usize> Pool<T, N> {
     #[inline]
     #[allow(clippy::mut_from_ref)] // each slot is handed out once per round (invariant 1)
     pub fn alloc(&self, value: T) -> Result<&mut T, Full<T>> {
-        let Some(i) = self.cursor.claim_one() else {
+        let Some(i) = self.cursor.claim_one(None) else {
             return Err(Full(value));
         };
         // SAFETY: `claim_one` returned `i < N`, claimed by this call alone this round.
@@ -300,7 +300,7 @@ impl<T, const N: usize> Pool<T, N> {
     where
         T: FieldReset,
     {
-        self.cursor.settle(None);
+        self.settle();
         let len = self.cursor.end_round();
 
         /// On unwind from `reset_fields`, drops the values not yet reset (from `next - 1`).
@@ -346,7 +346,7 @@ impl<T, const N: usize> Pool<T, N> {
     /// assert!(pool.is_empty());
     /// ```
     pub fn clear(&mut self) {
-        self.cursor.settle(None);
+        self.settle();
         self.cursor.end_round();
         // Only slots below `claimed_hi` were ever handed out, hence ever initialised.
         self.drop_range(0, self.cursor.claimed_hi);
@@ -362,13 +362,28 @@ impl<T, const N: usize> Pool<T, N> {
     /// ```
     pub fn iter_mut(&mut self) -> IterMut<'_, T> {
         // Unused chunk tails of the threads' chunks go back or stay unused (never `LIVE`).
-        self.cursor.settle(None);
+        self.settle();
         let len = self.cursor.claimed();
         // SAFETY: a `LIVE` slot holds a value; `&mut self` is exclusive for the borrow.
         unsafe { IterMut::new(&mut self.slots[..len], &mut self.state[..len], LIVE, true) }
     }
 
     crate::cursor::statistics!(Pool, clear, "slots handed out (`take` or `alloc`)", cursor);
+
+    /// Under `&mut self`: gives the threads' tails at the cursor's end back (see `cursor.rs`).
+    /// A forgotten [`PoolLocal`](crate::PoolLocal) leaves its chunk counted as holes, though
+    /// the values it handed out are `LIVE`: then the values are counted instead (once per
+    /// forgotten handle, O(len)).
+    fn settle(&mut self) {
+        if self.cursor.settle(None) {
+            let claimed = self.cursor.claimed();
+            let mut live = 0;
+            for s in &mut self.state[..claimed] {
+                live += usize::from(*s.get_mut() == LIVE);
+            }
+            self.cursor.set_values(N, live);
+        }
+    }
 
     /// Drops the values in `from..to`, setting each state to `EMPTY` first; if a destructor panics, the
     /// rest are still dropped while unwinding.
@@ -494,7 +509,7 @@ impl<T, const N: usize> Storage for Pool<T, N> {
 impl<T, const N: usize> Drop for Pool<T, N> {
     fn drop(&mut self) {
         if mem::needs_drop::<T>() {
-            self.cursor.settle(None);
+            self.settle();
             // Only slots below `claimed_hi` (or claimed this round) were ever handed out.
             let used = self.cursor.claimed_hi.max(self.cursor.claimed());
             self.drop_range(0, used);
