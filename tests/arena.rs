@@ -860,7 +860,11 @@ fn iterator_panicking_midway() {
         [0, 1],
         "the items written before the panic are dropped once"
     );
-    assert_eq!(arena.len(), 0, "the batch's four slots are holes, not values");
+    assert_eq!(
+        arena.len(),
+        0,
+        "the batch's four slots are holes, not values"
+    );
     assert_eq!(arena.remaining(), 4);
     assert_eq!(arena.iter_mut().count(), 0);
     arena.alloc(log.tracked(9)).unwrap();

@@ -34,8 +34,12 @@
 //!   255 resets when they were. When `T` needs dropping, reset visits each claimed slot once
 //!   anyway.
 //! * With `std`, arenas of at least 4,096 slots give each allocating thread a chunk of its own
-//!   (see `cursor.rs` and `stripes.rs`); under `&mut self` the unused tails of those chunks go
-//!   back to the cursor or become holes (`Arena::settle`), so everything above holds for them.
+//!   (see `cursor.rs` and `stripes.rs`). The unused part of every chunk (threads' chunks,
+//!   handles' tails) lives in a *word* where any claim can take it (`words.rs`); under
+//!   `&mut self` (`Arena::settle`) the tails at the cursor's end go back to it, and every other
+//!   free range below the cursor is marked with the round's tag (so iteration, reset and drop
+//!   skip it) while it stays in its word, free: a claim that takes a slot of a marked range
+//!   clears its mark.
 //!
 //! The values are stored contiguously (`[UnsafeCell<MaybeUninit<T>>; N]` has the layout of
 //! `[T; N]`), which is what lets a batch be one `memcpy` and come back as `&mut [T]`. The marks
@@ -83,32 +87,50 @@ use crate::sync::TrackedCell;
 /// assert_eq!(NAMES.remaining(), 1);
 /// ```
 ///
-/// Statistics: [`len`](Arena::len) counts the slots used this round (a slot whose
-/// constructor panicked is counted, but holds nothing); [`high_water`](Arena::high_water) is the
-/// largest `len` of any round; [`failed_allocs`](Arena::failed_allocs) counts, over the arena's
-/// whole life, the calls that found no room.
+/// Statistics: [`len`](Arena::len) counts the values handed out this round and
+/// [`remaining`](Arena::remaining) the slots a claim can still get; the slots that are neither
+/// are *holes*, left only by a panicking constructor, `Clone` or iterator, an iterator that
+/// yields fewer items than it promised, a [`drain`](Arena::drain), and a forgotten
+/// [`Local`](crate::Local) (its last chunk). With no call in flight and no handle alive,
+/// `len() + remaining() + holes == N`. [`high_water`](Arena::high_water) is the largest `len` of
+/// any round; [`failed_allocs`](Arena::failed_allocs) counts, over the arena's whole life, the
+/// calls that found no room.
+///
+/// # Exact capacity
+///
+/// No slot is ever stranded: a slot that was not handed out stays claimable for the rest of
+/// the round, wherever it is (above the shared cursor, in a thread's chunk, in the unused tail
+/// of a dropped [`Local`](crate::Local)), and no `&mut self` method (`iter_mut`, `get_mut`,
+/// `drain`, `fill_default`) turns a free slot into a hole. So:
+///
+/// * a single claim ([`alloc`](Arena::alloc), [`alloc_with`](Arena::alloc_with)) is `Full`
+///   only when no slot is free anywhere;
+/// * a batch of `k` is `Full` only when no `k` contiguous free slots exist once every free tail
+///   that ends where the cursor stands has been given back to it (the batch does that first,
+///   whichever thread's chunk holds the tail);
+/// * a [`Local`](crate::Local) is `Full` only when no slot is free anywhere (it takes the rest
+///   of other threads' chunks as its own);
+/// * used from one thread at a time (threads joined, or otherwise synchronised in turn), every
+///   result is that of an arena without per-thread chunks: the same slots in the same order,
+///   the same statistics, the same batches fit.
+///
+/// Under concurrency, `Full` means that no free slot was found when the claim looked: a slot
+/// that another thread is giving back at that very moment may be missed (it is in flight).
 ///
 /// # Many threads
 ///
-/// With the `std` feature, an arena of at least 4,096 slots (and at most `u32::MAX`) gives
+/// With the `std` feature, an arena of at least 4,096 slots (and at most 2^31 − 1) gives
 /// each allocating thread a chunk of its own: [`alloc`](Arena::alloc) takes the next slot of
 /// the thread's chunk with one compare-and-swap on a cache line that no other thread writes,
 /// and claims a new chunk of `N / 512` slots (1 to 256) from the shared cursor when it runs
-/// out, so threads do not move a shared cache line per allocation. There are 8 chunks; a ninth
-/// thread shares one (still correct, a little slower). The cost is one pointer in the arena
-/// and a 1 KiB table on the heap, allocated by the first such allocation; smaller arenas, and
-/// `no_std` builds, use one shared cursor and never allocate.
-///
-/// Used from one thread at a time, an arena with chunks behaves exactly like one without:
-/// the same slots in the same order, the same statistics, the same batches fit (a thread gives
-/// its chunk's unused tail back before a batch or a [`Local`](crate::Local) claims). Under
-/// concurrency: an allocation fails only when neither the shared cursor nor any thread's chunk
-/// had a slot left when it looked (it takes what is left in other threads' chunks); the
-/// statistics count values, not slots reserved by chunks, and are exact when no allocation is
-/// in flight. A slot of a thread's chunk that could not go back to the cursor because another
-/// claim came after it stays unused for the round (at most `N / 64` slots in all, and only when
-/// batches or handles race with single allocations): it counts neither in `len` nor in
-/// `remaining`.
+/// out, so threads do not move a shared cache line per allocation. A thread whose chunk runs
+/// out while another thread's chunk ends where the cursor stands continues with the front of
+/// that chunk (that is what makes threads used in turn continue where the last one stopped).
+/// There are 8 chunks; a ninth thread shares one (still correct, a little slower). The cost is
+/// one pointer in the arena and a 1 KiB table on the heap, allocated by the first such
+/// allocation (or the first [`local`](Arena::local)); smaller arenas, and `no_std` builds, use
+/// one shared cursor and never allocate. Everything in [Exact capacity](Arena#exact-capacity)
+/// holds for the chunks: their unused slots are free for any claim.
 // `repr(transparent)` over `Raw` (the other field is a `PhantomData`): `DroplessArena`'s
 // `Deref` relies on it. `Raw`'s own layout is explained on it.
 #[repr(transparent)]
@@ -281,8 +303,8 @@ impl<T, const N: usize> Arena<T, N> {
     /// Runs `f` to build a value in a free slot, and returns a reference to it.
     ///
     /// `f` runs only once a slot has been claimed, so a full arena costs nothing but the
-    /// failed claim. If `f` panics, the claimed slot stays empty (a *hole*, counted by
-    /// [`len`](Arena::len)) and is skipped by iteration, reset and drop.
+    /// failed claim. If `f` panics, the claimed slot stays empty (a *hole*: neither a value
+    /// nor free) and is skipped by iteration, reset and drop.
     ///
     /// # Errors
     ///
@@ -299,7 +321,11 @@ impl<T, const N: usize> Arena<T, N> {
     #[inline]
     #[allow(clippy::mut_from_ref)] // each slot is handed out once per round (invariant 1)
     pub fn alloc_with<F: FnOnce() -> T>(&self, f: F) -> Result<&mut T, Full<()>> {
-        let i = self.raw.cursor.claim_one(Some(&self.raw.marks)).ok_or(Full(()))?;
+        let i = self
+            .raw
+            .cursor
+            .claim_one(Some(&self.raw.marks))
+            .ok_or(Full(()))?;
         // If `f` panics, slot `i` is marked as a hole (invariant 2).
         let guard = HoleOnUnwind {
             cursor: &self.raw.cursor,
@@ -632,7 +658,7 @@ impl<T, const N: usize> Arena<T, N> {
     crate::cursor::statistics!(
         Arena,
         reset,
-        "values, and holes left by panics or by per-thread handles",
+        "values handed out (holes are not counted: see [Exact capacity](Arena#exact-capacity))",
         raw.cursor
     );
 

@@ -18,9 +18,9 @@
 //! * a batch and a handle's refill first give back every word's tail that ends where the
 //!   cursor stands (repeatedly, so a chain of them goes back), then claim from the cursor, then
 //!   from a word's range;
-//! * a stripe that needs a chunk first takes the front of the tail at the cursor's end (the
-//!   latest chunk, whoever's stripe holds it), then claims from the cursor: used from one
-//!   thread at a time, slots are handed out in the same order as by a cursor without stripes.
+//! * a thread whose stripe is empty first *adopts* the stripe that holds the tail at the
+//!   cursor's end (the latest chunk), then claims a chunk from the cursor: used from one thread
+//!   at a time, slots are handed out in the same order as by a cursor without stripes.
 //!
 //! The cursor also counts *holes* (`holes`): slots claimed but holding no value, left by a
 //! panicking constructor, a lying iterator, a drain, or a handle's chunk until the handle
@@ -63,7 +63,10 @@ const LOCAL_BASE: usize = PARK + stripes::STRIPES;
 const WORDS: usize = LOCAL_BASE + stripes::LOCAL_WORDS;
 #[cfg(not(atomicarena_stripes))]
 const WORDS: usize = PARK;
-const _: () = assert!(WORDS <= 32, "a word's bit must fit in `used` on every target");
+const _: () = assert!(
+    WORDS <= 32,
+    "a word's bit must fit in `used` on every target"
+);
 
 /// Claims slot indices `0..N` for one round; rewound under `&mut self`.
 ///
@@ -491,20 +494,43 @@ impl CursorCore {
         let idx = stripes::my_index();
         match words::take_one(table.stripe(idx)) {
             Taken::Slot(i, false) => Some(i),
-            Taken::Slot(i, true) => {
-                self.unmark_one(marks, i);
-                Some(i)
-            }
             Taken::Empty(seen) => self.refill_stripe(n, table, idx, seen, marks),
-            // Another thread that maps to this stripe is refilling it.
-            Taken::Owned => self.claim_one_unstriped(n, marks),
+            other => self.taken_slowly(n, other, marks),
         }
     }
 
-    /// The thread's stripe is empty (`seen`): lock it, fill it with a chunk and take the chunk's
-    /// first slot. The chunk is the front of the tail at the cursor's end if another stripe has
-    /// one (so that threads used in turn continue where the last one stopped), else a chunk of
-    /// the cursor, else the front of any word's range.
+    /// The rare outcomes of a stripe take: a marked slot, a slot taken under contention (the
+    /// thread moves to another stripe), or a stripe being refilled by another thread that maps
+    /// to it.
+    #[cfg(atomicarena_stripes)]
+    #[cold]
+    #[inline(never)]
+    fn taken_slowly(
+        &self,
+        n: usize,
+        taken: Taken,
+        marks: Option<&[TrackedCell<u8>]>,
+    ) -> Option<usize> {
+        let (i, marked) = match taken {
+            Taken::Slot(i, marked) => (i, marked),
+            Taken::Contended(i, marked) => {
+                stripes::moved_on();
+                (i, marked)
+            }
+            Taken::Empty(_) | Taken::Owned => return self.claim_one_unstriped(n, marks),
+        };
+        if marked {
+            self.unmark_one(marks, i);
+        }
+        Some(i)
+    }
+
+    /// The thread's stripe is empty (`seen`). If another stripe claimed the latest chunk and
+    /// its tail ends where the cursor stands, the thread *adopts* that stripe and continues
+    /// there (so that threads used in turn continue exactly where the last one stopped, as
+    /// without stripes; a thread that then meets contention moves on, see `stripes::moved_on`).
+    /// Otherwise it locks its stripe, fills it with a chunk of the cursor and takes the chunk's
+    /// first slot; when the cursor is exhausted, one slot from any word.
     #[cfg(atomicarena_stripes)]
     #[cold]
     #[inline(never)]
@@ -516,6 +542,29 @@ impl CursorCore {
         seen: usize,
         marks: Option<&[TrackedCell<u8>]>,
     ) -> Option<usize> {
+        // Relaxed: `last` is a hint; every use of it is checked.
+        let last = self.hot.last.load(Ordering::Relaxed);
+        if last == idx + 1 {
+            // We claimed the latest chunk too: nobody else is refilling.
+            stripes::may_adopt_again();
+        } else if last != 0 && stripes::may_adopt() {
+            let other = table.stripe(last - 1);
+            // Relaxed: a hint, as in `give_back_word`; the take itself is checked.
+            let at_end = words::free_range(other.load(Ordering::Relaxed))
+                .is_some_and(|(r, _)| r.end == self.hot.next.load(Ordering::Relaxed));
+            if at_end {
+                stripes::adopt(last - 1);
+                match words::take_one(other) {
+                    Taken::Slot(i, marked) | Taken::Contended(i, marked) => {
+                        if marked {
+                            self.unmark_one(marks, i);
+                        }
+                        return Some(i);
+                    }
+                    Taken::Empty(_) | Taken::Owned => {}
+                }
+            }
+        }
         let word = table.stripe(idx);
         // Lock the empty stripe so that one thread refills it. Relaxed: the lock protects no
         // data, only makes one thread fill it (the word's modification order).
@@ -525,63 +574,22 @@ impl CursorCore {
         {
             return self.claim_one_unstriped(n, marks);
         }
-        let want = stripes::chunk_len(n);
-        // Relaxed: `last` is a hint.
-        let last = self.hot.last.load(Ordering::Relaxed);
-        let from_last = if last != 0 && last - 1 != idx {
-            self.take_front_at_end(table.stripe(last - 1), want)
-        } else {
-            None
-        };
-        let got = match from_last {
-            Some((range, marked, whole)) => {
-                if whole {
-                    // The tail at the cursor's end is now ours.
-                    self.hot.last.store(idx + 1, Ordering::Relaxed);
-                }
-                Some((range, marked))
-            }
-            None => match self.claim_up_to_quiet(n, want) {
-                Some(range) => {
-                    self.hot.last.store(idx + 1, Ordering::Relaxed);
-                    Some((range, false))
-                }
-                None => self.take_front_anywhere(n, want, false),
-            },
-        };
-        let Some((range, marked)) = got else {
-            // Relaxed: unlocks; nothing was published.
+        let Some(range) = self.claim_up_to_quiet(n, stripes::chunk_len(n)) else {
+            // The cursor is exhausted: unlock (Relaxed: nothing was published) and take one slot
+            // from any word, as a claim without stripes does, so that a thread used alone gets
+            // the same slots with stripes as without.
             word.store(EMPTY, Ordering::Relaxed);
-            self.record_failure();
-            return None;
+            return self.claim_one_leftover(n, marks);
         };
-        if marked {
-            // Taken with an Acquire exchange (`take_front`): the marks' writers are ordered
-            // before us.
-            if let Some(marks) = marks {
-                clear_marks(marks, range.start..range.start + 1);
-            }
-        }
+        self.hot.last.store(idx + 1, Ordering::Relaxed);
         self.mark_used(STRIPE_BASE + idx);
-        // Release: publishes a marked range's marks to whoever takes from it (see
-        // `unmark_one`); costs nothing on the targets that matter for an unmarked one.
-        word.store(words::pack(range.start + 1..range.end, marked), Ordering::Release);
+        // Relaxed: a fresh chunk's indices are all that is published (its marks are clear, as
+        // for every slot the cursor had not reached).
+        word.store(
+            words::pack(range.start + 1..range.end, false),
+            Ordering::Relaxed,
+        );
         Some(range.start)
-    }
-
-    /// Takes up to `want` slots from the front of `w`'s range if that range ends at the
-    /// cursor's end; returns them, whether they are marked, and whether they were the whole
-    /// range.
-    #[cfg(atomicarena_stripes)]
-    fn take_front_at_end(&self, w: &AtomicUsize, want: usize) -> Option<(Range<usize>, bool, bool)> {
-        // Relaxed: a hint, as in `give_back_word`; the take itself is checked.
-        let (range, _) = words::free_range(w.load(Ordering::Relaxed))?;
-        if range.end != self.hot.next.load(Ordering::Relaxed) {
-            return None;
-        }
-        let (taken, marked) = words::take_front(w, want, false)?;
-        let whole = taken.end == range.end;
-        Some((taken, marked, whole))
     }
 
     /// A single claim that does not use the thread's stripe (another thread is refilling it).
@@ -601,7 +609,7 @@ impl CursorCore {
         if words::enabled(n) {
             for k in 0..WORDS {
                 let Some(w) = self.word(k) else { continue };
-                if let Taken::Slot(i, marked) = words::take_one(w) {
+                if let Taken::Slot(i, marked) | Taken::Contended(i, marked) = words::take_one(w) {
                     if marked {
                         self.unmark_one(marks, i);
                     }

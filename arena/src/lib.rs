@@ -120,8 +120,9 @@
 //!
 //! **Per-thread handles**: [`Arena::local`] (and [`Pool::local`]) claims chunks of slots with
 //! one atomic operation and then allocates with a plain write; references live as long as the
-//! arena borrow, not the handle. The unused tail of a handle's last chunk may stay empty for the
-//! round (counted by `len`, skipped by everything else).
+//! arena borrow, not the handle. The unused tail of a handle's last chunk goes back to the
+//! arena when the handle drops, free for any other claim: nothing is stranded (see
+//! [Exact capacity](Arena#exact-capacity)).
 //!
 //! ```
 //! let arena: atomicarena::Arena<u32, 256> = atomicarena::Arena::new();

@@ -35,11 +35,19 @@ impl<T, const N: usize> Arena<T, N> {
     /// The chunk size adapts: the first chunk has 16 slots and each refill doubles it, up to
     /// 1,024 slots or `N / 32`, whichever is smaller (at least 1). Larger chunks mean fewer
     /// atomic operations; the price is that, while a handle is alive, its unused slots are
-    /// claimed (other threads may see the arena full up to a chunk early), values from
-    /// different handles interleave in slot order by chunk, not by time, and slots of a chunk
-    /// that is no longer at the cursor's end when the handle drops stay empty for the round
-    /// (counted by [`len`](Arena::len), skipped by everything else). Use
-    /// [`local_with_chunk`](Arena::local_with_chunk) to fix the size.
+    /// claimed (other threads may see the arena full up to a chunk early) and counted neither
+    /// in [`len`](Arena::len) nor in [`remaining`](Arena::remaining), and values from different
+    /// handles interleave in slot order by chunk, not by time. When the handle drops, the
+    /// unused slots of its chunk are free again for any claim: given back to the arena's cursor
+    /// if they end where it stands, otherwise kept in a small *word* of the arena that every
+    /// claim looks at once the cursor is exhausted. An arena has 4 such words (20 with
+    /// per-thread chunks, from 4,096 slots); a handle created while all are held by live
+    /// handles claims one slot at a time instead (correct, slower). A forgotten handle leaves
+    /// its last chunk as holes. Use [`local_with_chunk`](Arena::local_with_chunk) to fix the
+    /// size.
+    ///
+    /// Arenas of more than 2^31 − 1 slots (32,767 on 32-bit targets) have no words: there, a
+    /// tail that cannot go back stays a hole for the round.
     ///
     /// ```
     /// use atomicarena::Arena;
@@ -507,12 +515,12 @@ impl<T, const N: usize> fmt::Debug for Local<'_, T, N> {
 impl<T, const N: usize> crate::Pool<T, N> {
     /// A per-thread handle into the pool, like [`Arena::local`]: it claims chunks of slots with
     /// one atomic operation and hands them out with no atomics. Chunks adapt as for
-    /// [`Arena::local`]. Unused slots go back when the handle drops (if still at the cursor's
-    /// end); otherwise they stay unused for the round (counted by [`len`](crate::Pool::len),
-    /// like the slots of a forgotten handle): a recycled value in such a slot keeps its reset
-    /// state, is not yielded by [`iter_mut`](crate::Pool::iter_mut) and is not reset again.
-    /// Forgetting the handle is sound: a slot is marked as handed out only once its value is in
-    /// place.
+    /// [`Arena::local`]. Unused slots are free again when the handle drops, for any claim (see
+    /// [`Arena::local`]); a recycled value in such a slot keeps its reset state until a claim
+    /// hands it out. Forgetting the handle is sound: a slot is marked as handed out only once
+    /// its value is in place; the unused rest of its chunk stays a hole for the round, and the
+    /// values it handed out are counted by [`len`](crate::Pool::len) from the next `&mut self`
+    /// operation on.
     ///
     /// ```
     /// let pool: atomicarena::Pool<Vec<u8>, 64> = atomicarena::Pool::new();

@@ -1,6 +1,6 @@
 //! Striped sub-cursors for the shared path: what lets `Arena::alloc(&self)` and
 //! `Pool::take`/`alloc` scale across threads (`std` only; arenas of at least
-//! [`MIN_CAPACITY`] and at most `u32::MAX` slots).
+//! [`MIN_CAPACITY`] slots and few enough for a word, see `words.rs`).
 //!
 //! # Algorithm
 //!
@@ -9,37 +9,43 @@
 //! one atomic operation per piece. Here:
 //!
 //! * A cursor with stripes has a lazily allocated table of [`STRIPES`] cache-padded *stripes*.
-//!   A stripe is a sub-cursor: one `AtomicU64` holding a chunk `next..end` of slot indices
-//!   (two 32-bit halves), claimed from the shared cursor with one read-modify-write
-//!   ([`Cursor::claim_up_to`](crate::cursor::Cursor)). Every thread maps to one stripe (a
-//!   thread-local index, assigned round-robin on first use), so with up to [`STRIPES`] threads
-//!   each thread has a stripe and a cache line of its own.
+//!   A stripe is a word (`words.rs`): a chunk `next..end` of slot indices, claimed from the
+//!   shared cursor with one read-modify-write. Every thread maps to one stripe (a thread-local
+//!   index, assigned round-robin on first use), so with up to [`STRIPES`] threads each thread
+//!   has a stripe and a cache line of its own.
 //! * A single claim is one compare-and-swap `next -> next + 1` on the thread's stripe. It is a
 //!   read-modify-write, but of a line that no other thread writes, so it never waits for
 //!   another core: the shared cursor's line moves once per chunk, not once per allocation.
 //!   Because every change to a stripe is a read-modify-write of its one word, any thread may
 //!   take slots from any stripe: threads that share a stripe (more threads than stripes) are
-//!   merely slower, and a thread that finds its stripe and the cursor empty takes what is left
-//!   in the other stripes. So `Full` means what it means without stripes: no slot was left in
-//!   the cursor or in any chunk when the claim looked.
-//! * Refilling locks the stripe for the duration of one cursor claim (the word holds `LOCKED`,
-//!   `next > end`); a thread that finds it locked does not wait, it claims from the shared
-//!   cursor directly. Nothing ever waits on another thread.
+//!   merely slower, and a thread that finds the cursor exhausted takes what is left in the
+//!   other stripes and words.
+//! * Refilling locks the stripe for the duration of one claim (the word is `OWNED`); a thread
+//!   that finds it locked does not wait, it claims from the shared cursor directly.
+//! * A thread whose stripe is empty first looks at the stripe that claimed the latest chunk
+//!   (`last`, a hint in the cursor): if that chunk's unused tail ends where the cursor stands,
+//!   the thread *adopts* that stripe (its thread-local index moves there) and continues from
+//!   its tail instead of claiming a new chunk. Used from one thread at a time, this makes a
+//!   thread continue exactly where the previous one stopped, so slots come in the same order as
+//!   from a cursor without stripes. Under concurrency the adopting thread soon sees the other
+//!   thread's changes on the shared line (a compare-and-swap that fails because the word
+//!   changed): it then moves to the next stripe and adopts no other one until it refills twice
+//!   in a row ([`moved_on`]), so that active threads spread over stripes again.
 //! * The chunks live in the arena, so under `&mut self` the arena knows every unused slot
-//!   exactly: the stripes' `next..end`. [`Stripes::settle`] returns those tails (the caller
-//!   gives back the one at the cursor's end and marks the others as holes) and empties every
-//!   stripe. Before a batch or a per-thread handle claims from the cursor, the calling thread
-//!   gives its stripe's tail back when it is at the cursor's end ([`Stripes::take_own_tail`]),
-//!   so that used from one thread at a time an arena with stripes hands out exactly the slots
-//!   an arena without them would, in the same order.
+//!   exactly, and a batch or a handle gives back every stripe's tail that ends at the cursor
+//!   before it claims (`cursor.rs`). Nothing is ever stranded.
+//!
+//! The table also holds the words of per-thread handles beyond the cursor's inline ones
+//! ([`LOCAL_WORDS`], two in each stripe's cache line).
 //!
 //! # Soundness
 //!
 //! Invariant 1 (a slot handed out once per round): chunks are claimed from the shared cursor by
 //! read-modify-writes, so they never overlap; a chunk is published in one stripe word, and
 //! every slot taken from it is taken by a successful compare-and-swap that moves `next` past it
-//! (one modification order per word), or by removing the tail under the same discipline. No
-//! ordering beyond that is needed, for the reasons given in `cursor.rs` (`claim_one`).
+//! (one modification order per word), or by removing the tail under the same discipline
+//! (`words.rs`). No ordering beyond that is needed for the indices, for the reasons given in
+//! `cursor.rs` (`claim_one_quiet`).
 
 use core::ptr;
 use std::boxed::Box;
@@ -140,6 +146,11 @@ loom::thread_local! {
     static INDEX: Cell<usize> = Cell::new(NO_INDEX);
 }
 
+/// The bit of a thread's `INDEX` that says it saw contention on a stripe it shared (see
+/// [`moved_on`]): it does not adopt another thread's stripe at its refills until it refills
+/// twice in a row (no other thread refilled in between).
+const NO_ADOPT: usize = 1 << (usize::BITS - 1);
+
 /// The calling thread's stripe index: assigned round-robin on first use, the same for every
 /// arena. Stripe 0 when thread-local storage is gone (the thread is being destroyed).
 #[cfg_attr(not(debug_assertions), inline(always))]
@@ -149,13 +160,44 @@ pub(crate) fn my_index() -> usize {
         .try_with(|i| {
             let mut idx = i.get();
             if idx == NO_INDEX {
-                // Relaxed: the counter only spreads threads over stripes; it orders nothing.
-                idx = NEXT_INDEX.fetch_add(1, Ordering::Relaxed) % STRIPES;
+                idx = fresh_index();
                 i.set(idx);
             }
             idx
         })
         .unwrap_or(0)
+        & !NO_ADOPT
+}
+
+/// A new stripe index, round-robin.
+#[cold]
+fn fresh_index() -> usize {
+    // Relaxed: the counter only spreads threads over stripes; it orders nothing.
+    NEXT_INDEX.fetch_add(1, Ordering::Relaxed) % STRIPES
+}
+
+/// Whether the calling thread may adopt another thread's stripe at a refill.
+pub(crate) fn may_adopt() -> bool {
+    INDEX.try_with(|i| i.get() & NO_ADOPT == 0).unwrap_or(false)
+}
+
+/// The calling thread continues on stripe `idx` (whose tail is at the cursor's end).
+pub(crate) fn adopt(idx: usize) {
+    let _ = INDEX.try_with(|i| i.set(idx));
+}
+
+/// The calling thread refilled twice in a row: it may adopt again.
+pub(crate) fn may_adopt_again() {
+    let _ = INDEX.try_with(|i| i.set(i.get() & !NO_ADOPT));
+}
+
+/// The calling thread found its stripe changed by another thread between two of its own
+/// accesses: it moves to the next stripe (round-robin) and adopts no other stripe for a while,
+/// so that threads that allocate at the same time spread over stripes.
+#[cold]
+#[inline(never)]
+pub(crate) fn moved_on() {
+    let _ = INDEX.try_with(|i| i.set(fresh_index() | NO_ADOPT));
 }
 
 // ---- the stripes --------------------------------------------------------------------------------

@@ -104,6 +104,8 @@ pub(crate) const fn is_owned(w: usize) -> bool {
 pub(crate) enum Taken {
     /// A slot, and whether its mark carries the hole tag (the caller clears it).
     Slot(usize, bool),
+    /// A slot, as `Slot`, taken after another thread changed the word under us (contention).
+    Contended(usize, bool),
     /// No slot; the word as seen (empty).
     Empty(usize),
     /// Owned by another thread.
@@ -126,6 +128,7 @@ const TAKE: Ordering = Ordering::Acquire;
 pub(crate) fn take_one(word: &AtomicUsize) -> Taken {
     // Relaxed: see `TAKE`.
     let mut cur = word.load(Ordering::Relaxed);
+    let mut contended = false;
     loop {
         let (next, end, marked) = unpack(cur);
         if next >= end {
@@ -137,8 +140,13 @@ pub(crate) fn take_one(word: &AtomicUsize) -> Taken {
         }
         // `next + 1 <= end <= MASK`: the increment stays in the low half.
         match word.compare_exchange_weak(cur, cur + 1, TAKE, Ordering::Relaxed) {
+            Ok(_) if contended => return Taken::Contended(next, marked),
             Ok(_) => return Taken::Slot(next, marked),
-            Err(now) => cur = now,
+            Err(now) => {
+                // A spurious failure (`now == cur`) is no sign of another thread.
+                contended |= now != cur;
+                cur = now;
+            }
         }
     }
 }
@@ -146,7 +154,11 @@ pub(crate) fn take_one(word: &AtomicUsize) -> Taken {
 /// Takes the first `k` slots of the word's range if it has `k`, or (`exact == false`) up to
 /// `k` of them; returns them and whether they are marked. One compare-and-swap, retried while
 /// the word changes and still qualifies. `k >= 1`.
-pub(crate) fn take_front(word: &AtomicUsize, k: usize, exact: bool) -> Option<(Range<usize>, bool)> {
+pub(crate) fn take_front(
+    word: &AtomicUsize,
+    k: usize,
+    exact: bool,
+) -> Option<(Range<usize>, bool)> {
     debug_assert!(k >= 1);
     // Acquire (load and success): the marks of a marked range were written by the thread that
     // published it with a Release store; the taker clears or keeps them after this.
