@@ -174,6 +174,15 @@ impl<const N: usize> Cursor<N> {
         self.0.claim_one(N, marks)
     }
 
+    /// The common case of `claim_one` alone: `Some(i)` when the calling thread's stripe (or,
+    /// without stripes, the shared cursor) had a free, unmarked slot and no other thread was in
+    /// the way; `None` means "call `claim_one`" (which then does everything, from the start).
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    pub(crate) fn claim_one_fast(&self, marks: Option<&[TrackedCell<u8>]>) -> Option<usize> {
+        self.0.claim_one_fast(N, marks)
+    }
+
     /// Claims `len >= 1` contiguous slots, all or nothing; returns the first index, whose
     /// marks are clear. Never moves the cursor past `N`.
     #[inline]
@@ -483,6 +492,26 @@ impl CursorCore {
             Some(i) => Some(i),
             None => self.claim_one_leftover(n, marks),
         }
+    }
+
+    /// `Cursor::claim_one_fast`.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn claim_one_fast(&self, n: usize, marks: Option<&[TrackedCell<u8>]>) -> Option<usize> {
+        #[cfg(atomicarena_stripes)]
+        if stripes::enabled(n) {
+            let table = self.stripes.table()?;
+            return match words::take_one(table.stripe(stripes::my_index())) {
+                Taken::Slot(i, false) => Some(i),
+                // Nothing taken: `claim_one` refills, or claims around a locked stripe.
+                Taken::Empty(_) | Taken::Owned => None,
+                // A slot was taken: keep it (a marked one is unmarked; contention moves the
+                // thread on).
+                other => self.taken_slowly(n, other, marks),
+            };
+        }
+        let _ = marks;
+        self.claim_one_quiet(n)
     }
 
     /// `claim_one` for a cursor with stripes: from the calling thread's stripe.
