@@ -455,24 +455,30 @@ impl CursorCore {
         if !words::enabled(n) {
             return None;
         }
-        // Inline words first; the table's handle words only for striped cursors (which have
-        // or get a table).
+        // The inline words first (an empty one, else one whose range we take over), as in a
+        // cursor without a table; then, for striped cursors, the table's handle words the same
+        // way. So a thread used alone gets the same words, and the same slots, as without
+        // stripes, as long as fewer than `PARK` handles are alive at once.
+        let inline = (0..PARK).map(|k| (k, false)).chain((0..PARK).map(|k| (k, true)));
         #[cfg(atomicarena_stripes)]
-        let words_for_handles = if stripes::enabled(n) {
+        let table: &[usize] = if stripes::enabled(n) {
             let _ = self.stripes.table_or_new();
-            (0..PARK).chain(LOCAL_BASE..WORDS)
+            &[LOCAL_BASE, WORDS]
         } else {
-            (0..PARK).chain(0..0)
+            &[0, 0]
         };
         #[cfg(not(atomicarena_stripes))]
-        let words_for_handles = 0..PARK;
-        for take_range in [false, true] {
-            for k in words_for_handles.clone() {
-                let Some(w) = self.word(k) else { continue };
+        let table: &[usize] = &[0, 0];
+        let in_table = (table[0]..table[1])
+            .map(|k| (k, false))
+            .chain((table[0]..table[1]).map(|k| (k, true)));
+        for (k, take_range) in inline.chain(in_table) {
+            let Some(w) = self.word(k) else { continue };
+            if let Some(taken) = words::own(w, take_range) {
+                // Before the word holds anything that `&mut` operations must see (it is owned,
+                // its range not yet published): the bit is read only then, or as a hint.
                 self.mark_used(k);
-                if let Some(taken) = words::own(w, take_range) {
-                    return Some((w, taken));
-                }
+                return Some((w, taken));
             }
         }
         None
@@ -622,6 +628,7 @@ impl CursorCore {
     }
 
     /// A single claim that does not use the thread's stripe (another thread is refilling it).
+    #[cfg(atomicarena_stripes)]
     #[cold]
     #[inline(never)]
     fn claim_one_unstriped(&self, n: usize, marks: Option<&[TrackedCell<u8>]>) -> Option<usize> {
