@@ -1168,11 +1168,12 @@ pub(crate) fn clear_marks(marks: &[TrackedCell<u8>], range: Range<usize>) {
 /// example), and `$used` says what a used slot is for this kind.
 macro_rules! statistics {
     ($kind:ident, $end:ident, $used:literal, $($cursor:ident).+) => {
-        #[doc = concat!("The number of slots used this round: ", $used, ". Slots that threads'")]
-        /// chunks hold but have not used yet are not counted.
+        #[doc = concat!("The number of slots used this round: ", $used, ". Free slots are not")]
+        /// counted, wherever they are (threads' chunks, handles' tails), and neither are the
+        /// slots of a live per-thread handle's chunk that it has not committed yet.
         ///
-        /// Exact when no allocation is in flight; under concurrent allocation, a snapshot that
-        /// may already be out of date.
+        /// Exact when no allocation is in flight and no handle is alive; under concurrent
+        /// allocation, a snapshot that may already be out of date.
         ///
         /// ```
         #[doc = concat!("let a: atomicarena::", stringify!($kind), "<u8, 4> = atomicarena::", stringify!($kind), "::new();")]
@@ -1210,7 +1211,8 @@ macro_rules! statistics {
         }
 
         /// The number of slots an allocation can still get this round: those no thread has
-        /// claimed, and those unused in threads' chunks (a snapshot under concurrency).
+        /// claimed, and the free slots of threads' chunks and of dropped handles' tails, which
+        /// every claim can take (a snapshot under concurrency).
         ///
         /// ```
         #[doc = concat!("let a: atomicarena::", stringify!($kind), "<u8, 4> = atomicarena::", stringify!($kind), "::new();")]
