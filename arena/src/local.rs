@@ -244,6 +244,28 @@ impl<'a, T, const N: usize> Local<'a, T, N> {
     }
 }
 
+impl<'a, const N: usize> Local<'a, u8, N> {
+    /// Copies `s` into contiguous slots like [`Arena::alloc_str`], inside the handle's chunk
+    /// when it fits there.
+    ///
+    /// # Errors
+    ///
+    /// `Err(Full(()))` when `s.len()` contiguous bytes are free neither in the chunk nor in the
+    /// arena; nothing is taken then.
+    ///
+    /// ```
+    /// let arena: atomicarena::Arena<u8, 256> = atomicarena::Arena::new();
+    /// let mut local = arena.local();
+    /// let s: &mut str = local.alloc_str("héllo").unwrap();
+    /// assert_eq!(s, "héllo");
+    /// ```
+    pub fn alloc_str(&mut self, s: &str) -> Result<&'a mut str, Full<()>> {
+        let bytes = self.alloc_slice_copy(s.as_bytes())?;
+        // SAFETY: `bytes` is an exact copy of `s`, valid UTF-8; it is ours alone for the round.
+        Ok(unsafe { core::str::from_utf8_unchecked_mut(bytes) })
+    }
+}
+
 /// `Local::alloc` with a used-up chunk: refill, then store. Takes and returns the handle's
 /// state by value (see `Local::alloc`).
 #[cold]
