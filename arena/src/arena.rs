@@ -1132,7 +1132,8 @@ impl<T, const N: usize> fmt::Debug for Drain<'_, T, N> {
 }
 
 // SAFETY: every field of an empty arena is zero: the cursor's atomics hold 0 (its stripe table
-// pointer is null), its `high_water`, `claimed_hi`, `round` and `sweep_in` are 0 and `dirty` is
+// pointer is null, its words are `EMPTY`, which is 0, its `used` mask, `last` hint and holes are
+// 0), its `high_water`, `claimed_hi`, `round` and `sweep_in` are 0 and `dirty` is
 // false, every mark is `CLEAR` (0), and the slots are `MaybeUninit`, for which any bytes are
 // valid. So the all-zero bytes are exactly `Arena::new()` (what `new_boxed` relies on).
 #[cfg(not(loom))]
