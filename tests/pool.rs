@@ -27,7 +27,7 @@ fn reset_keeps_buffers_and_pointers() {
     let mut ptrs = Vec::new();
     for i in 0..4u8 {
         let p = pool.take().unwrap();
-        assert!(p.payload.is_empty(), "first use is T::default()");
+        assert!(p.payload.is_empty(), "first use is T::default(), reset");
         p.payload.extend(std::iter::repeat_n(i, 1500));
         p.seq = u64::from(i) + 1;
         ptrs.push((p.payload.as_ptr(), p.payload.capacity()));
@@ -141,11 +141,102 @@ fn clear_drops_everything_once() {
     assert!(pool.is_empty());
     assert_eq!(
         pool.take().unwrap().resets,
-        0,
-        "a fresh default after clear"
+        1,
+        "a fresh value after clear: `default()`, reset once"
     );
     drop(pool);
     assert_eq!(counters(), (live0, drops0 + 3));
+}
+
+/// Round 0 hands out what every later round does: a slot's first value is `T::default()` with
+/// `reset_fields` applied (issue 19), once.
+#[test]
+fn a_fresh_slot_is_default_reset_once() {
+    let _g = COUNTING.lock().unwrap_or_else(|e| e.into_inner());
+    let (live0, drops0) = counters();
+    let mut pool: Pool<Counted, 2> = Pool::new();
+    let c = pool.take().unwrap();
+    assert_eq!((c.id, c.resets), (usize::MAX, 1));
+    pool.reset();
+    let c = pool.take().unwrap();
+    assert_eq!(
+        (c.id, c.resets),
+        (usize::MAX, 2),
+        "recycled: one more reset"
+    );
+    let c = pool.take().unwrap();
+    assert_eq!((c.id, c.resets), (usize::MAX, 1), "first used in round 1");
+    assert_eq!(
+        counters(),
+        (live0 + 2, drops0),
+        "nothing made or dropped in between"
+    );
+    drop(pool);
+    assert_eq!(counters(), (live0, drops0 + 2));
+}
+
+/// A scalar resets to its default: the runtime's `FieldReset` for the primitive types.
+#[test]
+fn scalars_reset_to_their_default() {
+    #[derive(Default, PartialEq, Debug)]
+    struct Row(u8, i64, f64, bool, char, u128);
+    impl FieldReset for Row {
+        fn reset_fields(&mut self) {
+            self.0.reset_fields();
+            self.1.reset_fields();
+            self.2.reset_fields();
+            self.3.reset_fields();
+            self.4.reset_fields();
+            self.5.reset_fields();
+        }
+    }
+    let mut pool: Pool<Row, 2> = Pool::new();
+    *pool.take().unwrap() = Row(1, -2, 3.5, true, 'x', 6);
+    pool.alloc(Row(9, 9, 9.0, true, 'y', 9)).unwrap();
+    pool.reset();
+    assert_eq!(*pool.take().unwrap(), Row::default());
+    assert_eq!(*pool.take().unwrap(), Row::default());
+
+    let mut ints: Pool<u32, 1> = Pool::new();
+    *ints.take().unwrap() = 7;
+    ints.reset();
+    assert_eq!(*ints.take().unwrap(), 0);
+}
+
+/// If the reset of a slot's first value panics, the value is dropped and the slot stays empty:
+/// skipped by `iter_mut`, built again by the next `take`.
+#[test]
+fn panicking_reset_of_a_fresh_value_leaves_an_empty_slot() {
+    use std::sync::atomic::AtomicBool;
+    static EXPLODE: AtomicBool = AtomicBool::new(false);
+    #[derive(Default)]
+    struct Touchy(Counted);
+    impl FieldReset for Touchy {
+        fn reset_fields(&mut self) {
+            assert!(!EXPLODE.load(Ordering::SeqCst), "this reset explodes");
+            self.0.resets += 1;
+        }
+    }
+    let _g = COUNTING.lock().unwrap_or_else(|e| e.into_inner());
+    let (live0, drops0) = counters();
+    let mut pool: Pool<Touchy, 2> = Pool::new();
+    EXPLODE.store(true, Ordering::SeqCst);
+    let r = catch_unwind(AssertUnwindSafe(|| {
+        pool.take().unwrap();
+    }));
+    EXPLODE.store(false, Ordering::SeqCst);
+    assert!(r.is_err());
+    assert_eq!(
+        counters(),
+        (live0, drops0 + 1),
+        "the new value was dropped once"
+    );
+    assert_eq!(pool.len(), 1, "the slot was handed out (and counts)");
+    assert_eq!(pool.iter_mut().count(), 0, "but holds nothing");
+    pool.reset();
+    assert_eq!(pool.take().unwrap().0.resets, 1, "built again, reset once");
+    drop(pool);
+    assert_eq!(counters(), (live0, drops0 + 2));
 }
 
 #[test]

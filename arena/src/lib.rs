@@ -112,7 +112,9 @@
 //! }
 //!
 //! let mut pool = PacketPool::new();
-//! pool.take().unwrap().payload.extend_from_slice(&[0; 1500]);
+//! let p = pool.take().unwrap();
+//! assert_eq!(p.ttl, 64); // a fresh slot is `Default` reset field by field: the same every round
+//! p.payload.extend_from_slice(&[0; 1500]);
 //! pool.reset();
 //! let p = pool.take().unwrap(); // the same slot, reset
 //! assert!(p.payload.is_empty() && p.payload.capacity() >= 1500 && p.ttl == 64);

@@ -464,7 +464,7 @@ impl<'a, T, const N: usize> PoolLocal<'a, T, N> {
     #[inline]
     pub fn take(&mut self) -> Result<&'a mut T, Full<()>>
     where
-        T: Default,
+        T: Default + crate::FieldReset,
     {
         let i = self.next_slot().ok_or(Full(()))?;
         // SAFETY: `i` lies in this handle's chunk (`< N`), claimed from the cursor and handed
