@@ -2,6 +2,7 @@
 //! The derive's generated resets are tested in `derive_pool.rs`.
 
 use std::collections::HashSet;
+use std::error::Error;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -432,4 +433,54 @@ fn iter_mut_skips_slots_stranded_by_a_forgotten_local() {
     let seen: Vec<u32> = pool.iter_mut().map(|v| v.0).collect();
     assert_eq!(seen, [1, 2]);
     assert_eq!(pool.len(), 3);
+}
+
+/// A pool's `Full` says "pool is full", from `take` and `alloc`, through the pool or a handle,
+/// and keeps saying it without its value (issue 19).
+#[test]
+fn a_full_pool_says_so() {
+    let pool: Pool<String, 1> = Pool::new();
+    pool.take().unwrap();
+    assert_eq!(pool.take().unwrap_err().to_string(), "pool is full");
+    let err = pool.alloc("late".to_string()).unwrap_err();
+    assert_eq!(err.to_string(), "pool is full");
+    assert_eq!(format!("{err:?}"), "Full(..)");
+    let bare = err.clone().without_value();
+    assert_eq!(bare.to_string(), "pool is full");
+    assert_eq!(err.into_inner(), "late");
+
+    let pool: Pool<String, 64> = Pool::new();
+    let mut local = pool.local();
+    while local.take().is_ok() {}
+    assert_eq!(local.take().unwrap_err().to_string(), "pool is full");
+    assert_eq!(
+        local.alloc(String::new()).unwrap_err().to_string(),
+        "pool is full"
+    );
+    // The other kinds say "arena is full", as `Full::new` does.
+    assert_eq!(atomicarena::Full::new(()).to_string(), "arena is full");
+    assert_ne!(
+        bare,
+        atomicarena::Full::new(()),
+        "the kind is part of the error"
+    );
+}
+
+/// `.map_err(Full::without_value)?` takes the error of a pool of borrowed values (`Full<&str>`,
+/// not `'static`) into `Box<dyn Error>`.
+#[test]
+fn without_value_lets_borrowed_errors_through_question_mark() {
+    fn keep<'a>(pool: &Pool<&'a str, 2>, words: &[&'a str]) -> Result<usize, Box<dyn Error>> {
+        for &w in words {
+            pool.alloc(w).map_err(atomicarena::Full::without_value)?;
+        }
+        Ok(pool.len())
+    }
+    let text = String::from("one two three");
+    let words: Vec<&str> = text.split(' ').collect();
+    let pool: Pool<&str, 2> = Pool::new();
+    assert_eq!(keep(&pool, &words[..2]).unwrap(), 2);
+    let err = keep(&pool, &words[2..]).unwrap_err();
+    assert_eq!(err.to_string(), "pool is full");
+    assert!(err.downcast_ref::<atomicarena::Full<()>>().is_some());
 }

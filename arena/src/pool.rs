@@ -229,7 +229,7 @@ impl<T, const N: usize> Pool<T, N> {
     where
         T: Default + FieldReset,
     {
-        let i = self.cursor.claim_one().ok_or(Full(()))?;
+        let i = self.cursor.claim_one().ok_or(Full::pool(()))?;
         // SAFETY: `claim_one` returned `i < N`, claimed by this call alone this round.
         Ok(unsafe { self.take_slot(i) })
     }
@@ -283,7 +283,7 @@ impl<T, const N: usize> Pool<T, N> {
     #[allow(clippy::mut_from_ref)] // each slot is handed out once per round (invariant 1)
     pub fn alloc(&self, value: T) -> Result<&mut T, Full<T>> {
         let Some(i) = self.cursor.claim_one() else {
-            return Err(Full(value));
+            return Err(Full::pool(value));
         };
         // SAFETY: `claim_one` returned `i < N`, claimed by this call alone this round.
         Ok(unsafe { self.put_slot(i, value) })
