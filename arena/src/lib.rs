@@ -564,3 +564,73 @@ pub mod __private {
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// The guards are `#[must_use]`: a statement that makes a [`Local`], [`PoolLocal`], [`Drain`]
+/// or [`Ref`] and drops it at once is an `unused_must_use` warning (on by default), whose
+/// message says what dropping it at once means. These doctests deny the lint, so that the
+/// warning is an error they can check. (`let _ = arena.local();` is not warned about: `let _ =`
+/// is Rust's way of saying "drop it now, on purpose"; Clippy's `let_underscore_must_use`
+/// catches it.)
+///
+/// Kept, the guards compile with the lint denied:
+///
+/// ```
+/// #![deny(unused_must_use)]
+/// use atomicarena::{Arena, Pool, Ref, Ring};
+///
+/// let mut arena: Arena<u32, 4> = Arena::new();
+/// let mut local = arena.local();
+/// local.alloc(1).unwrap();
+/// drop(local);
+/// let drained: Vec<u32> = arena.drain().collect();
+/// assert_eq!(drained, [1]);
+///
+/// let pool: Pool<u32, 4> = Pool::new();
+/// let mut local = pool.local();
+/// local.take().unwrap();
+/// drop(local);
+///
+/// fn pin<'a>(ring: &'a Ring<u32, 4>) -> Ref<'a, u32> {
+///     ring.get(ring.latest().unwrap()).unwrap()
+/// }
+/// let ring: Ring<u32, 4> = Ring::new();
+/// ring.push(7);
+/// let r = pin(&ring);
+/// assert_eq!(*r, 7);
+/// ```
+///
+/// Dropped at once, each one is an error here:
+///
+/// ```compile_fail
+/// #![deny(unused_must_use)]
+/// let arena: atomicarena::Arena<u32, 4> = atomicarena::Arena::new();
+/// arena.local(); // allocates nothing
+/// ```
+///
+/// ```compile_fail
+/// #![deny(unused_must_use)]
+/// let pool: atomicarena::Pool<u32, 4> = atomicarena::Pool::new();
+/// pool.local(); // hands out nothing
+/// ```
+///
+/// ```compile_fail
+/// #![deny(unused_must_use)]
+/// let mut arena: atomicarena::Arena<u32, 4> = atomicarena::Arena::new();
+/// arena.alloc(1).unwrap();
+/// arena.drain(); // drops every value, like `reset`
+/// ```
+///
+/// ```compile_fail
+/// #![deny(unused_must_use)]
+/// use atomicarena::{Ref, Ring};
+///
+/// // Not `#[must_use]` itself: the lint comes from `Ref`.
+/// fn pin<'a>(ring: &'a Ring<u32, 4>) -> Ref<'a, u32> {
+///     ring.get(ring.latest().unwrap()).unwrap()
+/// }
+/// let ring: Ring<u32, 4> = Ring::new();
+/// ring.push(7);
+/// pin(&ring); // reads nothing
+/// ```
+#[cfg(doctest)]
+pub struct MustUseGuards;
