@@ -278,6 +278,12 @@
 //! | `std`    | yes     | implies `alloc`; [`FieldReset`] for `HashMap` and `HashSet` |
 //! | `alloc`  | via std | `new_boxed()` constructors that build an arena on the heap; [`FieldReset`] for `Vec`, `String`, `VecDeque` |
 //! | `derive` | yes     | re-exports `#[derive(ArenaAlloc)]` |
+//! | `loom`   | no      | for the crate's own model checking: with `--cfg loom`, atomics from [loom](https://docs.rs/loom); outside semver |
+//!
+//! loom is an optional dependency, as in crossbeam: a crate that depends on `atomicarena` gets
+//! no package of loom's tree in its `Cargo.lock` (CI checks it). Building with `--cfg loom`
+//! (for your own loom tests, say) needs the `loom` feature, or the build stops with an error
+//! that says so.
 //!
 //! # Minimum supported Rust version
 //!
@@ -307,6 +313,14 @@
 extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
+
+// loom is an optional dependency (see the `loom` feature): `--cfg loom` alone cannot find it.
+#[cfg(all(loom, not(feature = "loom")))]
+compile_error!(
+    "atomicarena was built with `--cfg loom` but without its `loom` feature: enable it \
+     (`atomicarena = { ..., features = [\"loom\"] }` in the crate that runs the loom tests), \
+     or build without `--cfg loom`"
+);
 
 // The bump cursor claims slots with `fetch_add` and compare-and-swap on `usize`.
 #[cfg(not(target_has_atomic = "ptr"))]
