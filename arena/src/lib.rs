@@ -33,7 +33,7 @@
 //! |------|----------------------|-----------|-----------------------|--------------|
 //! | bounded | [`Arena<T, N>`](Arena) (default) | `&mut T` from `&self` | [`Full<T>`](Full) hands the value back | many threads build values that live until the end of a round (a frame, a batch, a request) or forever |
 //! | bounded, dropless | [`DroplessArena<T, N>`](DroplessArena) (`no_drop`) | the same | the same | values borrow each other (graphs, ASTs, cycles); only for types without drop glue |
-//! | ring | [`Ring<T, N>`](Ring) (`ring`) | a [`Handle`], read through [`Ref`] guards | none: overwrites the oldest value | the last `N` events of a long run (logs, flight recorders), read from other threads |
+//! | ring | [`Ring<T, N>`](Ring) (`ring`) | a [`Handle`], read through [`Ref`] guards | none: overwrites the oldest value | the last `N` events of a long run (logs, flight recorders), read from other threads. A log that overwrites, not a queue: there is no `pop`, and readers do not consume values (for a bounded MPMC queue use crossbeam's [`ArrayQueue`](https://docs.rs/crossbeam-queue/latest/crossbeam_queue/struct.ArrayQueue.html)) |
 //! | pool | [`Pool<T, N>`](Pool) (`pool`) | `&mut T` to a recycled value | `Full` | values own buffers worth keeping from one round to the next |
 //! | scoped | [`ScopedArena<T, N>`](ScopedArena) (`scoped`) | `&mut T` that lives as long as its [`Scope`] | `Full` | a `static` arena that must recycle without `&mut` (servers, engines): two epochs, each reset by its last scope |
 //! | per-thread handle | [`Local`], [`PoolLocal`] (from `local()`) | `&mut T`, bump-allocated in a claimed chunk | `Full` | one thread allocates a lot into a shared arena or pool |
