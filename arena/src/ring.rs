@@ -25,7 +25,8 @@
 //!   nanosecond).
 //! * Consecutive sequence numbers live `STRIDE` slots apart in the array (a permutation of the
 //!   slots), so threads pushing at once do not write to the same cache lines. To the user,
-//!   slot `i` is still "the value whose sequence number is `i mod N`" ([`Ring::peek`]).
+//!   slot `i` is still "the value whose internal number `s` is `i` modulo `N`" ([`Ring::peek`]),
+//!   whose handle is numbered `s + 1`.
 //!
 //! A push is two read-modify-writes: the `fetch_add` and the claim. Claiming with the slot's
 //! compare-and-swap alone and keeping `head` as a hint moved on by plain stores (as
@@ -495,7 +496,8 @@ impl<T, const N: usize> Ring<T, N> {
     }
 
     /// The value now in slot `index mod N` with its handle (the Go `PtrAt`), or `None` if that
-    /// slot is empty or a push is writing it at this moment.
+    /// slot is empty or a push is writing it at this moment. Pushes fill the slots in order,
+    /// from slot 0, lap after lap: slot `i` holds the values numbered `i + 1`, `i + 1 + N`, ….
     ///
     /// ```
     /// use atomicarena::Ring;
