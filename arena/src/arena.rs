@@ -1080,6 +1080,7 @@ impl<T> fmt::Debug for IterMut<'_, T> {
 /// drop(drain); // drops 2 and 3, empties the arena
 /// assert!(arena.is_empty());
 /// ```
+#[must_use = "a `Drain` dropped at once drops every value and empties the arena, like `reset`: iterate it to move the values out, or call `reset` to say so"]
 pub struct Drain<'a, T, const N: usize> {
     arena: &'a mut Arena<T, N>,
     next: usize,

@@ -118,6 +118,7 @@ impl<T, const N: usize> Arena<T, N> {
 /// kept.push('!');
 /// assert_eq!(kept, "outlives the handle!");
 /// ```
+#[must_use = "a `Local` dropped at once allocates nothing (it only gives back slots it reserved): keep it in a variable and call `alloc` on it"]
 pub struct Local<'a, T, const N: usize> {
     arena: &'a Arena<T, N>,
     /// First slot of the current chunk whose hole mark is not cleared yet; `start..chunk.next`
@@ -592,6 +593,7 @@ impl<T, const N: usize> crate::Pool<T, N> {
 /// drop(local);
 /// assert_eq!(s, "kept"); // references live as long as the pool borrow
 /// ```
+#[must_use = "a `PoolLocal` dropped at once hands out nothing (it only gives back slots it reserved): keep it in a variable and call `take` or `alloc` on it"]
 pub struct PoolLocal<'a, T, const N: usize> {
     pool: &'a crate::Pool<T, N>,
     /// First slot of the current chunk not committed yet (see `Local`).
@@ -617,9 +619,9 @@ impl<'a, T, const N: usize> PoolLocal<'a, T, N> {
     #[inline]
     pub fn take(&mut self) -> Result<&'a mut T, Full<()>>
     where
-        T: Default,
+        T: Default + crate::FieldReset,
     {
-        let i = self.next_slot().ok_or(Full(()))?;
+        let i = self.next_slot().ok_or(Full::pool(()))?;
         // SAFETY: `i` lies in this handle's chunk (`< N`), claimed from the cursor and handed
         // out by this handle once.
         Ok(unsafe { self.pool.take_slot(i) })
@@ -643,7 +645,7 @@ impl<'a, T, const N: usize> PoolLocal<'a, T, N> {
         match self.next_slot() {
             // SAFETY: as in `take`.
             Some(i) => Ok(unsafe { self.pool.put_slot(i, value) }),
-            None => Err(Full(value)),
+            None => Err(Full::pool(value)),
         }
     }
 
