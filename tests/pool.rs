@@ -232,7 +232,11 @@ fn panicking_reset_of_a_fresh_value_leaves_an_empty_slot() {
         (live0, drops0 + 1),
         "the new value was dropped once"
     );
-    assert_eq!(pool.len(), 1, "the slot was handed out (and counts)");
+    assert_eq!(
+        (pool.len(), pool.remaining()),
+        (0, 1),
+        "the slot is a hole: neither a value nor free"
+    );
     assert_eq!(pool.iter_mut().count(), 0, "but holds nothing");
     pool.reset();
     assert_eq!(pool.take().unwrap().0.resets, 1, "built again, reset once");
@@ -263,6 +267,7 @@ fn panicking_default_leaves_an_empty_slot() {
     pool.alloc(Fussy(3)).unwrap();
     let seen: Vec<u8> = pool.iter_mut().map(|f| f.0).collect();
     assert_eq!(seen, [1, 3], "the hole is skipped");
+    assert_eq!((pool.len(), pool.remaining()), (2, 0), "two values and a hole");
     pool.reset();
     // Slot 1 is still empty: `take` must build it, and it panics again; `alloc` fills it.
     pool.alloc(Fussy(7)).unwrap();
