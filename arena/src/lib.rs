@@ -338,7 +338,7 @@ pub use crate::local::{Local, PoolLocal};
 pub use crate::pool::Pool;
 pub use crate::reset::FieldReset;
 pub use crate::ring::{Handle, Ref, Ring, RingIter};
-pub use crate::scoped::{Scope, ScopedArena};
+pub use crate::scoped::{Scope, ScopeLocal, ScopedArena};
 
 /// Derives named arena types for a struct; see the [crate docs](crate) and the README.
 #[cfg(feature = "derive")]
