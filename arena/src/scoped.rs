@@ -121,12 +121,14 @@ const fn segments(n: usize) -> usize {
 /// `k` values likewise, with "has fewer than `k` free slots" for "is full"; a batch of more
 /// than a segment's capacity ([`segment_capacity`](ScopedArena::segment_capacity)) never fits.
 ///
-/// So a stalled scope pins the segments it is inside: the one it entered, plus one for each of
-/// its segments that filled while it was inside it (one or two, for a request of fewer values
-/// than a segment holds); while the scopes alive hold fewer than `S` segments in all, no
-/// allocation of a value is refused. With `S = 16`, 4 threads serving one request at a time
-/// each hold at most 8 segments unless a request's continuation segment also fills while the
-/// request is inside it.
+/// So a stalled scope pins the segments it is inside and nothing else: the one it entered,
+/// plus one for each time its segment filled while it was allocating (for a request of fewer
+/// values than a segment holds: one, or two when its segment filled mid-request). While the
+/// live scopes hold fewer than `S` segments in all (counting those being reset by a scope
+/// that is leaving), some segment is free, and no allocation of a value is refused. The
+/// `request_handler` example runs 4 threads with requests of up to 13 values on 4,096 slots
+/// (16 segments of 256): 4 live scopes usually hold 4 to 8 segments, and 200,000 requests
+/// see no refusal.
 ///
 /// `scope` itself never fails: if no segment has room, the scope enters a full one, and its
 /// first allocation continues in a free segment or returns `Full`. It waits (spinning
@@ -135,16 +137,21 @@ const fn segments(n: usize) -> usize {
 ///
 /// # Memory, and how long values live
 ///
-/// The arena is `N` slots (plus one byte per slot for hole marks, and one 128-byte line of
-/// state per segment): half of what the two epochs of `N` slots of earlier versions took. A
-/// value lives at least as long as its scope, and is dropped when the last scope inside its
+/// The arena is `N` slots, plus one byte per slot (hole marks) and 2 KiB of segment headers
+/// (16 cache-padded lines, whatever `S`): half of what the two epochs of `N` slots of
+/// earlier versions took.
+///
+/// A value lives at least as long as its scope, and is dropped when the last scope inside its
 /// segment leaves: at the latest when all the scopes that were inside the segment when it
 /// filled have left (a full segment takes no new scope while another segment has room). So at
-/// most `N` values are alive at once, and values of finished scopes wait for their segment's
-/// other scopes, never for the whole arena.
+/// most `N` values are alive at once, and a finished scope's values wait only for the other
+/// scopes of their segment (at most `N / S` values wait for one stalled scope's segment),
+/// never for the whole arena.
 ///
-/// Nothing else ever waits, and allocation is lock-free: one atomic operation on the segment's
-/// cursor. [`mem::forget`](core::mem::forget)ting a scope keeps its segments from ever recycling
+/// Allocation is lock-free: one atomic operation on the segment's cursor. Apart from `scope`
+/// (above), only threads that share one `&Scope` ever wait, for each other, while one of them
+/// moves the scope to a free segment (a few atomic operations).
+/// [`mem::forget`](core::mem::forget)ting a scope keeps its segments from ever recycling
 /// (sound: their values are then dropped with the arena).
 ///
 /// ```
@@ -158,7 +165,9 @@ const fn segments(n: usize) -> usize {
 ///     let scope = REQUESTS.scope(); // enter a segment with room
 ///     let r = scope
 ///         .alloc(Request { id, path: line.to_owned() })
-///         .unwrap_or_else(|_| unreachable!("4 threads hold at most 8 of the 16 segments"));
+///         // `Full` needs all 16 segments held; 4 scopes of one value each hold one, or two
+///         // when their segment filled under them.
+///         .unwrap_or_else(|_| unreachable!("refused with a segment free"));
 ///     r.path.push('/');
 ///     assert_eq!(r.id, id);
 ///     r.path.len()
