@@ -673,7 +673,28 @@ impl<T, const N: usize> ScopedArena<T, N> {
             }
         }
         // The last leaver: `RESETTING` is set, no scope is inside and none can enter.
-        self.reset(k);
+        if mem::needs_drop::<T>() {
+            self.reset(k);
+        } else {
+            // Nothing to drop (nothing can panic): the reset is three stores, inlined.
+            self.reopen(k);
+        }
+    }
+
+    /// Ends the reset of segment `k` (see `reset`): counts it, rewinds the cursor, and stores
+    /// `0` so that the segment can be entered again.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn reopen(&self, k: usize) {
+        let segment = &self.segments[k];
+        // Relaxed: a statistic. The last leaver is its only writer (the state word orders the
+        // resets one after another), so no read-modify-write is needed.
+        let resets = segment.resets.load(Ordering::Relaxed);
+        segment.resets.store(resets + 1, Ordering::Relaxed);
+        // Relaxed: published by the `Release` store below.
+        segment.cursor.store(0, Ordering::Relaxed);
+        // Release: the reset happens before the next enter's `Acquire` CAS.
+        segment.state.store(0, Ordering::Release);
     }
 
     /// Resets segment `k`: drops its values, rewinds its cursor, reopens it. Out of line: the
