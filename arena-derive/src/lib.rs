@@ -67,7 +67,7 @@ use syn::{parse_macro_input, DeriveInput};
 /// | `name = Ident` | the generated type's name; default by kind: `{Type}Arena`, `{Type}Ring`, `{Type}Pool`, `{Type}ScopedArena` |
 /// | `ring` | a ring (`atomicarena::Ring`): `push` overwrites the oldest value |
 /// | `pool` | a pool (`atomicarena::Pool`): values are reset field by field and reused (structs only: an enum has no fields to reset) |
-/// | `scoped` | a scoped arena (`atomicarena::ScopedArena`): two epochs of `N` slots, each reset by the last [scope](https://docs.rs/atomicarena/latest/atomicarena/struct.Scope.html) to leave it, so a `static` recycles without `&mut` |
+/// | `scoped` | a scoped arena (`atomicarena::ScopedArena`): `N` slots in up to 16 segments, each reset by the last [scope](https://docs.rs/atomicarena/latest/atomicarena/struct.Scope.html) to leave it, so a `static` recycles without `&mut` |
 /// | `no_drop` | bounded arenas only: an `atomicarena::DroplessArena`, which never drops its values, so values may borrow each other; allowed only for types with no drop glue (a compile-time error otherwise) |
 /// | `crate = "path"` | where the runtime is, if not `::atomicarena` (a renamed dependency, a re-export) |
 ///

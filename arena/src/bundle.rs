@@ -206,18 +206,11 @@ pub fn new_boxed_bundle<B: Zeroable>() -> alloc::boxed::Box<B> {
 }
 
 /// `ScopedArena` as a storage kind, for the derive's `scoped` option: its eager "fits in
-/// memory" check and `new_boxed_as`. Its storage is two epochs of `N` slots each.
+/// memory" check and `new_boxed_as`. Its storage is `N` slots (cut into segments), as an
+/// `Arena`'s.
 #[doc(hidden)]
 impl<T, const N: usize> Storage for ScopedArena<T, N> {
-    /// Two epochs of `N` (saturating: an impossible size still fails `fits`, not overflow).
-    const SLOTS: usize = N.saturating_mul(2);
+    const SLOTS: usize = N;
     const SLOT_BYTES: usize = <Arena<T, N> as Storage>::SLOT_BYTES;
-    const CHECKS: () = {
-        let () = <Arena<T, N> as Storage>::CHECKS;
-        assert!(
-            crate::__private::fits::<Self>(),
-            "atomicarena: a ScopedArena holds two epochs of N slots, and 2 × capacity × \
-             (size_of::<T>() + 1) exceeds isize::MAX bytes; lower the capacity"
-        );
-    };
+    const CHECKS: () = <Arena<T, N> as Storage>::CHECKS;
 }

@@ -35,7 +35,7 @@
 //! | bounded, dropless | [`DroplessArena<T, N>`](DroplessArena) (`no_drop`) | the same | the same | values borrow each other (graphs, ASTs, cycles); only for types without drop glue |
 //! | ring | [`Ring<T, N>`](Ring) (`ring`) | a [`Handle`], read through [`Ref`] guards | none: overwrites the oldest value | the last `N` events of a long run (logs, flight recorders), read from other threads. A log that overwrites, not a queue: there is no `pop`, and readers do not consume values (for a bounded MPMC queue use crossbeam's [`ArrayQueue`](https://docs.rs/crossbeam-queue/latest/crossbeam_queue/struct.ArrayQueue.html)) |
 //! | pool | [`Pool<T, N>`](Pool) (`pool`) | `&mut T` to a recycled value | `Full` | values own buffers worth keeping from one round to the next |
-//! | scoped | [`ScopedArena<T, N>`](ScopedArena) (`scoped`) | `&mut T` that lives as long as its [`Scope`] | `Full` | a `static` arena that must recycle without `&mut` (servers, engines): two epochs, each reset by its last scope |
+//! | scoped | [`ScopedArena<T, N>`](ScopedArena) (`scoped`) | `&mut T` that lives as long as its [`Scope`] | `Full`, only when the scope's segment is full and no segment is free | a `static` arena that must recycle without `&mut` (servers, engines): `N` slots in up to 16 segments, each reset by its last scope; a stalled scope pins only its own segments |
 //! | per-thread handle | [`Local`], [`PoolLocal`] (from `local()`) | `&mut T`, bump-allocated in a claimed chunk | `Full` | one thread allocates a lot into a shared arena or pool |
 //!
 //! **Bounded arena**: each slot is handed out at most once per round, which is what makes
@@ -217,7 +217,7 @@
 //! program. That fits data that lives forever (configuration, interned names, a registry built
 //! at start-up). A `static` [`Ring`] recycles by itself, so it suits a log that runs forever,
 //! and a `static` [`ScopedArena`] recycles bounded storage by itself: each request or task
-//! enters a [`Scope`], and the last scope of an epoch to leave resets it.
+//! enters a [`Scope`], and the last scope to leave a segment resets it.
 //!
 //! ```compile_fail,E0596
 //! static EVENTS: atomicarena::Arena<u64, 64> = atomicarena::Arena::new();
@@ -356,7 +356,7 @@ pub use crate::local::{Local, PoolLocal};
 pub use crate::pool::Pool;
 pub use crate::reset::FieldReset;
 pub use crate::ring::{Handle, Ref, Ring, RingIter};
-pub use crate::scoped::{Scope, ScopedArena};
+pub use crate::scoped::{Scope, ScopeLocal, ScopedArena};
 
 /// Derives named arena types for a struct; see the [crate docs](crate) and the README.
 #[cfg(feature = "derive")]
