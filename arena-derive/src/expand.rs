@@ -89,9 +89,30 @@ pub(crate) fn expand_arena(input: &Input, arena: &Arena, kind: Kind, mode: Mode)
                 && valid::find_self(expr.to_token_stream()).is_none()
         }
     };
-    let capacity: TokenStream = match &arena.capacity {
+    let mut capacity: TokenStream = match &arena.capacity {
         Some(expr) if usable(expr) => valid::strip_delimiters(expr).to_token_stream(),
         _ => quote!(1),
+    };
+    // The capacity, evaluated once: a `const` item of its own when it is an expression that
+    // names no type or const parameter, pasted everywhere by name. A capacity that fails (an
+    // underflow, an unknown name) is then one error, on the user's expression, not one per
+    // place the derive uses it.
+    let capacity_const = match &arena.capacity {
+        Some(expr)
+            if mode == Mode::Full
+                && !valid::is_int_literal(expr)
+                && !mentions_params(expr, input) =>
+        {
+            let const_ident = format_ident!("__ATOMICARENA_CAPACITY_{}", plain(name));
+            let item = quote! {
+                #[doc(hidden)]
+                #[allow(non_upper_case_globals)]
+                const #const_ident: usize = #capacity;
+            };
+            capacity = quote!(#const_ident);
+            Some(item)
+        }
+        _ => None,
     };
     let no_drop = arena.no_drop.as_ref().filter(|_| kind == Kind::Bounded);
 
@@ -181,7 +202,7 @@ pub(crate) fn expand_arena(input: &Input, arena: &Arena, kind: Kind, mode: Mode)
     let where_predicates: Vec<_> = where_clause
         .map(|w| w.predicates.iter().collect())
         .unwrap_or_default();
-    let iteration = into_iterator(input, name, kind, &runtime);
+    let iteration = into_iterator(input, name, kind, &p, &runtime);
     let bounded = (kind == Kind::Bounded).then(|| {
         quote! {
             // What a field of a `#[derive(Arenas)]` bundle must be: forwarded to the runtime
@@ -189,18 +210,21 @@ pub(crate) fn expand_arena(input: &Input, arena: &Arena, kind: Kind, mode: Mode)
             #[automatically_derived]
             impl #impl_generics #p::BoundedArena for #name #ty_generics #where_clause {
                 type Elem = #elem;
-                type Raw = <#runtime as #p::BoundedArena>::Raw;
+                // Through an alias, not `<... as BoundedArena>::Raw`: if the runtime's path
+                // does not resolve (one error, on its `use`), a qualified path through the
+                // unresolved trait would add "ambiguous associated type" (E0223).
+                type Raw = #p::RawOf<#runtime>;
                 #[inline]
                 fn checks() {
                     <#runtime as #p::BoundedArena>::checks();
                     #run_checks
                 }
                 #[inline]
-                fn raw(&self) -> &Self::Raw {
+                fn raw(&self) -> &#p::RawOf<#runtime> {
                     #p::BoundedArena::raw(&self.inner)
                 }
                 #[inline]
-                fn raw_mut(&mut self) -> &mut Self::Raw {
+                fn raw_mut(&mut self) -> &mut #p::RawOf<#runtime> {
                     #p::BoundedArena::raw_mut(&mut self.inner)
                 }
             }
@@ -210,6 +234,8 @@ pub(crate) fn expand_arena(input: &Input, arena: &Arena, kind: Kind, mode: Mode)
     quote! {
         #[doc(hidden)]
         use #krate::__private as #alias;
+
+        #capacity_const
 
         #[doc = #struct_doc]
         #[repr(transparent)]
@@ -245,7 +271,10 @@ pub(crate) fn expand_arena(input: &Input, arena: &Arena, kind: Kind, mode: Mode)
                     #[doc = #new_boxed_doc]
                     pub fn new_boxed() -> #p::Box<Self> {
                         #run_checks
-                        #p::new_boxed_as::<#runtime, Self>()
+                        // SAFETY: `Self` is the `repr(transparent)` struct above, whose only
+                        // field is of this very type (both written by the derive from the same
+                        // tokens, whatever `#krate` is).
+                        unsafe { #p::new_boxed_as::<#runtime, Self>() }
                     }
                 }
             }
@@ -329,7 +358,13 @@ fn runtime_kind(kind: Kind, no_drop: bool) -> Ident {
 /// runtime type: `for v in &mut arena` (bounded, `no_drop`) and `for (handle, v) in &ring`.
 /// The item and iterator types are the runtime's, named through its `IntoIterator` impl.
 /// A scoped arena has none (its values are reached through scopes only).
-fn into_iterator(input: &Input, name: &Ident, kind: Kind, runtime: &TokenStream) -> TokenStream {
+fn into_iterator(
+    input: &Input,
+    name: &Ident,
+    kind: Kind,
+    p: &TokenStream,
+    runtime: &TokenStream,
+) -> TokenStream {
     if kind == Kind::Scoped {
         return TokenStream::new();
     }
@@ -361,8 +396,8 @@ fn into_iterator(input: &Input, name: &Ident, kind: Kind, runtime: &TokenStream)
         impl #impl_generics ::core::iter::IntoIterator for #reference #name #ty_generics
         #where_clause
         {
-            type Item = <#reference #runtime as ::core::iter::IntoIterator>::Item;
-            type IntoIter = <#reference #runtime as ::core::iter::IntoIterator>::IntoIter;
+            type Item = #p::IntoIterItem<#reference #runtime>;
+            type IntoIter = #p::IntoIterIter<#reference #runtime>;
             #[inline]
             fn into_iter(self) -> Self::IntoIter {
                 ::core::iter::IntoIterator::into_iter(#inner)

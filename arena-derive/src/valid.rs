@@ -63,7 +63,7 @@ pub(crate) fn check(cx: &Ctxt, input: &Input) {
                 }
             }
         }
-        if let (Shape::Enum, Kind::Pool) = (&input.shape, arena.kind) {
+        if let (Shape::Enum(_), Kind::Pool) = (&input.shape, arena.kind) {
             let message = "`pool` needs a struct: a pool resets its values field by field, and \
                            an enum has none to reset; use a bounded arena or a `ring`, or put \
                            the enum in a field of a struct and derive the pool for that";
@@ -72,7 +72,13 @@ pub(crate) fn check(cx: &Ctxt, input: &Input) {
                 None => cx.error_spanned_by(&arena.tokens, message),
             }
         }
-        if let Some(second) = &arena.second_kind {
+        if let (Some(second), Some(third)) = (&arena.second_kind, &arena.third_kind) {
+            cx.error_spanned_by(
+                quote::quote!(#second #third),
+                "an arena has one kind, and this one is given three: `ring`, `pool` and \
+                 `scoped`; keep one of them (or none, for a bounded arena)",
+            );
+        } else if let Some(second) = &arena.second_kind {
             // The two keywords in a fixed order (`ring`, `pool`, `scoped`), whatever the order
             // they were written in.
             let order = |k: &str| ["ring", "pool", "scoped"].iter().position(|o| *o == k);
@@ -140,6 +146,22 @@ pub(crate) fn check(cx: &Ctxt, input: &Input) {
         }
     }
 
+    if let Shape::Enum(misplaced) = &input.shape {
+        for m in misplaced {
+            let message = if m.on_field {
+                "`#[arena(...)]` does nothing on a field of an enum variant: field options say \
+                 how a pool resets a struct's fields, and an enum cannot be a pool; remove it"
+            } else {
+                "`#[arena(...)]` does nothing on an enum variant: it goes on the type, \
+                 `#[arena(capacity = N)]` above `enum`, one attribute per arena to generate; \
+                 remove it"
+            };
+            cx.error_spanned_by(&m.attr, message);
+        }
+    }
+
+    check_sized(cx, input);
+
     if input.packed.is_some() && input.has_pool() {
         for field in input.fields() {
             let (option, token) = match field.attrs.reset.as_ref().map(|(option, _)| option) {
@@ -169,6 +191,25 @@ pub(crate) fn check(cx: &Ctxt, input: &Input) {
                 );
             }
         }
+    }
+}
+
+/// An arena stores its values inline, in slots of one size: the type must be `Sized`. Only the
+/// last field of a struct can make it unsized (`[u8]`, `str`, `dyn Trait`, or a type parameter
+/// declared `?Sized`); that is reported once, on the field's type, instead of at every place the
+/// generated code names the type.
+fn check_sized(cx: &Ctxt, input: &Input) {
+    if let Some((ty, kind)) = input.unsized_field() {
+        let ident = plain(input.ident);
+        cx.error_spanned_by(
+            ty,
+            format_args!(
+                "an arena stores `{ident}` inline, in slots of one size, so `{ident}` must be \
+                 `Sized`; its last field is {kind}, which has no size known at compile time: \
+                 store it behind a pointer (`Box<...>`, `&'a ...`) or as an owned buffer \
+                 (`Vec<...>`, `String`)"
+            ),
+        );
     }
 }
 
