@@ -238,3 +238,26 @@ fn a_generated_pool_iterates_like_the_runtime_pool() {
         "nothing handed out this round"
     );
 }
+
+/// `reset = EXPR` is evaluated in `reset_fields(&mut self)`, field by field in declaration
+/// order, so `EXPR` may read `self`: here the value being reset, whose `base` is kept and whose
+/// `doubled` is computed from it (documented on the derive).
+#[derive(ArenaAlloc, Default)]
+#[arena(capacity = 2, pool)]
+struct Derived {
+    #[arena(keep)]
+    base: u32,
+    #[arena(reset = self.base * 2)]
+    doubled: u32,
+}
+
+#[test]
+fn reset_expressions_may_read_self() {
+    let mut pool = DerivedPool::new();
+    let value = pool.take().unwrap();
+    value.base = 21;
+    value.doubled = 0;
+    pool.reset();
+    let value = pool.take().unwrap();
+    assert_eq!((value.base, value.doubled), (21, 42));
+}

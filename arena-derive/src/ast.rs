@@ -6,8 +6,8 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, ToTokens};
 use syn::ext::IdentExt;
 use syn::{
-    Data, DeriveInput, Expr, Generics, Ident, Member, Meta, Path, Token, TraitBoundModifier, Type,
-    TypeParamBound, WherePredicate,
+    Data, DeriveInput, Expr, Generics, Ident, Lifetime, Member, Meta, Path, Token,
+    TraitBoundModifier, Type, TypeParamBound, WherePredicate,
 };
 
 use crate::attr::{self, FieldAttr};
@@ -310,6 +310,35 @@ fn packed(input: &DeriveInput) -> Option<TokenStream> {
         .flatten()
         .find(|meta| meta.path().is_ident("packed"))
         .map(|meta| meta.path().to_token_stream())
+}
+
+/// `'base`, or `'base_`, `'base__`...: a lifetime that is not a parameter of `generics`, for a
+/// generated impl that adds one (a type may have a lifetime named `'__atomicarena`).
+pub(crate) fn fresh_lifetime(generics: &Generics, base: &str) -> Lifetime {
+    let taken: Vec<String> = generics
+        .lifetimes()
+        .map(|l| l.lifetime.ident.to_string())
+        .collect();
+    let mut name = base.to_owned();
+    while taken.contains(&name) {
+        name.push('_');
+    }
+    Lifetime::new(&format!("'{name}"), Span::call_site())
+}
+
+/// `base`, or `base_`, `base__`...: an identifier that is not a type or const parameter of
+/// `generics`, for a generated method that adds a type parameter.
+pub(crate) fn fresh_ident(generics: &Generics, base: &str) -> Ident {
+    let taken: Vec<String> = generics
+        .type_params()
+        .map(|t| t.ident.to_string())
+        .chain(generics.const_params().map(|c| c.ident.to_string()))
+        .collect();
+    let mut name = base.to_owned();
+    while taken.contains(&name) {
+        name.push('_');
+    }
+    Ident::new(&name, Span::call_site())
 }
 
 /// A copy of `path` (syn's `Clone` impls are not enabled, to keep the derive's build small).

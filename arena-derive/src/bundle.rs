@@ -21,7 +21,7 @@
 use std::collections::BTreeMap;
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned, ToTokens};
+use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Expr, Ident, LitStr, Member, Path, Type};
 
@@ -443,8 +443,10 @@ fn inherent_api(g: &Gen) -> TokenStream {
         .iter()
         .any(|f| f.state == FieldState::NotAnArena)
         .then(|| quote!(#[allow(unreachable_code)]));
-    let t = format_ident!("__AtomicarenaT");
-    let i = format_ident!("__AtomicarenaI");
+    // Names no parameter of the bundle has: a parameter named `__AtomicarenaT` gets a
+    // `__AtomicarenaT_` next to it, not a collision.
+    let t = crate::ast::fresh_ident(&input.generics, "__AtomicarenaT");
+    let i = crate::ast::fresh_ident(&input.generics, "__AtomicarenaI");
 
     let new_doc = format!(
         " Creates an empty `{name}`: every field is its arena's `new()`. A `const fn`: the \

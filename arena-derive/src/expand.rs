@@ -368,7 +368,8 @@ fn into_iterator(
     if kind == Kind::Scoped {
         return TokenStream::new();
     }
-    let lifetime = Lifetime::new("'__atomicarena", Span::call_site());
+    // Not a lifetime of the type's own (a type may name one `'__atomicarena`).
+    let lifetime = crate::ast::fresh_lifetime(input.generics, "__atomicarena");
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     // `<'__atomicarena, ...the type's parameters...>`: the type's `<...>` with the lifetime
     // spliced in front (lifetimes come first).
