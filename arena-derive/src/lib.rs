@@ -6,7 +6,8 @@
 //! provide. The phases follow thiserror and serde_derive: `attr.rs` reads the attributes,
 //! `ast.rs` is a typed view of the input, `valid.rs` checks it (collecting every error in a
 //! `ctxt::Ctxt`), `expand.rs` generates code, and `fallback.rs` generates stubs next to the
-//! errors when the input is wrong, so a mistake is reported once and not twenty times.
+//! errors when the input is wrong (with `expand.rs`'s steps, which know nothing of it), so a
+//! mistake is reported once and not twenty times. `arena_alloc` below runs the phases.
 //! `bundle.rs` is `#[derive(Arenas)]`, the same phases in one module.
 
 mod ast;
@@ -232,7 +233,19 @@ use syn::{parse_macro_input, DeriveInput};
 #[proc_macro_derive(ArenaAlloc, attributes(arena))]
 pub fn derive_arena_alloc(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    expand::derive(&input).into()
+    arena_alloc(&input).into()
+}
+
+/// `ArenaAlloc`'s phases: read, check, then generate (`expand`), or, after errors, emit them
+/// next to stubs (`fallback`, which builds its stubs with `expand`'s steps).
+fn arena_alloc(input: &DeriveInput) -> proc_macro2::TokenStream {
+    let cx = ctxt::Ctxt::default();
+    let input = ast::Input::from_syn(&cx, input);
+    valid::check(&cx, &input);
+    match cx.into_error() {
+        None => expand::expand(&input),
+        Some(error) => fallback::expand(&input, error),
+    }
 }
 
 /// Derives an arena *bundle*: one struct of bounded arenas, with `alloc(value)` sent by the
