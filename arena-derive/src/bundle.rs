@@ -565,7 +565,13 @@ fn new_boxed(g: &Gen) -> TokenStream {
             impl #impl_generics #ident #ty_generics #where_clause {
                 #[doc = #new_boxed_doc]
                 #[must_use]
-                pub fn new_boxed() -> #p::Box<Self> {
+                // `for<'__z>` (see `zeroable_impl`): in a bundle with a field reported as not
+                // an arena, `new_boxed` is left out instead of repeating that error here.
+                pub fn new_boxed() -> #p::Box<Self>
+                where
+                    for<'__z> Self: #p::Zeroable,
+                    for<'__z> #field_list: #p::Fields,
+                {
                     // SAFETY: the list is the type of every field of `Self`, as the derive read
                     // them from the struct (whatever the runtime's path is); the function
                     // evaluates their compile-time checks, as their `new()` would.
@@ -605,9 +611,14 @@ fn zeroable_impl(g: &Gen) -> TokenStream {
     // `Zeroable` first, the trait this `unsafe impl` implements, reached through the same path:
     // if the path re-exports the runtime's real `Zeroable` next to a look-alike `BoundedArena`,
     // the compiler still has to prove each field really `Zeroable`.
+    //
+    // Each bound is written `for<'__z>` (a lifetime it does not use): then a bound that does not
+    // hold, in a bundle without type parameters, makes the impl not apply instead of being an
+    // error of its own (a "trivially false" bound, E0277 at the derive); the field's error is
+    // reported on the field, and `new_boxed` reports the missing `Zeroable` once.
     let field_bounds = g.arenas().map(|f| {
         let ty = f.ty;
-        quote_spanned!(ty.span()=> #ty: #p::Zeroable + #p::BoundedArena)
+        quote_spanned!(ty.span()=> for<'__z> #ty: #p::Zeroable + #p::BoundedArena)
     });
     // Spanned at the call site, so that the `unsafe impl` reads as the macro's code (accepted
     // in `#![forbid(unsafe_code)]` crates, like `ArenaAlloc`'s).

@@ -5,9 +5,10 @@
 // `Bundle::new_boxed()` built a null `&'static u64`: SIGSEGV natively, "encountered a null
 // reference" under Miri. Now the impl is bounded on the real `Zeroable` (which `Evil` does not
 // implement), and `new_boxed_bundle` (an `unsafe fn` now) evaluates the checks of the fields
-// through the real `BoundedArena`. rustc reports the unproven `Zeroable` twice (at the `unsafe
-// impl`'s `where` clause and at `new_boxed`) and the missing real `BoundedArena` once, on the
-// field: no macro can merge them, and this case is about the build failing at all.
+// through the real `BoundedArena`. `new_boxed` exists only where its bounds (the real
+// `Zeroable`) hold, so the one error is at its call. (A module with a look-alike `Fields` of
+// its own gets no further: the body calls the real `new_boxed_bundle`, whose bounds are the
+// real traits.)
 #![forbid(unsafe_code)]
 
 /// A bundle field holding a reference: all-zero bytes are not a valid value of it.
@@ -22,7 +23,9 @@ impl Evil {
 mod spoof {
     pub mod __private {
         // The runtime's real `Zeroable` and `new_boxed_bundle` (and harmless helpers)...
-        pub use atomicarena::__private::{core, if_alloc, new_boxed_bundle, Box, Full, Zeroable};
+        pub use atomicarena::__private::{
+            core, if_alloc, new_boxed_bundle, Box, Fields, Full, Zeroable,
+        };
         // ...next to this module's own `BoundedArena` (and the traits that use it).
         pub trait BoundedArena {
             type Elem;
