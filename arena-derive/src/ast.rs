@@ -412,6 +412,63 @@ mod tests {
     }
 
     #[test]
+    fn a_type_level_crate_applies_to_every_arena_and_kinds_take_a_capacity() {
+        let cx = Ctxt::default();
+        let derive = input(quote! {
+            #[arena(crate = "arena2")]
+            #[arena(capacity = 4)]
+            #[arena(ring = 2)]
+            #[arena(pool = N * 2, crate = "other")]
+            struct S { a: u8 }
+        });
+        let view = Input::from_syn(&cx, &derive);
+        let arenas: Vec<(String, String, String)> = view
+            .arenas
+            .iter()
+            .map(|a| {
+                (
+                    a.name.to_string(),
+                    a.capacity.to_token_stream().to_string(),
+                    a.krate.to_token_stream().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            arenas,
+            [
+                ("SArena".into(), "4".into(), "arena2".into()),
+                ("SRing".into(), "2".into(), "arena2".into()),
+                ("SPool".into(), "N * 2".into(), "other".into()),
+            ]
+        );
+        assert_eq!(view.krate.to_token_stream().to_string(), "arena2");
+        assert!(cx.into_error().is_none());
+    }
+
+    #[test]
+    fn the_capacity_given_twice_and_a_second_type_level_crate_are_one_error_each() {
+        let cx = Ctxt::default();
+        let derive = input(quote! {
+            #[arena(crate = "a")]
+            #[arena(crate = "b")]
+            #[arena(ring = 2, capacity = 3)]
+            #[arena(pool = 2, pool = 3)]
+            struct S { a: u8 }
+        });
+        let _ = Input::from_syn(&cx, &derive);
+        let messages: Vec<String> = cx
+            .into_error()
+            .unwrap()
+            .into_iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(messages[0].starts_with("duplicate type-level"));
+        assert!(messages[1].starts_with("the capacity is given twice: `ring = ...`"));
+        assert!(messages[2].starts_with("duplicate `pool` option"));
+    }
+
+    #[test]
     fn enums_have_a_shape_and_kinds_their_keyword() {
         let cx = Ctxt::default();
         let derive = input(quote! {

@@ -427,6 +427,8 @@ fn kind_capacity(
                 }
             ),
         );
+    } else if out.capacity_from_kind.is_some() {
+        // `ring = 4, ring = 8`: reported once, as a duplicate `ring`, by the caller.
     } else if out.capacity.is_some() {
         cx.error_spanned_by(
             &meta.path,
