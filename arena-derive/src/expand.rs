@@ -121,6 +121,8 @@ pub(crate) struct Gen<'a> {
     kind_path: Ident,
     /// `#p::Arena<Particle, { N }>`: the runtime type the struct wraps.
     runtime: TokenStream,
+    /// The rustdoc of the generated items.
+    docs: Docs,
 }
 
 impl<'a> Gen<'a> {
@@ -154,6 +156,7 @@ impl<'a> Gen<'a> {
         let elem = quote!(#ident #ty_generics);
         let kind_path = runtime_kind(kind, no_drop.is_some());
         let runtime = quote!(#p::#kind_path<#elem, { #capacity }>);
+        let docs = Docs::new(input, arena, kind, &capacity);
         Gen {
             input,
             arena,
@@ -166,6 +169,7 @@ impl<'a> Gen<'a> {
             elem,
             kind_path,
             runtime,
+            docs,
         }
     }
 
@@ -190,7 +194,7 @@ impl<'a> Gen<'a> {
         let where_clause = &generics.where_clause;
         let name = &self.arena.name;
         let runtime = &self.runtime;
-        let doc = Docs::new(self.input, self.arena, self.kind, &self.capacity).struct_doc();
+        let doc = self.docs.struct_doc();
         quote! {
             #[doc = #doc]
             #[repr(transparent)]
@@ -300,8 +304,7 @@ impl<'a> Gen<'a> {
     fn inherent_impl(&self, deferred: &[TokenStream]) -> TokenStream {
         let (name, runtime, capacity) = (&self.arena.name, &self.runtime, &self.capacity);
         let (impl_generics, ty_generics, where_clause) = self.input.generics.split_for_impl();
-        let docs = Docs::new(self.input, self.arena, self.kind, capacity);
-        let (capacity_doc, new_doc) = (docs.capacity_doc(), docs.new_doc());
+        let (capacity_doc, new_doc) = (self.docs.capacity_doc(), self.docs.new_doc());
         let checks_const = (!deferred.is_empty()).then(|| {
             quote! {
                 #[doc(hidden)]
@@ -334,7 +337,7 @@ impl<'a> Gen<'a> {
     fn new_boxed_impl(&self, deferred: &[TokenStream]) -> TokenStream {
         let (p, name, runtime) = (&self.p, &self.arena.name, &self.runtime);
         let (impl_generics, ty_generics, where_clause) = self.input.generics.split_for_impl();
-        let doc = Docs::new(self.input, self.arena, self.kind, &self.capacity).new_boxed_doc();
+        let doc = self.docs.new_boxed_doc();
         let run_checks = Self::run_checks(deferred);
         quote! {
             #p::if_alloc! {
@@ -384,27 +387,31 @@ impl<'a> Gen<'a> {
             return None;
         }
         let (p, name, runtime, elem) = (&self.p, &self.arena.name, &self.runtime, &self.elem);
+        let capacity = &self.capacity;
         let (impl_generics, ty_generics, where_clause) = self.input.generics.split_for_impl();
         let run_checks = Self::run_checks(deferred);
+        // The `Arena<T, N>` that both bounded kinds are underneath (`Arena`'s `Raw` is itself,
+        // `DroplessArena`'s its inner `Arena`), named directly: no projection for the compiler
+        // to normalize, and, if the runtime's path does not resolve (one error, on its `use`),
+        // no qualified path through the unresolved trait, which would add "ambiguous associated
+        // type" (E0223).
+        let raw = quote!(#p::Arena<#elem, { #capacity }>);
         Some(quote! {
             #[automatically_derived]
             impl #impl_generics #p::BoundedArena for #name #ty_generics #where_clause {
                 type Elem = #elem;
-                // Through an alias, not `<... as BoundedArena>::Raw` or `Self::Raw`: if the
-                // runtime's path does not resolve (one error, on its `use`), a qualified path
-                // through the unresolved trait would add "ambiguous associated type" (E0223).
-                type Raw = #p::RawOf<#runtime>;
+                type Raw = #raw;
                 #[inline]
                 fn checks() {
                     <#runtime as #p::BoundedArena>::checks();
                     #run_checks
                 }
                 #[inline]
-                fn raw(&self) -> &#p::RawOf<#runtime> {
+                fn raw(&self) -> &#raw {
                     #p::BoundedArena::raw(&self.inner)
                 }
                 #[inline]
-                fn raw_mut(&mut self) -> &mut #p::RawOf<#runtime> {
+                fn raw_mut(&mut self) -> &mut #raw {
                     #p::BoundedArena::raw_mut(&mut self.inner)
                 }
             }

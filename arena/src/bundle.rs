@@ -68,11 +68,6 @@ pub trait BoundedArena: Zeroable {
     fn raw_mut(&mut self) -> &mut Self::Raw;
 }
 
-/// `<A as BoundedArena>::Raw`, for generated code: a path through an alias adds no error of
-/// its own when the runtime's path does not resolve (a qualified path through an unresolved
-/// trait adds E0223, "ambiguous associated type").
-pub type RawOf<A> = <A as BoundedArena>::Raw;
-
 /// The methods of [`Arena<T, N>`](Arena) that a bundle calls, for an `N` it cannot name.
 /// Implemented by `Arena` only.
 #[allow(clippy::len_without_is_empty)] // the bundle sums `len`; it never asks a field
