@@ -482,13 +482,7 @@ impl<'a> Gen<'a> {
     /// The item and iterator types are the runtime's, named through its `IntoIterator` impl.
     /// A scoped arena has none (its values are reached through scopes only).
     fn iteration_impl(&self) -> TokenStream {
-        into_iterator(
-            self.input,
-            &self.arena.name,
-            self.kind,
-            &self.p,
-            &self.runtime,
-        )
+        into_iterator(self.input, &self.arena.name, self.kind, &self.runtime)
     }
 }
 
@@ -519,13 +513,7 @@ fn runtime_kind(kind: Kind, no_drop: bool) -> Ident {
 /// runtime type: `for v in &mut arena` (bounded, `no_drop`) and `for (handle, v) in &ring`.
 /// The item and iterator types are the runtime's, named through its `IntoIterator` impl.
 /// A scoped arena has none (its values are reached through scopes only).
-fn into_iterator(
-    input: &Input,
-    name: &Ident,
-    kind: Kind,
-    p: &TokenStream,
-    runtime: &TokenStream,
-) -> TokenStream {
+fn into_iterator(input: &Input, name: &Ident, kind: Kind, runtime: &TokenStream) -> TokenStream {
     if kind == Kind::Scoped {
         return TokenStream::new();
     }
@@ -558,8 +546,8 @@ fn into_iterator(
         impl #impl_generics ::core::iter::IntoIterator for #reference #name #ty_generics
         #where_clause
         {
-            type Item = #p::IntoIterItem<#reference #runtime>;
-            type IntoIter = #p::IntoIterIter<#reference #runtime>;
+            type Item = <#reference #runtime as ::core::iter::IntoIterator>::Item;
+            type IntoIter = <#reference #runtime as ::core::iter::IntoIterator>::IntoIter;
             #[inline]
             fn into_iter(self) -> Self::IntoIter {
                 ::core::iter::IntoIterator::into_iter(#inner)

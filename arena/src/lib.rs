@@ -557,14 +557,6 @@ pub mod __private {
         field.pool_field_reset();
     }
 
-    /// `<I as IntoIterator>::Item`, for generated code: a path through the runtime's path adds
-    /// no error of its own when that path does not resolve (already one error, on its `use`),
-    /// where a qualified path `<Unresolved as IntoIterator>::Item` adds "ambiguous associated
-    /// type" (E0223) for a generic type.
-    pub type IntoIterItem<I> = <I as IntoIterator>::Item;
-    /// `<I as IntoIterator>::IntoIter` (see `IntoIterItem`).
-    pub type IntoIterIter<I> = <I as IntoIterator>::IntoIter;
-
     #[cfg(all(feature = "alloc", not(loom)))]
     pub use crate::bundle::new_boxed_bundle;
     #[cfg(not(loom))]
