@@ -10,7 +10,7 @@
 //! capacities and drop glue, trait-bounded calls for the pool fields.
 //!
 //! One arena is built by [`expand_arena`] from named steps, one per generated item:
-//! [`Gen::capacity_const`] (the capacity, evaluated once), [`Gen::checks`] (where the capacity,
+//! [`Gen::new`] (the capacity, evaluated once, in `CAPACITY`), [`Gen::checks`] (where the capacity,
 //! the size and the drop glue are checked), [`Gen::arena_struct`], [`Gen::inherent_impl`]
 //! (`CAPACITY`, `new`), [`Gen::new_boxed_impl`], [`Gen::deref_impls`], [`Gen::iteration_impl`],
 //! [`Gen::bounded_arena_impl`], [`Gen::default_and_debug_impls`] and [`Gen::zeroable_impl`].
@@ -64,7 +64,6 @@ pub(crate) fn expand_arena(input: &Input, arena: &Arena, kind: Kind, mode: Mode)
     let g = Gen::new(input, arena, kind, mode);
     let krate = &arena.krate;
     let alias = private_alias(arena);
-    let capacity_const = g.capacity_const();
     let arena_struct = g.arena_struct();
     let (eager, deferred) = g.checks();
     let inherent = g.inherent_impl(&deferred);
@@ -77,8 +76,6 @@ pub(crate) fn expand_arena(input: &Input, arena: &Arena, kind: Kind, mode: Mode)
     quote! {
         #[doc(hidden)]
         use #krate::__private as #alias;
-
-        #capacity_const
 
         #arena_struct
 
@@ -107,11 +104,13 @@ pub(crate) struct Gen<'a> {
     /// `crate = "..."`), its `use` is the one error, and rustc reports nothing for the paths
     /// through it.
     p: TokenStream,
-    /// The capacity as generated code names it: the user's literal, the hidden `const` that
-    /// holds their expression (see `capacity_const`), the expression itself when it names a
-    /// type or const parameter, or `1` in a stub whose capacity is missing or unusable.
+    /// The capacity as generated code names it: the user's literal; `<Name>::CAPACITY` (the
+    /// generated associated const, which holds the user's expression) for an expression on a
+    /// type without type or const parameters; the expression itself otherwise (a generic
+    /// const argument cannot name `Self`'s consts on stable Rust); or `1` in a stub whose
+    /// capacity is missing or unusable.
     capacity: TokenStream,
-    /// The user's capacity expression, when `capacity_const` holds it.
+    /// The user's capacity expression, when `CAPACITY` holds it and `capacity` names it.
     capacity_held: Option<TokenStream>,
     /// `no_drop`, when it applies (bounded arenas only).
     no_drop: Option<&'a Ident>,
@@ -142,12 +141,29 @@ impl<'a> Gen<'a> {
             Some(expr) if usable(expr) => valid::strip_delimiters(expr).to_token_stream(),
             _ => quote!(1),
         };
+        // The capacity, evaluated once: in `CAPACITY`, named everywhere else as
+        // `Name::<'static, ..>::CAPACITY`. A capacity that fails (an underflow, an unknown
+        // name) is then one error, on the user's expression, not one per place the derive uses
+        // it; rustdoc shows the user's expression on `CAPACITY`, and `{ Name::CAPACITY }` in the
+        // runtime type.
         let mut capacity_held = None;
         if let Some(expr) = &arena.capacity {
-            if mode == Mode::Full && !valid::is_int_literal(expr) && !mentions_params(expr, input) {
+            if mode == Mode::Full
+                && !valid::is_int_literal(expr)
+                && !input.has_type_or_const_params()
+            {
                 capacity_held = Some(capacity);
-                let const_ident = capacity_const_ident(arena);
-                capacity = quote!(#const_ident);
+                let mut name = arena.name.clone();
+                name.set_span(Span::call_site());
+                let lifetimes = input
+                    .generics
+                    .lifetimes()
+                    .map(|_| Lifetime::new("'static", Span::call_site()));
+                capacity = if input.generics.params.is_empty() {
+                    quote!(#name::CAPACITY)
+                } else {
+                    quote!(#name::<#(#lifetimes),*>::CAPACITY)
+                };
             }
         }
         let no_drop = arena.no_drop.as_ref().filter(|_| kind == Kind::Bounded);
@@ -171,20 +187,6 @@ impl<'a> Gen<'a> {
             runtime,
             docs,
         }
-    }
-
-    /// The capacity, evaluated once: a `const` item of its own when it is an expression that
-    /// names no type or const parameter, named everywhere else. A capacity that fails (an
-    /// underflow, an unknown name) is then one error, on the user's expression, not one per
-    /// place the derive uses it.
-    fn capacity_const(&self) -> Option<TokenStream> {
-        let expr = self.capacity_held.as_ref()?;
-        let const_ident = capacity_const_ident(self.arena);
-        Some(quote! {
-            #[doc(hidden)]
-            #[allow(non_upper_case_globals)]
-            const #const_ident: usize = #expr;
-        })
     }
 
     /// The struct: `repr(transparent)` over the runtime type.
@@ -302,7 +304,9 @@ impl<'a> Gen<'a> {
 
     /// `CAPACITY`, the deferred checks' associated const, and `const fn new()`.
     fn inherent_impl(&self, deferred: &[TokenStream]) -> TokenStream {
-        let (name, runtime, capacity) = (&self.arena.name, &self.runtime, &self.capacity);
+        let (name, runtime) = (&self.arena.name, &self.runtime);
+        // The user's expression, if the rest of the generated code names `CAPACITY` for it.
+        let capacity = self.capacity_held.as_ref().unwrap_or(&self.capacity);
         let (impl_generics, ty_generics, where_clause) = self.input.generics.split_for_impl();
         let (capacity_doc, new_doc) = (self.docs.capacity_doc(), self.docs.new_doc());
         let checks_const = (!deferred.is_empty()).then(|| {
@@ -316,6 +320,9 @@ impl<'a> Gen<'a> {
             #[automatically_derived]
             impl #impl_generics #name #ty_generics #where_clause {
                 #[doc = #capacity_doc]
+                // A capacity that overflows fails to evaluate (E0080, on the expression):
+                // rustc's lint would say it a second time.
+                #[allow(arithmetic_overflow)]
                 pub const CAPACITY: usize = #capacity;
 
                 #checks_const
@@ -484,11 +491,6 @@ impl<'a> Gen<'a> {
     fn iteration_impl(&self) -> TokenStream {
         into_iterator(self.input, &self.arena.name, self.kind, &self.runtime)
     }
-}
-
-/// `__ATOMICARENA_CAPACITY_ParticleArena`: the hidden `const` that holds an arena's capacity.
-fn capacity_const_ident(arena: &Arena) -> Ident {
-    format_ident!("__ATOMICARENA_CAPACITY_{}", plain(&arena.name))
 }
 
 /// The name of the private `use` of the runtime's `__private` module for one arena:
