@@ -199,13 +199,14 @@ use syn::{parse_macro_input, DeriveInput};
 ///
 /// The generated types get the derive input's visibility and generics, and none of its other
 /// attributes: lint attributes such as `#[allow(non_camel_case_types)]` on the input do not
-/// reach them, and neither do `#[cfg(...)]`s (put the derive under the `cfg` instead). So a
-/// name a lint flags is flagged on the generated type: `r#type` gives `typeArena`, which warns
+/// reach them (a `#[cfg(...)]` does, as it is applied before the derive runs). So a name a lint
+/// flags is flagged on the generated type: `r#type` gives `typeArena`, which warns
 /// `non_camel_case_types`; choose the name with `name = TypeArena`. A capacity that is an
-/// expression (not a literal, and naming no type or const parameter) is evaluated once, in a
-/// hidden `const` next to the generated type. The generated impls add a lifetime (for
-/// `IntoIterator`) and a bundle's `alloc` two type parameters; their names are picked so as not
-/// to collide with the type's own parameters, whatever those are called.
+/// expression is evaluated once, in the generated `CAPACITY`, which the runtime type then names
+/// (`Arena<T, { ParticleArena::CAPACITY }>`), for a type without type or const parameters. The
+/// generated impls add a lifetime (for `IntoIterator`) and a bundle's `alloc` two type
+/// parameters; their names are picked so as not to collide with the type's own parameters,
+/// whatever those are called.
 ///
 /// # Errors
 ///
