@@ -322,8 +322,8 @@ fn arena_alloc(input: &DeriveInput) -> proc_macro2::TokenStream {
 ///   `Box<Arena<..>>`, a number, a `String`, a tuple...): one error on the field, saying what to
 ///   write instead.
 /// - A field of another type that is not a bounded arena (a `Ring`, a `Pool`): "... is not a
-///   bounded arena, so it cannot be a field of a `#[derive(Arenas)]` bundle", on the field
-///   (repeated on the derive for the generated code that uses the field).
+///   bounded arena, so it cannot be a field of a `#[derive(Arenas)]` bundle", on the field.
+///   Such a bundle has no usable `new_boxed()`: a call to it repeats the error there.
 /// - The derive on an enum or a union, on a struct with no field, or an unknown option.
 #[proc_macro_derive(Arenas, attributes(arenas))]
 pub fn derive_arenas(input: TokenStream) -> TokenStream {
