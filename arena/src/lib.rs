@@ -437,9 +437,15 @@ pub mod __private {
     /// The runtime's `new_boxed` for a generated wrapper `W` of the kind `R`: evaluates `R`'s
     /// compile-time checks (so an oversized or empty arena is reported by the runtime's message,
     /// not by a layout error in `core`), then builds the empty `W` in place on the heap.
+    ///
+    /// # Safety
+    ///
+    /// `W` is a `repr(transparent)` wrapper of `R` (the derive's generated types are, by
+    /// construction): only then are `R`'s checks the ones that `W`'s all-zero value needs.
+    /// Another `W` of the same layout would be built without its own kind's checks.
     #[cfg(feature = "alloc")]
     #[must_use]
-    pub fn new_boxed_as<R: Storage + Zeroable, W: Zeroable>() -> Box<W> {
+    pub unsafe fn new_boxed_as<R: Storage + Zeroable, W: Zeroable>() -> Box<W> {
         let () = R::CHECKS;
         let () = SameLayout::<R, W>::CHECK;
         crate::zeroable::new_boxed_zeroed::<W>()
@@ -523,7 +529,7 @@ pub mod __private {
     #[diagnostic::on_unimplemented(
         message = "pool field of type `{Self}` has no reset option and `{Self}` does not implement `Default`",
         label = "a pool resets this field to `Default::default()` between rounds",
-        note = "give the field a reset option: `#[arena(reset = EXPR)]`, `#[arena(reset_with = path)]`, `#[arena(clear)]`, `#[arena(nested)]` or `#[arena(keep)]`; or implement `Default` for `{Self}`"
+        note = "give the field a reset option: `#[arena(reset = EXPR)]`, `#[arena(reset_with = path)]`, `#[arena(clear)]`, `#[arena(nested)]` or `#[arena(keep)]`; or implement `Default` for `{Self}` (for a type parameter: add the bound `{Self}: Default` to the type)"
     )]
     pub trait PoolFieldDefault {
         /// `Default::default()`.
@@ -549,7 +555,7 @@ pub mod __private {
     #[diagnostic::on_unimplemented(
         message = "`#[arena(nested)]` field of type `{Self}` needs `{Self}: FieldReset`",
         label = "`nested` resets this field with `FieldReset::reset_fields`",
-        note = "derive `ArenaAlloc` for `{Self}` with a `pool` attribute, or implement `atomicarena::FieldReset` for it by hand; or give the field another option: `#[arena(reset = EXPR)]`, `#[arena(reset_with = path)]`, `#[arena(clear)]` or `#[arena(keep)]`"
+        note = "derive `ArenaAlloc` for `{Self}` with a `pool` attribute, or implement `atomicarena::FieldReset` for it by hand (for a type parameter: add the bound `{Self}: atomicarena::FieldReset` to the type); or give the field another option: `#[arena(reset = EXPR)]`, `#[arena(reset_with = path)]`, `#[arena(clear)]` or `#[arena(keep)]`"
     )]
     pub trait PoolFieldNested {
         /// `FieldReset::reset_fields`.
@@ -572,7 +578,7 @@ pub mod __private {
     #[cfg(all(feature = "alloc", not(loom)))]
     pub use crate::bundle::new_boxed_bundle;
     #[cfg(not(loom))]
-    pub use crate::bundle::{BoundedArena, Holds, Idx, RawArena};
+    pub use crate::bundle::{BoundedArena, Fields, Holds, Idx, RawArena, Unstorable};
     pub use crate::error::Full;
 }
 
