@@ -481,7 +481,7 @@ impl<E: Elem> ExactSizeIterator for Liar<E> {}
 
 // ---- the reference model ------------------------------------------------------------------
 
-/// A claimed slot, as the model sees it.
+/// A claimed slot (below the cursor), as the model sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Slot {
     /// Holds this value.
@@ -493,6 +493,30 @@ enum Slot {
     Reserved,
     /// Claimed, holds nothing.
     Hole,
+    /// In a word's free range: claimable by any claim, counted by `remaining`.
+    Free,
+}
+
+/// A word of the cursor (`words.rs`), as the model sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Word {
+    /// Holds nothing.
+    Empty,
+    /// Owned by a handle (alive, or forgotten until the next `&mut` operation).
+    Owned,
+    /// A free range (never empty).
+    Free(Range<usize>),
+}
+
+/// The word of a handle (`local.rs`'s `WordState`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HWord {
+    /// Not asked for yet (no refill so far).
+    Unasked,
+    /// None was to be had: the handle claims one slot at a time.
+    NoWord,
+    /// Owns word `k`.
+    Owned(usize),
 }
 
 /// The model of a live handle: the fields `local.rs` documents.
@@ -506,6 +530,7 @@ struct MLocal {
     /// Size of the next chunk to claim.
     chunk: usize,
     max_chunk: usize,
+    word: HWord,
 }
 
 /// What the model predicts an allocation returns.
@@ -519,13 +544,28 @@ enum Pred {
     Panicked,
 }
 
+/// Words a handle can own, in the order every claim visits them: the cursor's 4 inline words,
+/// and for a striped arena (`stripes.rs`) the table's 16 handle words after them. (The
+/// stripes' own words sit between the two in the runtime; used from one thread at a time, a
+/// stripe's range is the part of the cursor the model has not handed out yet, so the model
+/// keeps it above its cursor.)
+fn words_for(n: usize) -> usize {
+    if n >= STRIPED {
+        4 + 16
+    } else {
+        4
+    }
+}
+
 struct Model {
     n: usize,
     /// Drops are counted (`Elem::TRACKED`).
     tracked: bool,
     /// One entry per claimed slot: `slots.len()` is the cursor.
     slots: Vec<Slot>,
-    /// Largest `len` of the finished rounds.
+    /// The words, in the order claims visit them (see [`words_for`]).
+    words: Vec<Word>,
+    /// Largest `len` of the finished rounds (and of a drain's start).
     high: usize,
     failed: usize,
     next_id: u64,
@@ -540,6 +580,7 @@ impl Model {
             n,
             tracked,
             slots: Vec::new(),
+            words: vec![Word::Empty; words_for(n)],
             high: 0,
             failed: 0,
             next_id: 0,
@@ -548,8 +589,43 @@ impl Model {
         }
     }
 
-    fn len(&self) -> usize {
+    /// The cursor: slots claimed from it this round.
+    fn cursor(&self) -> usize {
         self.slots.len()
+    }
+
+    /// `len()`: the values handed out this round (a live handle's chunk counts as holes).
+    fn len(&self) -> usize {
+        self.slots
+            .iter()
+            .filter(|s| matches!(s, Slot::Value(_)))
+            .count()
+    }
+
+    /// `remaining()`: the slots above the cursor and those in the words' free ranges.
+    fn remaining(&self) -> usize {
+        let free = self.slots.iter().filter(|s| **s == Slot::Free).count();
+        self.n - self.cursor() + free
+    }
+
+    /// Model self-check: the `Free` slots are exactly the words' ranges.
+    fn check_words(&self) {
+        let mut free = vec![false; self.cursor()];
+        for w in &self.words {
+            if let Word::Free(r) = w {
+                assert!(
+                    !r.is_empty() && r.end <= self.cursor(),
+                    "model error: {w:?}"
+                );
+                for i in r.clone() {
+                    assert!(!free[i], "model error: slot {i} in two words");
+                    free[i] = true;
+                }
+            }
+        }
+        for (i, s) in self.slots.iter().enumerate() {
+            assert_eq!(*s == Slot::Free, free[i], "model error: slot {i} is {s:?}");
+        }
     }
 
     fn new_id(&mut self) -> u64 {
@@ -599,38 +675,120 @@ impl Model {
         }
     }
 
-    /// `Cursor::claim_one`: one slot (a hole until written) or a failure.
+    /// Marks `range` (taken from a word or the cursor) as `to`.
+    fn fill(&mut self, range: Range<usize>, to: Slot) {
+        for slot in &mut self.slots[range] {
+            *slot = to;
+        }
+    }
+
+    /// `words::take_front` on the first word (in order) whose range qualifies: its first
+    /// `want` slots (`exact`), or up to `want` of them.
+    fn take_front(&mut self, want: usize, exact: bool) -> Option<Range<usize>> {
+        let w = self.words.iter_mut().find(|w| match w {
+            Word::Free(r) => !exact || r.len() >= want,
+            _ => false,
+        })?;
+        let Word::Free(r) = w.clone() else {
+            unreachable!()
+        };
+        let taken = r.start..r.start + want.min(r.len());
+        *w = if taken.end == r.end {
+            Word::Empty
+        } else {
+            Word::Free(taken.end..r.end)
+        };
+        Some(taken)
+    }
+
+    /// `give_back_tails`: every word's range that ends at the cursor goes back to it, until
+    /// none does.
+    fn give_back_tails(&mut self) {
+        loop {
+            let cursor = self.cursor();
+            let Some(w) = self
+                .words
+                .iter_mut()
+                .find(|w| matches!(w, Word::Free(r) if r.end == cursor))
+            else {
+                return;
+            };
+            let Word::Free(r) = mem::replace(w, Word::Empty) else {
+                unreachable!()
+            };
+            self.slots.truncate(r.start);
+        }
+    }
+
+    /// `Cursor::claim_one`: one slot (a hole until written) from the cursor, else the front of
+    /// the first word with a free range, else a failure.
     fn claim_one(&mut self) -> Option<usize> {
-        if self.len() < self.n {
+        if self.cursor() < self.n {
             self.slots.push(Slot::Hole);
-            Some(self.len() - 1)
+            Some(self.cursor() - 1)
+        } else if let Some(r) = self.take_front(1, true) {
+            self.fill(r.clone(), Slot::Hole);
+            Some(r.start)
         } else {
             self.failed += 1;
             None
         }
     }
 
-    /// `Cursor::claim`: `len >= 1` contiguous slots, all or nothing.
+    /// `Cursor::claim`: `len >= 1` contiguous slots, all or nothing: the tails at the
+    /// cursor's end go back, then the cursor, then the first word with `len` free slots.
     fn claim(&mut self, len: usize) -> Option<usize> {
-        let start = self.len();
-        if len > self.n - start {
-            self.failed += 1;
-            return None;
+        self.give_back_tails();
+        let start = self.cursor();
+        if len <= self.n - start {
+            self.slots.resize(start + len, Slot::Hole);
+            return Some(start);
         }
-        self.slots.resize(start + len, Slot::Hole);
-        Some(start)
+        match self.take_front(len, true) {
+            Some(r) => {
+                self.fill(r.clone(), Slot::Hole);
+                Some(r.start)
+            }
+            None => {
+                self.failed += 1;
+                None
+            }
+        }
     }
 
-    /// `Cursor::claim_up_to`: `1..=want` slots, fewer only at the end of capacity.
-    fn claim_up_to(&mut self, want: usize) -> Option<Range<usize>> {
-        let start = self.len();
-        if start >= self.n {
-            self.failed += 1;
-            return None;
+    /// `Cursor::claim_chunk`: the tails at the cursor's end go back, then `1..=want` slots of
+    /// the cursor (fewer only at the end of capacity), else up to `want` from the front of the
+    /// first word with a free range.
+    fn claim_chunk(&mut self, want: usize) -> Option<Range<usize>> {
+        self.give_back_tails();
+        let start = self.cursor();
+        if start < self.n {
+            let end = start + want.min(self.n - start);
+            self.slots.resize(end, Slot::Reserved);
+            return Some(start..end);
         }
-        let end = start + want.min(self.n - start);
-        self.slots.resize(end, Slot::Reserved);
-        Some(start..end)
+        match self.take_front(want, false) {
+            Some(r) => {
+                self.fill(r.clone(), Slot::Reserved);
+                Some(r)
+            }
+            None => {
+                self.failed += 1;
+                None
+            }
+        }
+    }
+
+    /// Under `&mut` (`settle`): the tails at the cursor's end go back, the words of forgotten
+    /// handles are emptied; the other free ranges stay free.
+    fn settle(&mut self) {
+        assert!(self.handles.iter().all(Option::is_none), "model error");
+        self.give_back_tails();
+        for w in &mut self.words {
+            if *w == Word::Owned {
+                *w = Word::Empty;
+            }
+        }
     }
 
     /// A batch of `len` values made one by one (`make(i)` is value `i`, or `None` to stop
@@ -665,6 +823,8 @@ impl Model {
         Pred::Stored(start, made)
     }
 
+    /// The end of a round: `high_water` takes its `len`, the values are dropped, every word
+    /// is emptied.
     fn reset(&mut self) {
         self.high = self.high.max(self.len());
         for slot in mem::take(&mut self.slots) {
@@ -672,6 +832,7 @@ impl Model {
                 self.dropped(k.0);
             }
         }
+        self.words.fill(Word::Empty);
     }
 
     /// `Arena::local` / `local_with_chunk`, as documented.
@@ -693,6 +854,7 @@ impl Model {
             end: 0,
             chunk,
             max_chunk,
+            word: HWord::Unasked,
         });
     }
 
@@ -713,11 +875,41 @@ impl Model {
         self.handles[h] = Some(l);
     }
 
-    /// A handle's refill: commit, then claim the next chunk (which doubles, up to the max).
+    /// `CursorCore::own_word`: the first empty word, else the first word with a free range
+    /// (returned: it becomes the handle's first chunk), else none.
+    fn own_word(&mut self) -> (HWord, Option<Range<usize>>) {
+        if let Some(k) = self.words.iter().position(|w| *w == Word::Empty) {
+            self.words[k] = Word::Owned;
+            return (HWord::Owned(k), None);
+        }
+        if let Some(k) = self.words.iter().position(|w| matches!(w, Word::Free(_))) {
+            let Word::Free(r) = mem::replace(&mut self.words[k], Word::Owned) else {
+                unreachable!()
+            };
+            return (HWord::Owned(k), Some(r));
+        }
+        (HWord::NoWord, None)
+    }
+
+    /// A handle's refill: commit, own a word at the first refill, then claim the next chunk
+    /// (which doubles, up to the max; one slot at a time for a handle with no word).
     fn refill(&mut self, h: usize) -> bool {
         self.commit(h);
         let mut l = self.handle(h);
-        let Some(r) = self.claim_up_to(l.chunk) else {
+        let mut taken = None;
+        if l.word == HWord::Unasked {
+            (l.word, taken) = self.own_word();
+            self.handles[h] = Some(l);
+        }
+        let want = if l.word == HWord::NoWord { 1 } else { l.chunk };
+        let got = match taken {
+            Some(r) => {
+                self.fill(r.clone(), Slot::Reserved);
+                Some(r)
+            }
+            None => self.claim_chunk(want),
+        };
+        let Some(r) = got else {
             return false;
         };
         (l.start, l.next, l.end) = (r.start, r.start, r.end);
@@ -768,25 +960,37 @@ impl Model {
     }
 
     /// Dropping a handle: commit; give the unused tail back if it ends at the cursor, else
-    /// leave it as holes.
+    /// publish it in the handle's word as a free range (a handle with no word leaves it as
+    /// holes); release the word.
     fn drop_local(&mut self, h: usize) {
         self.commit(h);
         let l = self.handles[h].take().expect("model error: no such handle");
-        if l.next == l.end {
-            return;
+        for i in l.next..l.end {
+            assert_eq!(self.slots[i], Slot::Reserved, "model error: slot {i}");
         }
-        if self.len() == l.end {
-            self.slots.truncate(l.next);
+        let unused = l.next..l.end;
+        let left = if unused.is_empty() {
+            None
+        } else if self.cursor() == unused.end {
+            self.slots.truncate(unused.start);
+            None
         } else {
-            for i in l.next..l.end {
-                assert_eq!(self.slots[i], Slot::Reserved, "model error: slot {i}");
-                self.slots[i] = Slot::Hole;
+            Some(unused)
+        };
+        match (l.word, left) {
+            (HWord::Owned(k), Some(r)) => {
+                self.fill(r.clone(), Slot::Free);
+                self.words[k] = Word::Free(r);
             }
+            (HWord::Owned(k), None) => self.words[k] = Word::Empty,
+            (_, Some(r)) => self.fill(r, Slot::Hole),
+            (_, None) => {}
         }
     }
 
     /// Forgetting a handle: its uncommitted values leak (holes, never dropped), its unused
-    /// slots are holes; everything stays claimed.
+    /// slots are holes; everything stays claimed, and its word stays owned until the next
+    /// `&mut` operation.
     fn forget_local(&mut self, h: usize) {
         let l = self.handles[h].take().expect("model error: no such handle");
         for slot in &mut self.slots[l.start..l.end] {
@@ -906,11 +1110,11 @@ impl<E: Elem, const N: usize> Harness<E, N> {
     // ---- checks ----
 
     fn check_stats(&self, arena: &Arena<E, N>, at: At<'_>) {
-        let len = self.m.len();
+        let (len, remaining) = (self.m.len(), self.m.remaining());
         assert_eq!(arena.len(), len, "{at}: len");
         assert_eq!(arena.is_empty(), len == 0, "{at}: is_empty");
-        assert_eq!(arena.remaining(), N - len, "{at}: remaining");
-        assert_eq!(arena.is_full(), len == N, "{at}: is_full");
+        assert_eq!(arena.remaining(), remaining, "{at}: remaining");
+        assert_eq!(arena.is_full(), remaining == 0, "{at}: is_full");
         assert_eq!(arena.capacity(), N, "{at}: capacity");
         assert_eq!(
             arena.bytes_used(),
@@ -938,10 +1142,12 @@ impl<E: Elem, const N: usize> Harness<E, N> {
 
     /// Everything, under `&mut`: no handle can be alive.
     fn check_values(&mut self, arena: &mut Arena<E, N>, at: At<'_>) {
-        assert!(self.m.handles.iter().all(Option::is_none), "model error");
+        // `iter_mut` and `get_mut` settle the arena first.
+        self.m.settle();
+        self.m.check_words();
         for (i, s) in self.m.slots.iter().enumerate() {
             assert!(
-                matches!(s, Slot::Value(_) | Slot::Hole),
+                matches!(s, Slot::Value(_) | Slot::Hole | Slot::Free),
                 "model error: slot {i} is {s:?} with no handle alive"
             );
         }
@@ -950,7 +1156,7 @@ impl<E: Elem, const N: usize> Harness<E, N> {
         assert_eq!(got, self.m.values(), "{at}: iter_mut (slot order)");
         // Under Miri every `get_mut` retags the whole arena: there, check the first slots and
         // the first free one (iteration above covers every value).
-        let len = self.m.len();
+        let len = self.m.cursor();
         let indices = (0..=len).filter(|&i| !cfg!(miri) || i < 16 || i == len);
         for i in indices {
             let want = match self.m.slots.get(i) {
@@ -1296,9 +1502,17 @@ impl<E: Elem, const N: usize> Harness<E, N> {
         match *op {
             Op::FillDefault { panic_at } => {
                 let panic_at = panic_at.map(usize::from);
-                // Model: every free slot is claimed as a hole, then the holes are filled in
-                // slot order until a default panics.
+                // Model: every slot that holds no value (holes, free ranges, above the
+                // cursor) is claimed as a hole and the words are emptied, then the holes are
+                // filled in slot order until a default panics.
+                self.m.settle();
                 self.m.slots.resize(N, Slot::Hole);
+                for slot in &mut self.m.slots {
+                    if *slot == Slot::Free {
+                        *slot = Slot::Hole;
+                    }
+                }
+                self.m.words.fill(Word::Empty);
                 let mut made = 0;
                 let mut want = Ok(());
                 for i in 0..N {
@@ -1330,6 +1544,9 @@ impl<E: Elem, const N: usize> Harness<E, N> {
                 }
             }
             Op::Drain(end) => {
+                // The drain settles the arena, and its `len` peaks now.
+                self.m.settle();
+                self.m.high = self.m.high.max(self.m.len());
                 let values = self.m.values();
                 let mut drain = arena.drain();
                 let got: Vec<E> = match end {
@@ -1374,6 +1591,7 @@ impl<E: Elem, const N: usize> Harness<E, N> {
                 }
             }
             Op::IterMut => {
+                self.m.settle();
                 let mut got = Vec::new();
                 for v in arena.iter_mut() {
                     got.push(key(v));
@@ -1388,6 +1606,7 @@ impl<E: Elem, const N: usize> Harness<E, N> {
             }
             Op::GetMut { index, set } => {
                 let i = usize::from(index) % (N + 2);
+                self.m.settle();
                 let slot = self.m.slots.get_mut(i);
                 let want = match &slot {
                     Some(Slot::Value(k)) => Some(*k),
