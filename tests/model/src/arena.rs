@@ -40,11 +40,14 @@
 //! to. References handed out in a phase are re-read after each of its steps, so a slot that is
 //! written twice shows up at once.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::fmt;
 use std::marker::PhantomData;
 use std::mem::{self, ManuallyDrop};
 use std::ops::Range;
+use std::panic;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread;
 
 use arbitrary::Arbitrary;
 use atomicarena::{Arena, Full, Local};
@@ -205,64 +208,101 @@ impl Op {
 /// to the reference model, and panics at the first disagreement (see the module docs).
 pub fn run(ops: &[Op]) {
     support::quiet_planned_panics();
-    Harness::<Val, SMALL>::new("Arena<Val, 12>").run(ops);
-    Harness::<Cp, LARGE>::new("Arena<Cp, 576>").run(ops);
+    Harness::<Val, SMALL>::new("Arena<Val, 12>").run(ops, false);
+    Harness::<Cp, LARGE>::new("Arena<Cp, 576>").run(ops, false);
     // Too slow under Miri, which retags the whole arena on every access.
     if !cfg!(miri) {
-        Harness::<Cp, STRIPED>::new("Arena<Cp, 4096>").run(ops);
+        Harness::<Cp, STRIPED>::new("Arena<Cp, 4096>").run(ops, false);
+    }
+}
+
+/// [`run`] with the operations applied by several threads in turn: each phase (a run of
+/// `&Arena` operations with its handles, or one `&mut Arena` operation, each with the checks
+/// that follow it) runs on a freshly spawned thread, joined before the next phase starts.
+/// Used from one thread at a time, an arena must behave exactly as used from one thread (the
+/// issue's contract): the same model applies, to the same slots. On the striped arena every
+/// phase's thread gets a stripe of its own (threads are assigned stripes round-robin), so the
+/// stripes' tails left by finished threads are what the next thread continues from.
+pub fn run_in_turn(ops: &[Op]) {
+    support::quiet_planned_panics();
+    Harness::<Val, SMALL>::new("Arena<Val, 12>, threads in turn").run(ops, true);
+    Harness::<Cp, LARGE>::new("Arena<Cp, 576>, threads in turn").run(ops, true);
+    if !cfg!(miri) {
+        Harness::<Cp, STRIPED>::new("Arena<Cp, 4096>, threads in turn").run(ops, true);
     }
 }
 
 // ---- element types ------------------------------------------------------------------------
 
-/// Per-thread state of the element types: the id counter, the drop counts and the fuses that
-/// make `Clone` or `Default` panic on purpose.
+/// State of the element types for one harness run: the id counter, the drop counts and the
+/// fuses that make `Clone` or `Default` panic on purpose. Each thread reaches it through
+/// [`CTX`]; the threads of a run in turn ([`run_in_turn`]) share their harness's.
 ///
 /// Drops are counted here by id rather than in `support::DropLog`, whose `Tracked` values
 /// hold an `Rc` to the log: a value leaked on purpose (by a forgotten handle) would keep the
 /// log alive and Miri would report the leak.
+#[derive(Default)]
 struct Ctx {
     /// How often each value (by id) was dropped.
-    drops: RefCell<Vec<u32>>,
-    next_id: Cell<u64>,
+    drops: Vec<u32>,
+    next_id: u64,
     /// `Some(k)`: the next `k` clones succeed, the one after panics.
-    clone_fuse: Cell<Option<usize>>,
+    clone_fuse: Option<usize>,
     /// `Some(k)`: the next `k` defaults succeed, the one after panics.
-    default_fuse: Cell<Option<usize>>,
+    default_fuse: Option<usize>,
 }
 
+/// A run's [`Ctx`], shared by the threads that apply its operations.
+type SharedCtx = Arc<Mutex<Ctx>>;
+
 thread_local! {
-    static CTX: Ctx = const {
-        Ctx {
-            drops: RefCell::new(Vec::new()),
-            next_id: Cell::new(0),
-            clone_fuse: Cell::new(None),
-            default_fuse: Cell::new(None),
-        }
-    };
+    /// The calling thread's run (made on first use).
+    static CTX: RefCell<Option<SharedCtx>> = const { RefCell::new(None) };
+}
+
+/// The calling thread's run context.
+fn shared_ctx() -> SharedCtx {
+    CTX.with(|c| {
+        c.borrow_mut()
+            .get_or_insert_with(SharedCtx::default)
+            .clone()
+    })
+}
+
+/// Makes `ctx` the calling thread's run context.
+fn install_ctx(ctx: SharedCtx) {
+    CTX.with(|c| *c.borrow_mut() = Some(ctx));
+}
+
+/// Runs `f` on the calling thread's run context (a failed check elsewhere may have poisoned
+/// the lock: the data is still what the checks need).
+fn with_ctx<R>(f: impl FnOnce(&mut Ctx) -> R) -> R {
+    let ctx = shared_ctx();
+    let mut guard = ctx.lock().unwrap_or_else(PoisonError::into_inner);
+    f(&mut guard)
 }
 
 /// Takes the next id.
 fn take_id() -> u64 {
-    CTX.with(|c| {
-        let id = c.next_id.get();
-        c.next_id.set(id + 1);
-        c.drops.borrow_mut().push(0);
+    with_ctx(|c| {
+        let id = c.next_id;
+        c.next_id += 1;
+        c.drops.push(0);
         id
     })
 }
 
 /// Burns one unit of a fuse; panics (planned) if it was at zero.
-fn burn(fuse: fn(&Ctx) -> &Cell<Option<usize>>) {
-    let fire = CTX.with(|c| {
+fn burn(fuse: fn(&mut Ctx) -> &mut Option<usize>) {
+    let fire = with_ctx(|c| {
         let fuse = fuse(c);
-        match fuse.get() {
+        match *fuse {
             Some(0) => {
-                fuse.set(None);
+                *fuse = None;
                 true
             }
             Some(k) => {
-                fuse.set(Some(k - 1));
+                *fuse = Some(k - 1);
                 false
             }
             None => false,
@@ -291,7 +331,7 @@ fn key<E: Elem>(e: &E) -> Key {
 }
 
 /// What the harness needs from an element type.
-trait Elem: Sized + Default + Clone + fmt::Debug {
+trait Elem: Sized + Default + Clone + fmt::Debug + Send + Sync {
     /// Drops are counted; `Clone` makes a new id and obeys the clone fuse.
     /// Otherwise (a `Copy` type) a clone keeps the id and never panics.
     const TRACKED: bool;
@@ -335,11 +375,13 @@ impl Val {
 impl Drop for Val {
     fn drop(&mut self) {
         // `try_with`: nothing to record once the thread is being torn down.
-        let _ = CTX.try_with(|c| {
-            if let Some(d) = c.drops.borrow_mut().get_mut(self.id as usize) {
+        let ctx = CTX.try_with(|c| c.borrow().clone()).ok().flatten();
+        if let Some(ctx) = ctx {
+            let mut c = ctx.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(d) = c.drops.get_mut(self.id as usize) {
                 *d += 1;
             }
-        });
+        }
     }
 }
 
@@ -351,7 +393,7 @@ impl fmt::Debug for Val {
 
 impl Clone for Val {
     fn clone(&self) -> Self {
-        burn(|c| &c.clone_fuse);
+        burn(|c| &mut c.clone_fuse);
         let payload = self.payload;
         Val::with_payload(|_| payload)
     }
@@ -359,7 +401,7 @@ impl Clone for Val {
 
 impl Default for Val {
     fn default() -> Self {
-        burn(|c| &c.default_fuse);
+        burn(|c| &mut c.default_fuse);
         Val::with_payload(|_| DEFAULT_PAYLOAD)
     }
 }
@@ -404,7 +446,7 @@ struct Cp {
 
 impl Default for Cp {
     fn default() -> Self {
-        burn(|c| &c.default_fuse);
+        burn(|c| &mut c.default_fuse);
         Cp {
             id: take_id() as u32,
             payload: DEFAULT_PAYLOAD,
@@ -1054,12 +1096,7 @@ struct Harness<E, const N: usize> {
 
 impl<E: Elem, const N: usize> Harness<E, N> {
     fn new(name: &'static str) -> Self {
-        CTX.with(|c| {
-            c.drops.borrow_mut().clear();
-            c.next_id.set(0);
-            c.clone_fuse.set(None);
-            c.default_fuse.set(None);
-        });
+        install_ctx(SharedCtx::default());
         Harness {
             name,
             m: Model::new(N, E::TRACKED),
@@ -1077,7 +1114,9 @@ impl<E: Elem, const N: usize> Harness<E, N> {
         }
     }
 
-    fn run(mut self, ops: &[Op]) {
+    /// Applies `ops` phase by phase, each on a fresh thread if `in_turn` (see
+    /// [`run_in_turn`]).
+    fn run(mut self, ops: &[Op], in_turn: bool) {
         // If a check fails, the arena is leaked rather than dropped while unwinding: after a
         // bug its slots may hold garbage, whose destructor would crash the test binary before
         // the failure is reported (or shrunk).
@@ -1085,17 +1124,21 @@ impl<E: Elem, const N: usize> Harness<E, N> {
         self.check_values(&mut arena, self.at(0, None, "new arena"));
         let mut k = 0;
         while k < ops.len() {
-            if ops[k].needs_mut() {
-                let at = self.at(k, Some(&ops[k]), "after");
-                self.exclusive_step(&mut arena, &ops[k], at);
-                self.check_values(&mut arena, at);
-                k += 1;
+            k = if in_turn {
+                let ctx = shared_ctx();
+                let (this, arena) = (&mut self, &mut *arena);
+                thread::scope(|s| {
+                    s.spawn(move || {
+                        install_ctx(ctx);
+                        this.phase(arena, ops, k)
+                    })
+                    .join()
+                })
+                // A failed check on the phase's thread fails the run here.
+                .unwrap_or_else(|payload| panic::resume_unwind(payload))
             } else {
-                let end = self.shared_phase(&arena, ops, k);
-                let at = self.at(end, ops.get(end), "handles dropped before it");
-                self.check_values(&mut arena, at);
-                k = end;
-            }
+                self.phase(&mut arena, ops, k)
+            };
         }
         let at = self.at(ops.len(), None, "arena dropped");
         drop(ManuallyDrop::into_inner(arena));
@@ -1105,6 +1148,23 @@ impl<E: Elem, const N: usize> Harness<E, N> {
             }
         }
         self.check_drops(at);
+    }
+
+    /// Applies the phase that starts at `ops[k]` (one `&mut` operation, or the `&Arena`
+    /// operations up to the next one) and checks everything after it; returns where the next
+    /// phase starts.
+    fn phase(&mut self, arena: &mut Arena<E, N>, ops: &[Op], k: usize) -> usize {
+        if ops[k].needs_mut() {
+            let at = self.at(k, Some(&ops[k]), "after");
+            self.exclusive_step(arena, &ops[k], at);
+            self.check_values(arena, at);
+            k + 1
+        } else {
+            let end = self.shared_phase(arena, ops, k);
+            let at = self.at(end, ops.get(end), "handles dropped before it");
+            self.check_values(arena, at);
+            end
+        }
     }
 
     // ---- checks ----
@@ -1127,11 +1187,11 @@ impl<E: Elem, const N: usize> Harness<E, N> {
 
     /// Values created (by `run`, clones, defaults, iterators) and drops, per value.
     fn check_drops(&self, at: At<'_>) {
-        let made = CTX.with(|c| c.next_id.get());
+        let made = with_ctx(|c| c.next_id);
         assert_eq!(made, self.m.next_id, "{at}: number of values created");
         if E::TRACKED {
-            CTX.with(|c| {
-                let drops = c.drops.borrow();
+            with_ctx(|c| {
+                let drops = &c.drops;
                 assert_eq!(drops.len(), self.m.drops.len(), "model error: ids");
                 for (id, (&got, &want)) in drops.iter().zip(&self.m.drops).enumerate() {
                     assert_eq!(got, u32::from(want), "{at}: drops of value {id}");
@@ -1365,9 +1425,9 @@ impl<E: Elem, const N: usize> Harness<E, N> {
                         Ok(Some(m.clone_of(keys[i])))
                     }
                 });
-                CTX.with(|c| c.clone_fuse.set(panic_at));
+                with_ctx(|c| c.clone_fuse = panic_at);
                 let real = catch_planned(|| arena.alloc_slice_clone(&src));
-                CTX.with(|c| c.clone_fuse.set(None));
+                with_ctx(|c| c.clone_fuse = None);
                 self.compare_batch(real, pred, held, at);
                 self.drop_sources(src, &keys);
             }
@@ -1527,10 +1587,10 @@ impl<E: Elem, const N: usize> Harness<E, N> {
                     }
                 }
                 let want = want.map(|()| self.m.values());
-                CTX.with(|c| c.default_fuse.set(panic_at));
+                with_ctx(|c| c.default_fuse = panic_at);
                 let got: Result<Vec<Key>, ()> =
                     catch_planned(|| arena.fill_default().iter().map(key).collect());
-                CTX.with(|c| c.default_fuse.set(None));
+                with_ctx(|c| c.default_fuse = None);
                 assert_eq!(got, want, "{at}: fill_default's slice (Err: panicked)");
             }
             Op::Reset => {

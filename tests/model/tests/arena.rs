@@ -2,7 +2,7 @@
 //! proptest, and fixed sequences for the interesting handle cases, all checked by
 //! `atomicarena_model::arena::run` (see its module docs for what it compares after each step).
 
-use atomicarena_model::arena::{run, DrainEnd, Op, Which};
+use atomicarena_model::arena::{run, run_in_turn, DrainEnd, Op, Which};
 use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;
@@ -90,6 +90,31 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: if cfg!(miri) { 3 } else { 128 },
+        failure_persistence: None,
+        rng_algorithm: RngAlgorithm::XorShift,
+        ..ProptestConfig::default()
+    })]
+
+    /// The same, with each phase of the sequence applied by a freshly spawned thread, joined
+    /// before the next phase: used from several threads in turn, every arena (the striped one
+    /// included) must behave exactly as used from one.
+    #[test]
+    fn arena_used_by_threads_in_turn_matches_model(
+        ops in vec(op(), 1..if cfg!(miri) { 24 } else { 80 })
+    ) {
+        run_in_turn(&ops);
+    }
+}
+
+/// A fixed sequence, from one thread and from threads in turn.
+fn check(ops: &[Op]) {
+    run(ops);
+    run_in_turn(ops);
+}
+
 use Op::*;
 use Which::{A, B};
 
@@ -121,7 +146,7 @@ fn iter(len: u8, yields: u8, panic_at: Option<u8>) -> Op {
 /// (holes), B's goes back; iteration shows the values in slot order, by chunk.
 #[test]
 fn interleaved_handles_strand_or_give_back_their_tails() {
-    run(&[
+    check(&[
         new_local(A, 3),
         new_local(B, 3),
         LocalAlloc(A), // A claims 0..3
@@ -148,7 +173,7 @@ fn interleaved_handles_strand_or_give_back_their_tails() {
 /// tail is stranded.
 #[test]
 fn handles_dropped_in_reverse_give_both_tails_back() {
-    run(&[
+    check(&[
         new_local(A, 4),
         new_local(B, 4),
         LocalAlloc(A),       // A: 0..4
@@ -172,7 +197,7 @@ fn handles_dropped_in_reverse_give_both_tails_back() {
 /// are never dropped.
 #[test]
 fn forgotten_handle_leaks_exactly_its_uncommitted_values() {
-    run(&[
+    check(&[
         new_local(A, 2),
         LocalAlloc(A),
         LocalAlloc(A),
@@ -198,7 +223,7 @@ fn forgotten_handle_leaks_exactly_its_uncommitted_values() {
 /// handle forgotten afterwards leaks nothing.
 #[test]
 fn failed_refill_commits_before_a_forget() {
-    run(&[
+    check(&[
         AllocSliceCopy { len: 10 },
         new_local(A, 2),
         LocalAlloc(A),
@@ -214,7 +239,7 @@ fn failed_refill_commits_before_a_forget() {
 /// on drop, or stays a hole when forgotten or stranded.
 #[test]
 fn panicking_constructor_in_a_handle() {
-    run(&[
+    check(&[
         new_local(A, 3),
         local_with(A, true),
         local_with(A, false),
@@ -233,7 +258,7 @@ fn panicking_constructor_in_a_handle() {
 /// inside the chunk and straight from the arena. (In the small arena every chunk is 1.)
 #[test]
 fn adaptive_chunks_and_batches_through_a_handle() {
-    run(&[
+    check(&[
         LocalAlloc(A),        // A = arena.local(): claims 0..16
         local_copy(A, 14),    // inside the chunk: 1..15
         LocalAlloc(A),        // 15
@@ -251,7 +276,7 @@ fn adaptive_chunks_and_batches_through_a_handle() {
 /// Holes left in one round must not hide values after the hole tags wrap (255 rounds).
 #[test]
 fn holes_survive_tag_wrap() {
-    run(&[
+    check(&[
         AllocWith { panic: true },
         iter(5, 2, None),
         new_local(A, 3),
@@ -277,7 +302,7 @@ fn holes_survive_tag_wrap() {
 /// Batches that panic midway or whose iterator lies, next to a full arena.
 #[test]
 fn panicking_and_lying_batches() {
-    run(&[
+    check(&[
         AllocSliceClone {
             len: 4,
             panic_at: Some(2),
@@ -298,7 +323,7 @@ fn panicking_and_lying_batches() {
 /// (`local_with_chunk(0)` claims 1 slot, `local_with_chunk(255)` the whole arena).
 #[test]
 fn extreme_operands() {
-    run(&[
+    check(&[
         new_local(A, 0),
         local_allocs(A, 255),
         new_local(B, 255),
