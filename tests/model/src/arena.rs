@@ -216,9 +216,10 @@ pub fn run(ops: &[Op]) {
     }
 }
 
-/// [`run`] with the operations applied by several threads in turn: each phase (a run of
-/// `&Arena` operations with its handles, or one `&mut Arena` operation, each with the checks
-/// that follow it) runs on a freshly spawned thread, joined before the next phase starts.
+/// [`run`] with the operations applied by several threads in turn: each operation (with the
+/// checks after it) runs on a freshly spawned thread, joined before the next one starts;
+/// handles and references handed out move from thread to thread, and the `&mut` checks after
+/// a phase run on a thread of their own.
 /// Used from one thread at a time, an arena must behave exactly as used from one thread (the
 /// issue's contract): the same model applies, to the same slots. On the striped arena every
 /// phase's thread gets a stripe of its own (threads are assigned stripes round-robin), so the
@@ -1091,7 +1092,27 @@ struct Harness<E, const N: usize> {
     m: Model,
     /// Address of slot 0, learned from the first reference handed out.
     base: Option<usize>,
+    /// Each operation runs on a fresh thread (see [`run_in_turn`]).
+    in_turn: bool,
     _e: PhantomData<E>,
+}
+
+/// Runs `f` on a freshly spawned thread that shares the run's context and is joined at once
+/// (`in_turn`), or on the calling thread. A failed check on the spawned thread fails the run
+/// here.
+fn on_thread<R: Send>(in_turn: bool, f: impl FnOnce() -> R + Send) -> R {
+    if !in_turn {
+        return f();
+    }
+    let ctx = shared_ctx();
+    thread::scope(|s| {
+        s.spawn(move || {
+            install_ctx(ctx);
+            f()
+        })
+        .join()
+    })
+    .unwrap_or_else(|payload| panic::resume_unwind(payload))
 }
 
 impl<E: Elem, const N: usize> Harness<E, N> {
@@ -1101,6 +1122,7 @@ impl<E: Elem, const N: usize> Harness<E, N> {
             name,
             m: Model::new(N, E::TRACKED),
             base: None,
+            in_turn: false,
             _e: PhantomData,
         }
     }
@@ -1123,22 +1145,9 @@ impl<E: Elem, const N: usize> Harness<E, N> {
         let mut arena: ManuallyDrop<Arena<E, N>> = ManuallyDrop::new(Arena::new());
         self.check_values(&mut arena, self.at(0, None, "new arena"));
         let mut k = 0;
+        self.in_turn = in_turn;
         while k < ops.len() {
-            k = if in_turn {
-                let ctx = shared_ctx();
-                let (this, arena) = (&mut self, &mut *arena);
-                thread::scope(|s| {
-                    s.spawn(move || {
-                        install_ctx(ctx);
-                        this.phase(arena, ops, k)
-                    })
-                    .join()
-                })
-                // A failed check on the phase's thread fails the run here.
-                .unwrap_or_else(|payload| panic::resume_unwind(payload))
-            } else {
-                self.phase(&mut arena, ops, k)
-            };
+            k = self.phase(&mut arena, ops, k);
         }
         let at = self.at(ops.len(), None, "arena dropped");
         drop(ManuallyDrop::into_inner(arena));
@@ -1154,15 +1163,18 @@ impl<E: Elem, const N: usize> Harness<E, N> {
     /// operations up to the next one) and checks everything after it; returns where the next
     /// phase starts.
     fn phase(&mut self, arena: &mut Arena<E, N>, ops: &[Op], k: usize) -> usize {
+        let in_turn = self.in_turn;
         if ops[k].needs_mut() {
             let at = self.at(k, Some(&ops[k]), "after");
-            self.exclusive_step(arena, &ops[k], at);
-            self.check_values(arena, at);
+            on_thread(in_turn, || {
+                self.exclusive_step(arena, &ops[k], at);
+                self.check_values(arena, at);
+            });
             k + 1
         } else {
             let end = self.shared_phase(arena, ops, k);
             let at = self.at(end, ops.get(end), "handles dropped before it");
-            self.check_values(arena, at);
+            on_thread(in_turn, || self.check_values(arena, at));
             end
         }
     }
@@ -1345,20 +1357,26 @@ impl<E: Elem, const N: usize> Harness<E, N> {
     fn shared_phase<'a>(&mut self, arena: &'a Arena<E, N>, ops: &[Op], mut k: usize) -> usize {
         let mut locals: [Option<Local<'a, E, N>>; 2] = [None, None];
         let mut held: Held<'a, E> = Vec::new();
+        let in_turn = self.in_turn;
         while let Some(op) = ops.get(k).filter(|op| !op.needs_mut()) {
             let at = self.at(k, Some(op), "after");
-            self.shared_step(arena, &mut locals, &mut held, op, at);
-            self.check_shared(arena, &locals, &held, at);
+            let (locals, held) = (&mut locals, &mut held);
+            on_thread(in_turn, || {
+                self.shared_step(arena, locals, held, op, at);
+                self.check_shared(arena, locals, held, at);
+            });
             k += 1;
         }
         let at = self.at(k, ops.get(k), "dropping the handles still alive before it");
-        for (h, local) in locals.iter_mut().enumerate() {
-            if let Some(local) = local.take() {
-                drop(local);
-                self.m.drop_local(h);
+        on_thread(in_turn, || {
+            for (h, local) in locals.iter_mut().enumerate() {
+                if let Some(local) = local.take() {
+                    drop(local);
+                    self.m.drop_local(h);
+                }
             }
-        }
-        self.check_shared(arena, &locals, &held, at);
+            self.check_shared(arena, &locals, &held, at);
+        });
         k
     }
 
