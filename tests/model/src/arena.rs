@@ -12,18 +12,41 @@
 //!   is 18, so the chunks are 16, 18, 18, ... (at 12 slots they are all 1).
 //! * `Arena<Cp, 4096>` (not under Miri): large enough for the shared path's per-thread chunks
 //!   (`stripes.rs`). Used from one thread it must hand out the same slots, in the same order,
-//!   with the same statistics as an arena without them, so the same model applies unchanged.
+//!   with the same statistics as an arena without them, so the same model applies; the one
+//!   difference the model knows is that its table adds 16 words for handles after the 4
+//!   inline ones.
 //!
-//! The model keeps one entry per claimed slot (`len` of them): a value, a hole, or, inside a
-//! live handle's chunk, a value not committed yet or a slot not used yet. From the
-//! documentation of `local.rs` it predicts exactly which slots a handle's chunk claims (first
-//! chunk `min(16, max)`, doubling up to `max`, fewer only at the end of capacity), which
-//! values a refill or drop commits, which unused tail goes back to the cursor on drop (only if
-//! it still ends at the cursor) and which stays holes, and that a forgotten handle leaks the
-//! values it stored since its last refill (never iterated, never dropped) and leaves its
-//! unused slots as holes. In particular, iteration and drain after dropped and forgotten
-//! handles must show exactly the values stored this round, minus what a forgotten handle
-//! leaked.
+//! [`run_in_turn`] applies the same sequences with every operation on a freshly spawned
+//! thread, joined before the next: the same model must hold, slot for slot.
+//!
+//! The model keeps one entry per claimed slot (the cursor): a value, a hole, a free slot kept
+//! in a *word* (`words.rs`), or, inside a live handle's chunk, a value not committed yet or a
+//! slot not used yet; and the words themselves, in the order claims visit them (empty, owned
+//! by a handle, or holding a free range). From the documentation of `cursor.rs`, `words.rs` and
+//! `local.rs` it predicts exactly:
+//!
+//! * single claims: the cursor, then the front of the first word with a free range, else
+//!   `Full`;
+//! * batches: every free range that ends at the cursor goes back to it (repeatedly, so chains
+//!   go back), then the cursor, then the front of the first word with enough free slots;
+//! * handles: at its first refill a handle owns the first empty word, or failing that takes
+//!   over the first word's free range as its first chunk, or has no word and claims one slot at
+//!   a time; a refill gives the tails back, then claims up to its chunk size from the cursor
+//!   (first chunk `min(16, max)`, doubling up to `max`), then from the front of a word; on
+//!   drop it commits its values, gives its unused tail back if it ends at the cursor and
+//!   otherwise publishes it in its word as a free range (a handle with no word leaves it as
+//!   holes); a forgotten handle leaks the values it stored since its last refill (never
+//!   iterated, never dropped), leaves its chunk as holes, and its word owned until the next
+//!   `&mut` operation;
+//! * `&mut` operations give the tails back and empty the forgotten handles' words; free ranges
+//!   stay free (skipped by iteration, `get_mut`, drain), `fill_default` fills them, reset and
+//!   a finished drain empty every word;
+//! * statistics: `len` counts values only (a live handle's chunk counts as holes until
+//!   committed), `remaining` the slots above the cursor and in the words' free ranges,
+//!   `high_water` the largest `len` of a round (a drain records it before it drains).
+//!
+//! In particular, iteration and drain after dropped and forgotten handles must show exactly
+//! the values stored this round, minus what a forgotten handle leaked.
 //!
 //! After every step `run` compares, with a message naming the arena, the step and the
 //! operation: every reference handed out (its value, and its address, which must be the slot

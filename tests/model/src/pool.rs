@@ -3,8 +3,12 @@
 //!
 //! The reference model keeps, per slot, the value it holds (none before first use, or after
 //! `clear`, a panicking reset or a panicking `Default`) and whether the slot was handed out
-//! this round; plus the cursor (which also counts slots claimed by handles and not used), the
-//! high-water mark, the failure count and, per handle, its chunk and next chunk size.
+//! this round; per claimed slot (the cursor), whether `len` counts it, it is a hole (a live or
+//! forgotten handle's chunk) or free in a *word* (`words.rs`); the cursor's 4 inline words; the
+//! high-water mark, the failure count and, per handle, its chunk, word and next chunk size.
+//! Claims, refills, the give-back of tails at the cursor's end and the publication of a
+//! dropped handle's unused tail follow the same rules as in the arena's model (see
+//! `arena.rs`).
 //!
 //! Every value is a `V` with a unique id whose drop is logged ([`DropLog`]). Its
 //! `reset_fields` follows the [`Mode`] the test gave it: keep the payload (so a value from an
