@@ -941,18 +941,28 @@ impl Model {
         self.handles[h] = Some(l);
     }
 
-    /// `CursorCore::own_word`: the first empty word, else the first word with a free range
-    /// (returned: it becomes the handle's first chunk), else none.
+    /// `CursorCore::own_word`: among the 4 inline words, the first empty one, else the first
+    /// with a free range (returned: it becomes the handle's first chunk); then the same among
+    /// the table's handle words (striped arenas only); else none.
     fn own_word(&mut self) -> (HWord, Option<Range<usize>>) {
-        if let Some(k) = self.words.iter().position(|w| *w == Word::Empty) {
-            self.words[k] = Word::Owned;
-            return (HWord::Owned(k), None);
-        }
-        if let Some(k) = self.words.iter().position(|w| matches!(w, Word::Free(_))) {
-            let Word::Free(r) = mem::replace(&mut self.words[k], Word::Owned) else {
-                unreachable!()
-            };
-            return (HWord::Owned(k), Some(r));
+        let groups = [
+            0..4.min(self.words.len()),
+            4.min(self.words.len())..self.words.len(),
+        ];
+        for group in groups {
+            if let Some(k) = group.clone().find(|&k| self.words[k] == Word::Empty) {
+                self.words[k] = Word::Owned;
+                return (HWord::Owned(k), None);
+            }
+            if let Some(k) = group
+                .clone()
+                .find(|&k| matches!(self.words[k], Word::Free(_)))
+            {
+                let Word::Free(r) = mem::replace(&mut self.words[k], Word::Owned) else {
+                    unreachable!()
+                };
+                return (HWord::Owned(k), Some(r));
+            }
         }
         (HWord::NoWord, None)
     }

@@ -313,7 +313,13 @@ fn shared_segment<'p, const N: usize>(
                 let (local, mh) = &mut handles[k];
                 let slot = model.next_slot(mh);
                 let got = take_via(model, slot, default_panics, &step, || local.take());
+                let panicked = got.is_err();
                 refs.extend(model.handed(slot, got, default_panics, payload, mode, &step));
+                if let (true, Some(i)) = (panicked, slot) {
+                    // `PoolLocal::take` unwound: it committed the slots before `i`, and `i`
+                    // (a hole) stays out of its commits.
+                    model.commit_before(mh, i);
+                }
             }
             Op::LocalAlloc {
                 handle,
@@ -490,16 +496,14 @@ impl Val {
 /// A claimed slot (below the cursor), as the model counts it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Cl {
-    /// Handed out by a call, or by a handle that committed it: counted by `len`. (A `take`
-    /// whose `V::default()` panicked counts too: the runtime counts it as handed out, see
-    /// [`Model::settle`] for the one place where it does not.)
+    /// Handed out by a call, or by a handle that committed it: counted by `len`.
     Used,
     /// Handed out by a live handle, not committed yet (refill or drop): counted as a hole.
     Pending,
     /// In a live handle's chunk, not used yet: counted as a hole.
     Reserved,
     /// Claimed, counted as a hole: a forgotten handle's chunk, the tail of a handle with no
-    /// word.
+    /// word, a `take` whose `V::default()` panicked.
     Hole,
     /// In a word's free range: claimable, counted by `remaining`.
     Free,
@@ -642,8 +646,8 @@ impl<const N: usize> Model<N> {
     /// Under `&mut` (`Pool::settle`): the tails at the cursor's end go back, the words of
     /// forgotten handles are emptied. If there was one, the runtime recounts: a slot is then
     /// counted by `len` exactly when it holds a value handed out this round (`LIVE`), so a
-    /// forgotten handle's handed-out values count again, and a `take` whose `V::default()`
-    /// panicked no longer does.
+    /// forgotten handle's handed-out values count again (a `take` whose `V::default()`
+    /// panicked stays a hole).
     fn settle(&mut self) {
         self.give_back_tails();
         let mut forgotten = false;
@@ -703,11 +707,24 @@ impl<const N: usize> Model<N> {
         }
     }
 
+    /// A handle's take of slot `i` panicked: the slots before it are committed, and `i`, a
+    /// hole, is skipped (`SkipOnPanic` in `local.rs`).
+    fn commit_before(&mut self, h: &mut ModelHandle, i: usize) {
+        h.next = i;
+        self.commit(h);
+        assert_eq!(self.cl[i], Cl::Hole, "model error: slot {i}");
+        (h.start, h.next) = (i + 1, i + 1);
+    }
+
     /// A handle's used slots are committed (counted by `len`).
     fn commit(&mut self, h: &mut ModelHandle) {
         for i in h.start..h.next {
-            assert_eq!(self.cl[i], Cl::Pending, "model error: slot {i}");
-            self.cl[i] = Cl::Used;
+            match self.cl[i] {
+                Cl::Pending => self.cl[i] = Cl::Used,
+                // A `take` whose `V::default()` panicked: a hole, committed or not.
+                Cl::Hole => {}
+                other => panic!("model error: slot {i} is {other:?}"),
+            }
         }
         h.start = h.next;
     }
@@ -831,8 +848,10 @@ impl<const N: usize> Model<N> {
             Some(v) => v,
             None => {
                 if default_panics {
-                    // `take_via` checked that `V::default()` ran, so it panicked.
+                    // `take_via` checked that `V::default()` ran, so it panicked: the slot is
+                    // a hole (claimed, holding no value), whoever claimed it.
                     assert!(got.is_err(), "{step}: take of empty slot {i} panicked");
+                    self.cl[i] = Cl::Hole;
                     return None;
                 }
                 // A slot's first value is `V::default()` with `reset_fields` applied once
