@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
 start=$(date +%s)
 step() { printf '\n=== [%4ss] %s\n' "$(( $(date +%s) - start ))" "$*"; }
-secs=${FUZZ_SECONDS:-60}
+secs=${FUZZ_SECONDS:-40}
 targets=(arena ring pool scoped)
 
 step "toolchain and cargo-fuzz"

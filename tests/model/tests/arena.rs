@@ -92,7 +92,7 @@ proptest! {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: if cfg!(miri) { 3 } else { 128 },
+        cases: if cfg!(miri) { 2 } else { 128 },
         failure_persistence: None,
         rng_algorithm: RngAlgorithm::XorShift,
         ..ProptestConfig::default()
