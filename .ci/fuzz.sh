@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes every target in fuzz/ (cargo-fuzz, libFuzzer) for FUZZ_SECONDS (default 60) each, from a
+# Fuzzes every target in fuzz/ (cargo-fuzz, libFuzzer) for FUZZ_SECONDS (default 40) each, from a
 # copy of the committed seeds in fuzz/corpus/<target>/, so the run leaves the checkout clean.
 # Prints, per target, the runs and executions per second libFuzzer reports; exits non-zero if any
 # target crashes (a model disagreement, a non-planned panic, a sanitizer report, a leak, a timeout).
