@@ -1,0 +1,264 @@
+//! binary-trees (the Computer Language Benchmarks Game) at depth 16 on 2 threads:
+//! `Rounds` against bumpalo and typed-arena (issue 19, item 9).
+//!
+//! One run is the iterated part of the program (`examples/binary_trees.rs`): for each depth
+//! `d` in `4, 6, ..., 16`, `2^(16 - d + 4)` full trees of depth `d` (`2^(d + 1) - 1` nodes)
+//! are built bottom-up, checked (a recursive node count) and thrown away; the iterations of
+//! each depth are split between 2 threads. That is 14,680,064 nodes per run; throughput is per
+//! node, so `benches/ratios.py` prints ns per node. Each thread has its own container, built
+//! before the timed region:
+//!
+//! * `atomicarena`: a `Rounds<NodeOf, 131_071>` built with `new_boxed`, one `round` per tree
+//!   (`DroplessArena::alloc` per node, an O(1) reset after each tree);
+//! * `atomicarena_local`: the same, with a `local()` handle per round (`Local::alloc`);
+//! * `bumpalo`: a `Bump` per thread (its memory warmed up to one depth-16 tree), `reset` after
+//!   each tree;
+//! * `typed_arena`: a `typed_arena::Arena::with_capacity(nodes)` per tree, dropped after it.
+//!
+//! The time is the wall time from a common start line to the last thread's end
+//! (`start_line.rs`). Every run's checks are compared with the expected total.
+//!
+//! Instruction counts: `binary_trees --icount <function> <depth>` runs one thread's share of
+//! the iterated trees for `depth` once, inside `#[inline(never)] fn measured`; under
+//! `valgrind --tool=callgrind --toggle-collect='*measured*'` that gives instructions per node
+//! (the node count is printed).
+//!
+//! Run: `cargo bench -p atomicarena-benches --bench binary_trees -- --warm-up-time 1
+//! --measurement-time 5`.
+
+mod start_line;
+
+use std::hint::black_box;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use atomicarena::{DroplessArena, ForLifetime, Rounds};
+use bumpalo::Bump;
+use criterion::{Criterion, Throughput};
+
+/// The Game's default depth for this comparison.
+const DEPTH: u32 = 16;
+/// The smallest iterated depth.
+const MIN_DEPTH: u32 = 4;
+/// Threads sharing the iterations of each depth.
+const THREADS: usize = 2;
+/// Nodes of a depth-`DEPTH` tree: the capacity of each thread's `Rounds`.
+const CAP: usize = nodes(DEPTH);
+
+/// A tree node: two children, or none.
+struct Node<'a> {
+    left: Option<&'a Node<'a>>,
+    right: Option<&'a Node<'a>>,
+}
+
+/// `Node<'_>` for any round's lifetime.
+struct NodeOf;
+impl ForLifetime for NodeOf {
+    type Of<'a> = Node<'a>;
+}
+
+/// Nodes in a full tree of `depth`.
+const fn nodes(depth: u32) -> usize {
+    (1 << (depth + 1)) - 1
+}
+
+/// Trees of depth `d` per run (all threads).
+fn iterations(max_depth: u32, d: u32) -> u32 {
+    1 << (max_depth - d + MIN_DEPTH)
+}
+
+/// Nodes per run, all threads.
+fn nodes_per_run(max_depth: u32) -> u64 {
+    (MIN_DEPTH..=max_depth)
+        .step_by(2)
+        .map(|d| u64::from(iterations(max_depth, d)) * nodes(d) as u64)
+        .sum()
+}
+
+/// The number of nodes of the tree under `node`.
+fn check(node: &Node<'_>) -> u64 {
+    1 + node.left.map_or(0, check) + node.right.map_or(0, check)
+}
+
+fn tree_rounds<'a>(arena: &'a DroplessArena<Node<'a>, CAP>, depth: u32) -> &'a Node<'a> {
+    let node = if depth > 0 {
+        Node {
+            left: Some(tree_rounds(arena, depth - 1)),
+            right: Some(tree_rounds(arena, depth - 1)),
+        }
+    } else {
+        Node {
+            left: None,
+            right: None,
+        }
+    };
+    arena
+        .alloc(node)
+        .unwrap_or_else(|_| unreachable!("sized for the tree"))
+}
+
+fn tree_local<'a>(local: &mut atomicarena::Local<'a, Node<'a>, CAP>, depth: u32) -> &'a Node<'a> {
+    let node = if depth > 0 {
+        Node {
+            left: Some(tree_local(local, depth - 1)),
+            right: Some(tree_local(local, depth - 1)),
+        }
+    } else {
+        Node {
+            left: None,
+            right: None,
+        }
+    };
+    local
+        .alloc(node)
+        .unwrap_or_else(|_| unreachable!("sized for the tree"))
+}
+
+fn tree_bump<'a>(bump: &'a Bump, depth: u32) -> &'a Node<'a> {
+    let node = if depth > 0 {
+        Node {
+            left: Some(tree_bump(bump, depth - 1)),
+            right: Some(tree_bump(bump, depth - 1)),
+        }
+    } else {
+        Node {
+            left: None,
+            right: None,
+        }
+    };
+    bump.alloc(node)
+}
+
+fn tree_typed<'a>(arena: &'a typed_arena::Arena<Node<'a>>, depth: u32) -> &'a Node<'a> {
+    let node = if depth > 0 {
+        Node {
+            left: Some(tree_typed(arena, depth - 1)),
+            right: Some(tree_typed(arena, depth - 1)),
+        }
+    } else {
+        Node {
+            left: None,
+            right: None,
+        }
+    };
+    arena.alloc(node)
+}
+
+/// One thread's container, reused across runs.
+enum Worker {
+    Rounds(Box<Rounds<NodeOf, CAP>>),
+    RoundsLocal(Box<Rounds<NodeOf, CAP>>),
+    Bump(Bump),
+    Typed,
+}
+
+impl Worker {
+    fn new(kind: &str) -> Self {
+        match kind {
+            "atomicarena" => Worker::Rounds(Rounds::new_boxed()),
+            "atomicarena_local" => Worker::RoundsLocal(Rounds::new_boxed()),
+            "bumpalo" => {
+                let mut bump = Bump::new();
+                // Warm up: the chunk that a depth-16 tree needs, kept by `reset`.
+                black_box(check(tree_bump(&bump, DEPTH)));
+                bump.reset();
+                Worker::Bump(bump)
+            }
+            "typed_arena" => Worker::Typed,
+            _ => unreachable!("{kind}"),
+        }
+    }
+
+    /// Builds, checks and throws away `count` trees of `depth`; returns the checks' sum.
+    fn trees(&mut self, depth: u32, count: u32) -> u64 {
+        let mut sum = 0;
+        match self {
+            Worker::Rounds(rounds) => {
+                for _ in 0..count {
+                    sum += rounds.round(|arena| check(tree_rounds(arena, depth)));
+                }
+            }
+            Worker::RoundsLocal(rounds) => {
+                for _ in 0..count {
+                    sum += rounds.round(|arena| {
+                        let mut local = arena.local();
+                        check(tree_local(&mut local, depth))
+                    });
+                }
+            }
+            Worker::Bump(bump) => {
+                for _ in 0..count {
+                    sum += check(tree_bump(bump, depth));
+                    bump.reset();
+                }
+            }
+            Worker::Typed => {
+                for _ in 0..count {
+                    let arena = typed_arena::Arena::with_capacity(nodes(depth));
+                    sum += check(tree_typed(&arena, depth));
+                }
+            }
+        }
+        sum
+    }
+
+    /// One thread's share (`1 / THREADS`) of every depth's iterations.
+    fn share(&mut self, max_depth: u32) -> u64 {
+        (MIN_DEPTH..=max_depth)
+            .step_by(2)
+            .map(|d| self.trees(d, iterations(max_depth, d) / THREADS as u32))
+            .sum()
+    }
+}
+
+const KINDS: [&str; 4] = ["atomicarena", "atomicarena_local", "bumpalo", "typed_arena"];
+
+fn binary_trees(c: &mut Criterion) {
+    let mut group = c.benchmark_group("binary_trees_d16_2t");
+    let per_run = nodes_per_run(DEPTH);
+    group.throughput(Throughput::Elements(per_run));
+    group.sample_size(10);
+    for kind in KINDS {
+        let workers: Vec<Mutex<Worker>> = (0..THREADS)
+            .map(|_| Mutex::new(Worker::new(kind)))
+            .collect();
+        group.bench_function(kind, |b| {
+            b.iter_custom(|runs| {
+                let mut total = Duration::ZERO;
+                for _ in 0..runs {
+                    let sums: Vec<Mutex<u64>> = (0..THREADS).map(|_| Mutex::new(0)).collect();
+                    total += start_line::run_threads(THREADS, |t| {
+                        let mut worker = workers[t].lock().unwrap();
+                        *sums[t].lock().unwrap() = worker.share(DEPTH);
+                    });
+                    let sum: u64 = sums.iter().map(|s| *s.lock().unwrap()).sum();
+                    assert_eq!(sum, per_run, "{kind}: every node checked");
+                }
+                total
+            });
+        });
+    }
+    group.finish();
+}
+
+/// The timed part of `--icount`: one thread's share, once.
+#[inline(never)]
+fn measured(worker: &mut Worker, depth: u32) -> u64 {
+    worker.share(depth)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--icount") {
+        let kind = args.get(i + 1).expect("--icount <function> <depth>");
+        let depth: u32 = args.get(i + 2).map_or(10, |d| d.parse().expect("a depth"));
+        assert!(depth <= DEPTH, "at most {DEPTH}");
+        let mut worker = Worker::new(kind);
+        let sum = black_box(measured(&mut worker, depth));
+        println!("{kind}: {sum} nodes in the measured part (depth {depth}, one thread's share)");
+        return;
+    }
+    let mut c = Criterion::default().configure_from_args();
+    binary_trees(&mut c);
+    c.final_summary();
+}
