@@ -8,9 +8,13 @@
 //! node, so `benches/ratios.py` prints ns per node. Each thread has its own container, built
 //! before the timed region:
 //!
-//! * `atomicarena`: a `Rounds<NodeOf, 131_071>` built with `new_boxed`, one `round` per tree
-//!   (`DroplessArena::alloc` per node, an O(1) reset after each tree);
+//! * `atomicarena_round_local`: a `Rounds<NodeOf, 131_071>` built with `new_boxed`, one
+//!   `round_local` per tree (`RoundLocal::alloc` per node: a plain bump, no atomics);
+//! * `atomicarena`: the same `Rounds`, one `round` per tree (the shared
+//!   `DroplessArena::alloc` per node, an O(1) reset after each tree);
 //! * `atomicarena_local`: the same, with a `local()` handle per round (`Local::alloc`);
+//! * `atomicarena_chunk`: the same, with a `local_with_chunk(nodes)` handle per round: the
+//!   whole tree's slots claimed with one atomic operation;
 //! * `bumpalo`: a `Bump` per thread (its memory warmed up to one depth-16 tree), `reset` after
 //!   each tree;
 //! * `typed_arena`: a `typed_arena::Arena::with_capacity(nodes)` per tree, dropped after it.
@@ -32,7 +36,7 @@ use std::hint::black_box;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use atomicarena::{DroplessArena, ForLifetime, Rounds};
+use atomicarena::{DroplessArena, ForLifetime, RoundLocal, Rounds};
 use bumpalo::Bump;
 use criterion::{Criterion, Throughput};
 
@@ -114,6 +118,23 @@ fn tree_local<'a>(local: &mut atomicarena::Local<'a, Node<'a>, CAP>, depth: u32)
         .unwrap_or_else(|_| unreachable!("sized for the tree"))
 }
 
+fn tree_one_thread<'a>(nodes: &'a RoundLocal<'a, Node<'a>, CAP>, depth: u32) -> &'a Node<'a> {
+    let node = if depth > 0 {
+        Node {
+            left: Some(tree_one_thread(nodes, depth - 1)),
+            right: Some(tree_one_thread(nodes, depth - 1)),
+        }
+    } else {
+        Node {
+            left: None,
+            right: None,
+        }
+    };
+    nodes
+        .alloc(node)
+        .unwrap_or_else(|_| unreachable!("sized for the tree"))
+}
+
 fn tree_bump<'a>(bump: &'a Bump, depth: u32) -> &'a Node<'a> {
     let node = if depth > 0 {
         Node {
@@ -148,6 +169,8 @@ fn tree_typed<'a>(arena: &'a typed_arena::Arena<Node<'a>>, depth: u32) -> &'a No
 enum Worker {
     Rounds(Box<Rounds<NodeOf, CAP>>),
     RoundsLocal(Box<Rounds<NodeOf, CAP>>),
+    RoundsChunk(Box<Rounds<NodeOf, CAP>>),
+    RoundsOneThread(Box<Rounds<NodeOf, CAP>>),
     Bump(Bump),
     Typed,
 }
@@ -157,6 +180,8 @@ impl Worker {
         match kind {
             "atomicarena" => Worker::Rounds(Rounds::new_boxed()),
             "atomicarena_local" => Worker::RoundsLocal(Rounds::new_boxed()),
+            "atomicarena_chunk" => Worker::RoundsChunk(Rounds::new_boxed()),
+            "atomicarena_round_local" => Worker::RoundsOneThread(Rounds::new_boxed()),
             "bumpalo" => {
                 let mut bump = Bump::new();
                 // Warm up: the chunk that a depth-16 tree needs, kept by `reset`.
@@ -186,6 +211,19 @@ impl Worker {
                     });
                 }
             }
+            Worker::RoundsChunk(rounds) => {
+                for _ in 0..count {
+                    sum += rounds.round(|arena| {
+                        let mut local = arena.local_with_chunk(nodes(depth));
+                        check(tree_local(&mut local, depth))
+                    });
+                }
+            }
+            Worker::RoundsOneThread(rounds) => {
+                for _ in 0..count {
+                    sum += rounds.round_local(|nodes| check(tree_one_thread(nodes, depth)));
+                }
+            }
             Worker::Bump(bump) => {
                 for _ in 0..count {
                     sum += check(tree_bump(bump, depth));
@@ -211,7 +249,14 @@ impl Worker {
     }
 }
 
-const KINDS: [&str; 4] = ["atomicarena", "atomicarena_local", "bumpalo", "typed_arena"];
+const KINDS: [&str; 6] = [
+    "atomicarena_round_local",
+    "atomicarena",
+    "atomicarena_local",
+    "atomicarena_chunk",
+    "bumpalo",
+    "typed_arena",
+];
 
 fn binary_trees(c: &mut Criterion) {
     let mut group = c.benchmark_group("binary_trees_d16_2t");

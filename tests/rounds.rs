@@ -290,3 +290,90 @@ fn rounds_move_between_threads() {
     .unwrap();
     assert_eq!(moved.high_water(), 2);
 }
+
+/// `round_local`: one thread, no atomics; the same graphs, and the arena stays usable by
+/// `round` in between (its cursor never moved).
+#[test]
+fn round_local_builds_cyclic_graphs_and_alternates_with_round() {
+    let mut rounds = Rounds::<NodeOf, NODES>::new_boxed();
+    for r in 0..ROUNDS {
+        let n = NODES - (r as usize % 5);
+        let (sum, len) = rounds.round_local(|nodes| {
+            let all: Vec<&Node<'_>> = (0..n as u32)
+                .map(|i| {
+                    &*nodes
+                        .alloc(Node {
+                            id: r + i,
+                            left: Cell::new(None),
+                            right: Cell::new(None),
+                        })
+                        .unwrap()
+                })
+                .collect();
+            for (i, a) in all.iter().enumerate() {
+                a.right.set(Some(all[(i + 1) % n]));
+                a.left.set(Some(all[(i + n - 1) % n]));
+            }
+            assert_eq!(nodes.remaining(), NODES - n);
+            if n == NODES {
+                let back = nodes.alloc(Node {
+                    id: 0,
+                    left: Cell::new(None),
+                    right: Cell::new(None),
+                });
+                let Err(full) = back else {
+                    panic!("a full round hands the value back")
+                };
+                assert_eq!(full.into_inner().id, 0);
+            }
+            // Around the ring forwards and backwards.
+            let (mut at, mut sum) = (all[0], 0u64);
+            for _ in 0..n {
+                sum += u64::from(at.id);
+                at = at.right.get().unwrap();
+            }
+            for _ in 0..n {
+                at = at.left.get().unwrap();
+                sum += u64::from(at.id);
+            }
+            (sum, nodes.len())
+        });
+        let ids: u64 = (0..n as u64).map(|i| u64::from(r) + i).sum();
+        assert_eq!((sum, len), (2 * ids, n));
+        // A shared round in between starts empty at full capacity.
+        let (len, remaining, id) = rounds.round(|arena| {
+            let (len, remaining) = (arena.len(), arena.remaining());
+            (len, remaining, node(arena, 9).id)
+        });
+        assert_eq!((len, remaining, id), (0, NODES, 9));
+    }
+    assert_eq!(rounds.high_water(), NODES);
+    assert_eq!(rounds.failed_allocs(), 0);
+}
+
+#[test]
+fn a_panicking_round_local_still_ends() {
+    let mut rounds: Rounds<U64Of, 8> = Rounds::new();
+    let caught = catch_unwind(AssertUnwindSafe(|| {
+        rounds.round_local(|v| {
+            for i in 0..5 {
+                v.alloc(i).unwrap();
+            }
+            panic!("fails");
+        })
+    }));
+    assert!(caught.is_err());
+    assert_eq!(
+        rounds.high_water(),
+        5,
+        "the round's len is recorded on unwind too"
+    );
+    let values = rounds.round_local(|v| {
+        assert!(v.is_empty());
+        let all: Vec<u64> = (10..18).map(|i| *v.alloc(i).unwrap()).collect();
+        assert_eq!(format!("{v:?}"), "RoundLocal { len: 8, capacity: 8 }");
+        all
+    });
+    assert_eq!(values, (10..18).collect::<Vec<u64>>());
+    assert_eq!(rounds.round(|arena| arena.len()), 0);
+}

@@ -358,7 +358,7 @@ pub use crate::local::{Local, PoolLocal};
 pub use crate::pool::Pool;
 pub use crate::reset::FieldReset;
 pub use crate::ring::{Handle, Ref, Ring, RingIter};
-pub use crate::rounds::{ForLifetime, Rounds};
+pub use crate::rounds::{ForLifetime, RoundLocal, Rounds};
 pub use crate::scoped::{Scope, ScopedArena};
 
 /// Derives named arena types for a struct; see the [crate docs](crate) and the README.

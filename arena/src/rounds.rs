@@ -9,10 +9,14 @@
 //! returns or unwinds. The storage is allocated once, by [`Rounds::new`] or
 //! [`Rounds::new_boxed`].
 
+use core::cell::Cell;
 use core::fmt;
+use core::marker::PhantomData;
 
 use crate::__private::Storage;
+use crate::arena::Arena;
 use crate::dropless::DroplessArena;
+use crate::error::Full;
 
 /// A type constructor over one lifetime: the family `Of<'a>` of the types that a [`Rounds`]
 /// stores, one type per round's lifetime.
@@ -342,6 +346,120 @@ impl<F: ForLifetime, const N: usize> Rounds<F, N> {
         // `end` drops here: the arena is reset (also when `f` unwinds).
     }
 
+    /// Like [`round`](Rounds::round), for a round that allocates from one thread only: lends
+    /// a [`RoundLocal`], whose `alloc` is a plain bump of a counter (no atomic operation, no
+    /// per-thread chunk), then empties the arena.
+    ///
+    /// Why a second method: `round` lends the shared arena, whose `alloc` must be safe from
+    /// many threads at once (an atomic claim per value, or a per-thread chunk), which costs
+    /// more than a tree of small nodes is worth (see `benches/binary_trees.rs`). Since a round
+    /// holds `&mut self`, nothing else can touch the storage meanwhile, and a handle that is
+    /// neither `Send` nor `Sync` can bump with a `Cell`. The slots are written without moving
+    /// the arena's cursor, so there is nothing to reset afterwards: the round only updates
+    /// [`high_water`](Rounds::high_water). An `alloc` that finds no room is not counted in
+    /// [`failed_allocs`](Rounds::failed_allocs) (which counts the failures of `round`s).
+    ///
+    /// ```
+    /// use atomicarena::{ForLifetime, Rounds};
+    ///
+    /// struct Node<'a> {
+    ///     left: Option<&'a Node<'a>>,
+    ///     right: Option<&'a Node<'a>>,
+    /// }
+    /// struct NodeOf;
+    /// impl ForLifetime for NodeOf {
+    ///     type Of<'a> = Node<'a>;
+    /// }
+    ///
+    /// fn tree<'a>(nodes: &'a atomicarena::RoundLocal<'a, Node<'a>, 127>, depth: u32) -> &'a Node<'a> {
+    ///     let (left, right) = if depth > 0 {
+    ///         (Some(tree(nodes, depth - 1)), Some(tree(nodes, depth - 1)))
+    ///     } else {
+    ///         (None, None)
+    ///     };
+    ///     nodes.alloc(Node { left, right }).unwrap()
+    /// }
+    /// fn check(node: &Node<'_>) -> u32 {
+    ///     1 + node.left.map_or(0, check) + node.right.map_or(0, check)
+    /// }
+    ///
+    /// let mut rounds = Rounds::<NodeOf, 127>::new_boxed();
+    /// for depth in 0..=6 {
+    ///     assert_eq!(rounds.round_local(|nodes| check(tree(nodes, depth))), (1 << (depth + 1)) - 1);
+    /// }
+    /// assert_eq!(rounds.high_water(), 127);
+    /// ```
+    ///
+    /// The handle cannot go to another thread:
+    ///
+    /// ```compile_fail,E0277
+    /// use atomicarena::{ForLifetime, Rounds};
+    /// struct U64Of;
+    /// impl ForLifetime for U64Of {
+    ///     type Of<'a> = u64;
+    /// }
+    /// let mut rounds: Rounds<U64Of, 8> = Rounds::new();
+    /// rounds.round_local(|nodes| {
+    ///     std::thread::scope(|s| {
+    ///         s.spawn(|| nodes.alloc(1).map(|_| ()));
+    ///     });
+    /// });
+    /// ```
+    #[inline]
+    pub fn round_local<R>(
+        &mut self,
+        f: impl for<'a> FnOnce(&'a RoundLocal<'a, F::Of<'a>, N>) -> R,
+    ) -> R {
+        /// Records the round's `len` in `high_water` when the round ends, whether `f` returned
+        /// or unwound.
+        struct EndRound<'r, T, const N: usize> {
+            arena: &'r mut DroplessArena<T, N>,
+            used: usize,
+        }
+        impl<T, const N: usize> Drop for EndRound<'_, T, N> {
+            #[inline]
+            fn drop(&mut self) {
+                let cursor = &mut self.arena.raw.cursor;
+                cursor.high_water = cursor.high_water.max(self.used);
+            }
+        }
+
+        let mut end = EndRound {
+            arena: &mut self.arena,
+            used: 0,
+        };
+        // The cursor of an arena between rounds stands at 0 (every round ends with a reset,
+        // and `round_local` never moves it): every slot is free, and stays free for the arena.
+        debug_assert_eq!(end.arena.len(), 0);
+        // SAFETY: see `relabel`; the `RoundLocal` is lent to `f` only, and dropped (its
+        // borrow of `end.arena` ended) before `end` is touched again. It writes slots without
+        // claiming them from the cursor: nothing else can claim them meanwhile (`&mut self`,
+        // and the `RoundLocal` is neither `Send` nor `Sync`, so no other thread uses it), and
+        // since the cursor stays at 0 the arena never reads them (slots at or above the
+        // cursor are free, whatever their bytes; no value has drop glue).
+        let arena = unsafe { relabel::<F, N>(&*end.arena) };
+        let local = RoundLocal {
+            arena,
+            next: Cell::new(0),
+            _not_send: PhantomData,
+        };
+        let r = {
+            // Keep the count even if `f` unwinds: `local` is read by this guard's drop, which
+            // runs before `end`'s (reverse declaration order).
+            struct Count<'l, 'a, T, const N: usize>(&'l RoundLocal<'a, T, N>, &'l mut usize);
+            impl<T, const N: usize> Drop for Count<'_, '_, T, N> {
+                #[inline]
+                fn drop(&mut self) {
+                    *self.1 = self.0.next.get();
+                }
+            }
+            let _count = Count(&local, &mut end.used);
+            f(&local)
+        };
+        r
+        // `end` drops here: `high_water` takes the round's `len`.
+    }
+
     /// The number of slots each round gets, `N`.
     ///
     /// ```
@@ -403,9 +521,11 @@ impl<F: ForLifetime, const N: usize> Rounds<F, N> {
 ///
 /// # Safety
 ///
-/// The caller passes the result to a closure generic over `'a` (`for<'a> FnOnce(&'a
-/// DroplessArena<F::Of<'a>, N>) -> R`), resets the arena before it is used again for another
-/// lifetime, and `arena` holds no value (it is between rounds).
+/// The caller passes the result (or a [`RoundLocal`] around it) only to a closure generic over
+/// `'a` (`for<'a> FnOnce(&'a DroplessArena<F::Of<'a>, N>) -> R`, or the same with `&'a
+/// RoundLocal<'a, F::Of<'a>, N>`), `arena` holds no value (it is between rounds: its cursor
+/// stands at 0), and after the call the arena again holds no value before it is used for
+/// another lifetime (`round` resets it; `round_local` never moved its cursor).
 ///
 /// Why that is sound:
 ///
@@ -426,7 +546,8 @@ impl<F: ForLifetime, const N: usize> Rounds<F, N> {
 ///   `F::Of<'a>: 'a` (from the argument type), which lets nothing out. Threads spawned in the
 ///   round are scoped (a `'static` thread cannot take `'a`), so they end within it.
 /// * **Reset.** When `f` returns or unwinds, the arena is reset (under the `&mut` the caller
-///   holds again): the cursor rewinds and no value of the round stays reachable. The values
+///   holds again), or its cursor never moved (`round_local`): either way it stands at 0 and no
+///   value of the round stays reachable. The values
 ///   are never read or dropped after the round, so the dangling references some of them hold
 ///   are never used: `F::Of<'a>` has no drop glue (`DroplessArena`'s constructor refused the
 ///   type otherwise; drop glue, like layout, does not depend on lifetimes), and its stale bytes
@@ -441,6 +562,134 @@ unsafe fn relabel<'a, F: ForLifetime, const N: usize>(
     // every value stored through it inside the round.
     unsafe {
         &*(arena as *const DroplessArena<F::Of<'static>, N>).cast::<DroplessArena<F::Of<'a>, N>>()
+    }
+}
+
+/// A one-thread view of a round's arena, lent by [`Rounds::round_local`]: `alloc` bumps a
+/// counter, with no atomic operation. Neither `Send` nor `Sync`.
+///
+/// ```
+/// struct U64Of;
+/// impl atomicarena::ForLifetime for U64Of {
+///     type Of<'a> = u64;
+/// }
+/// let mut rounds: atomicarena::Rounds<U64Of, 2> = atomicarena::Rounds::new();
+/// rounds.round_local(|nodes| {
+///     let a = nodes.alloc(1).unwrap();
+///     let b = nodes.alloc(2).unwrap();
+///     *a += *b;
+///     assert_eq!(*a, 3);
+///     assert_eq!(nodes.alloc(4).unwrap_err().into_inner(), 4); // full
+///     assert_eq!((nodes.len(), nodes.remaining()), (2, 0));
+/// });
+/// ```
+pub struct RoundLocal<'a, T, const N: usize> {
+    /// The round's arena (its storage; its cursor is not used).
+    arena: &'a Arena<T, N>,
+    /// Slots `0..next` hold this round's values; `next..N` are free. At most `N`.
+    next: Cell<usize>,
+    /// Neither `Send` nor `Sync`: `Cell` makes it `!Sync` (which `alloc` relies on), and this
+    /// makes it `!Send` as well (it is only ever lent by reference, so it never needs to move).
+    _not_send: PhantomData<*const ()>,
+}
+
+impl<'a, T, const N: usize> RoundLocal<'a, T, N> {
+    /// Stores `value` in the next free slot and returns a reference to it for the whole round.
+    ///
+    /// # Errors
+    ///
+    /// `Err(Full(value))`, with the value handed back, when the `N` slots are used.
+    ///
+    /// ```
+    /// struct StrOf;
+    /// impl atomicarena::ForLifetime for StrOf {
+    ///     type Of<'a> = &'a str;
+    /// }
+    /// let mut rounds: atomicarena::Rounds<StrOf, 4> = atomicarena::Rounds::new();
+    /// let n = rounds.round_local(|words| {
+    ///     let w = words.alloc("hi").unwrap();
+    ///     w.len()
+    /// });
+    /// assert_eq!(n, 2);
+    /// ```
+    #[inline]
+    #[allow(clippy::mut_from_ref)] // each slot is handed out once per round (below)
+    pub fn alloc(&self, value: T) -> Result<&'a mut T, Full<T>> {
+        let i = self.next.get();
+        if i < N {
+            self.next.set(i + 1);
+            // SAFETY: slot `i < N` is handed out once this round: `next` only grows, this
+            // handle is the only one (lent by `round_local` under `&mut Rounds`) and is used
+            // from one thread (`!Sync`), and the arena's own cursor, at 0, claims nothing
+            // meanwhile (nobody else holds the arena). The slot holds no value of this round.
+            Ok(unsafe { self.arena.write(i, value) })
+        } else {
+            Err(Full(value))
+        }
+    }
+
+    /// The number of values stored this round.
+    ///
+    /// ```
+    /// struct U8Of;
+    /// impl atomicarena::ForLifetime for U8Of {
+    ///     type Of<'a> = u8;
+    /// }
+    /// let mut rounds: atomicarena::Rounds<U8Of, 4> = atomicarena::Rounds::new();
+    /// rounds.round_local(|v| {
+    ///     v.alloc(1).unwrap();
+    ///     assert_eq!(v.len(), 1);
+    /// });
+    /// ```
+    #[inline]
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.next.get()
+    }
+
+    /// `true` when nothing was stored this round.
+    ///
+    /// ```
+    /// struct U8Of;
+    /// impl atomicarena::ForLifetime for U8Of {
+    ///     type Of<'a> = u8;
+    /// }
+    /// let mut rounds: atomicarena::Rounds<U8Of, 4> = atomicarena::Rounds::new();
+    /// rounds.round_local(|v| assert!(v.is_empty()));
+    /// ```
+    #[inline]
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The number of slots left this round.
+    ///
+    /// ```
+    /// struct U8Of;
+    /// impl atomicarena::ForLifetime for U8Of {
+    ///     type Of<'a> = u8;
+    /// }
+    /// let mut rounds: atomicarena::Rounds<U8Of, 4> = atomicarena::Rounds::new();
+    /// rounds.round_local(|v| {
+    ///     v.alloc(1).unwrap();
+    ///     assert_eq!(v.remaining(), 3);
+    /// });
+    /// ```
+    #[inline]
+    #[must_use]
+    pub fn remaining(&self) -> usize {
+        N - self.len()
+    }
+}
+
+impl<T, const N: usize> fmt::Debug for RoundLocal<'_, T, N> {
+    /// Shows `len` and `capacity`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RoundLocal")
+            .field("len", &self.len())
+            .field("capacity", &N)
+            .finish()
     }
 }
 
