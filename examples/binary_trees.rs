@@ -20,8 +20,11 @@
 //! * For each depth `d` in `4, 6, ..., max`, `2^(max - d + 4)` trees of depth `d` are built,
 //!   checked (a node count) and thrown away. The iterations of each depth are split between 2
 //!   scoped threads, each with its own [`Rounds`] built once on the heap: one round per tree, so
-//!   a tree's nodes are all dropped at once by an O(1) reset, and the next tree reuses the
-//!   same slots.
+//!   a tree's nodes are all thrown away at once in O(1), and the next tree reuses the same
+//!   slots. Each tree is built by one thread, so the rounds are
+//!   [`round_local`](Rounds::round_local) ones: `alloc` bumps a counter, with no atomic
+//!   operation ([`Rounds::round`] lends the shared arena instead, for trees that several
+//!   threads fill together; it costs an atomic claim per node).
 //!
 //! Capacities are compile-time constants: `run` is instantiated for each supported depth
 //! (through a `match`), with arenas of exactly `2^(max + 1) - 1` nodes for the trees (and
@@ -32,7 +35,7 @@
 
 use std::process::ExitCode;
 
-use atomicarena::{DroplessArena, ForLifetime, Rounds};
+use atomicarena::{ForLifetime, RoundLocal, Rounds};
 
 /// A tree node: two children, or none.
 struct Node<'a> {
@@ -58,7 +61,7 @@ const fn nodes(depth: u32) -> usize {
 
 /// Builds a full tree of `depth` in `arena`, children first.
 fn bottom_up_tree<'a, const N: usize>(
-    arena: &'a DroplessArena<Node<'a>, N>,
+    arena: &'a RoundLocal<'a, Node<'a>, N>,
     depth: u32,
 ) -> &'a Node<'a> {
     let node = if depth > 0 {
@@ -85,7 +88,7 @@ fn check(node: &Node<'_>) -> u32 {
 /// Builds and checks `count` trees of `depth`, one round each, and sums their checks.
 fn trees<const N: usize>(rounds: &mut Rounds<NodeOf, N>, depth: u32, count: u32) -> u32 {
     (0..count)
-        .map(|_| rounds.round(|arena| check(bottom_up_tree(arena, depth))))
+        .map(|_| rounds.round_local(|arena| check(bottom_up_tree(arena, depth))))
         .sum()
 }
 
@@ -95,7 +98,7 @@ fn run<const N: usize, const S: usize>(max_depth: u32) {
     assert!(N == nodes(max_depth) && S == nodes(max_depth + 1));
 
     let mut stretch = Rounds::<NodeOf, S>::new_boxed();
-    let stretch_check = stretch.round(|arena| check(bottom_up_tree(arena, max_depth + 1)));
+    let stretch_check = stretch.round_local(|arena| check(bottom_up_tree(arena, max_depth + 1)));
     drop(stretch);
     println!(
         "stretch tree of depth {}\t check: {}",
@@ -108,7 +111,7 @@ fn run<const N: usize, const S: usize>(max_depth: u32) {
         Rounds::<NodeOf, N>::new_boxed(),
         Rounds::<NodeOf, N>::new_boxed(),
     ];
-    long_lived.round(|arena| {
+    long_lived.round_local(|arena| {
         let long_lived_tree = bottom_up_tree(arena, max_depth);
 
         let depths: Vec<u32> = (MIN_DEPTH..=max_depth).step_by(2).collect();
