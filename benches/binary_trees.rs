@@ -27,6 +27,9 @@
 //! `valgrind --tool=callgrind --toggle-collect='*measured*'` that gives instructions per node
 //! (the node count is printed).
 //!
+//! Paired runs (the kinds interleaved, a ratio to bumpalo per repetition; for a noisy
+//! machine): `binary_trees --paired <repetitions>` on the bench binary.
+//!
 //! Run: `cargo bench -p atomicarena-benches --bench binary_trees -- --warm-up-time 1
 //! --measurement-time 5`.
 
@@ -292,6 +295,45 @@ fn measured(worker: &mut Worker, depth: u32) -> u64 {
     worker.share(depth)
 }
 
+/// `--paired <reps>`: the whole 2-thread run at depth 16, once per kind per repetition, the
+/// kinds interleaved, so that each repetition gives each kind the same machine; prints per
+/// kind the median, min and max ns per node, and per kind the median, min and max of its
+/// per-repetition ratio to bumpalo (robust to load that drifts between repetitions).
+fn paired(reps: usize) {
+    let per_run = nodes_per_run(DEPTH);
+    let workers: Vec<Vec<Mutex<Worker>>> = KINDS
+        .iter()
+        .map(|kind| {
+            (0..THREADS)
+                .map(|_| Mutex::new(Worker::new(kind)))
+                .collect()
+        })
+        .collect();
+    let mut ns: Vec<Vec<f64>> = vec![Vec::new(); KINDS.len()];
+    for _ in 0..reps {
+        for (k, workers) in workers.iter().enumerate() {
+            let t = start_line::run_threads(THREADS, |t| {
+                let sum = workers[t].lock().unwrap().share(DEPTH);
+                black_box(sum);
+            });
+            ns[k].push(t.as_nanos() as f64 / per_run as f64);
+        }
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        (v[v.len() / 2], v[0], v[v.len() - 1])
+    };
+    let bump = KINDS.iter().position(|&k| k == "bumpalo").unwrap();
+    for (k, kind) in KINDS.iter().enumerate() {
+        let mut ratios: Vec<f64> = ns[k].iter().zip(&ns[bump]).map(|(a, b)| a / b).collect();
+        let (m, lo, hi) = median(&mut ns[k].clone());
+        let (rm, rlo, rhi) = median(&mut ratios);
+        println!(
+            "{kind:<24} ns/node median {m:.2} (min {lo:.2}, max {hi:.2})   / bumpalo: median {rm:.3} (min {rlo:.3}, max {rhi:.3})"
+        );
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--icount") {
@@ -301,6 +343,11 @@ fn main() {
         let mut worker = Worker::new(kind);
         let sum = black_box(measured(&mut worker, depth));
         println!("{kind}: {sum} nodes in the measured part (depth {depth}, one thread's share)");
+        return;
+    }
+    if let Some(i) = args.iter().position(|a| a == "--paired") {
+        let reps: usize = args.get(i + 1).map_or(21, |r| r.parse().expect("a count"));
+        paired(reps);
         return;
     }
     let mut c = Criterion::default().configure_from_args();
