@@ -33,6 +33,7 @@
 //! |------|----------------------|-----------|-----------------------|--------------|
 //! | bounded | [`Arena<T, N>`](Arena) (default) | `&mut T` from `&self` | [`Full<T>`](Full) hands the value back | many threads build values that live until the end of a round (a frame, a batch, a request) or forever |
 //! | bounded, dropless | [`DroplessArena<T, N>`](DroplessArena) (`no_drop`) | the same | the same | values borrow each other (graphs, ASTs, cycles); only for types without drop glue |
+//! | reusable, dropless | [`Rounds<F, N>`](Rounds) | a `&DroplessArena<F::Of<'a>, N>` (or a one-thread [`RoundLocal`], no atomics) lent for one fresh lifetime per [`round`](Rounds::round) | `Full`, as in the round's arena | graphs of borrowing values built and thrown away many times (binary-trees, per-request parse trees): one allocation, an O(1) reset after each round, nothing borrowed escapes |
 //! | ring | [`Ring<T, N>`](Ring) (`ring`) | a [`Handle`], read through [`Ref`] guards | none: overwrites the oldest value | the last `N` events of a long run (logs, flight recorders), read from other threads. A log that overwrites, not a queue: there is no `pop`, and readers do not consume values (for a bounded MPMC queue use crossbeam's [`ArrayQueue`](https://docs.rs/crossbeam-queue/latest/crossbeam_queue/struct.ArrayQueue.html)) |
 //! | pool | [`Pool<T, N>`](Pool) (`pool`) | `&mut T` to a recycled value | `Full` | values own buffers worth keeping from one round to the next |
 //! | scoped | [`ScopedArena<T, N>`](ScopedArena) (`scoped`) | `&mut T` that lives as long as its [`Scope`] | `Full`, only when the scope's segment is full and no segment is free | a `static` arena that must recycle without `&mut` (servers, engines): `N` slots in up to 16 segments, each reset by its last scope; a stalled scope pins only its own segments |
@@ -339,6 +340,7 @@ mod pool;
 mod reset;
 mod ring;
 mod ring_stamp;
+mod rounds;
 mod scoped;
 #[cfg(atomicarena_stripes)]
 mod stripes;
@@ -356,6 +358,7 @@ pub use crate::local::{Local, PoolLocal};
 pub use crate::pool::Pool;
 pub use crate::reset::FieldReset;
 pub use crate::ring::{Handle, Ref, Ring, RingIter};
+pub use crate::rounds::{ForLifetime, RoundLocal, Rounds};
 pub use crate::scoped::{Scope, ScopeLocal, ScopedArena};
 
 /// Derives named arena types for a struct; see the [crate docs](crate) and the README.
@@ -374,6 +377,7 @@ pub mod __private {
     pub use crate::pool::Pool;
     pub use crate::reset::FieldReset;
     pub use crate::ring::Ring;
+    pub use crate::rounds::{ForLifetime, Rounds};
     pub use crate::scoped::ScopedArena;
     pub use crate::zeroable::Zeroable;
     pub use core;
