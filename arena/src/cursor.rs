@@ -1011,11 +1011,33 @@ impl CursorCore {
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     fn end_round(&mut self, n: usize) -> usize {
-        self.high_water = self.high_water.max(self.len(n));
         let claimed = self.claimed(n);
+        // One pass over the words in use: their free slots (for `len`), and emptied.
+        let mut free = 0;
+        if self.words_in_use() {
+            free = self.take_words();
+        }
+        // `&mut self`: plain accesses (loom's atomics have no `get_mut`).
+        let holes = self.holes.load(Ordering::Relaxed);
+        self.high_water = self.high_water.max(claimed.saturating_sub(free + holes));
         self.claimed_hi = self.claimed_hi.max(claimed);
-        self.rewind(0);
+        self.set_len(0);
+        self.holes.store(0, Ordering::Relaxed);
+        self.hot.last.store(0, Ordering::Relaxed);
         claimed
+    }
+
+    /// Empties every word in use and returns how many free slots they held. Under `&mut`.
+    #[cold]
+    #[inline(never)]
+    fn take_words(&mut self) -> usize {
+        let mut free = 0;
+        self.for_used_words(|_, w| {
+            free += words::free_len(w);
+            w.store(EMPTY, Ordering::Relaxed);
+        });
+        self.hot.used.store(0, Ordering::Relaxed);
+        free
     }
 
     /// Sets the number of claimed slots (at most the capacity); `&mut self` means no claim
