@@ -6,6 +6,7 @@
 //! otherwise start its clock late (or stop it early) and report an impossible time.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Barrier;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -33,6 +34,31 @@ pub fn run_threads(threads: usize, work: impl Fn(usize) + Sync) -> Duration {
                             std::hint::spin_loop();
                         }
                     }
+                    let start = Instant::now();
+                    work(t);
+                    (start, Instant::now())
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).collect()
+    });
+    let first = spans.iter().map(|s| s.0).min().unwrap();
+    let last = spans.iter().map(|s| s.1).max().unwrap();
+    last - first
+}
+
+/// As [`run_threads`], but the workers wait at a `std::sync::Barrier` (a futex: the last to
+/// arrive returns at once, the sleepers are woken after it), as issue 16's independent harness
+/// does. Only the ring bench uses it, to compare the two start lines.
+#[allow(dead_code)] // `bounded` includes this file too
+pub fn run_threads_barrier(threads: usize, work: impl Fn(usize) + Sync) -> Duration {
+    let barrier = &Barrier::new(threads);
+    let work = &work;
+    let spans: Vec<(Instant, Instant)> = thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                s.spawn(move || {
+                    barrier.wait();
                     let start = Instant::now();
                     work(t);
                     (start, Instant::now())
