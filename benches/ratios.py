@@ -19,7 +19,7 @@ by the ring bench) give its max / min spread.
                              # <!-- bench:end --> of FILE, or both to stdout with `-`
         [--svg FILE]         # bar chart of ns/element per group, atomicarena highlighted
         [--icount]           # first count instructions per element of the single-thread
-                             # cases (bounded, bundle and scoped benches) with valgrind
+                             # cases (bounded, ring, bundle and scoped benches) with valgrind
                              # --tool=callgrind (a few minutes); kept in
                              # <criterion dir>/icount.json for later --markdown runs
         [--strict]           # exit with status 1 when a target is missed (or has no data)
@@ -298,6 +298,13 @@ def load_reps(root):
             if g in NEWEST and NEWEST[g] <= data["time"] + 600}
 
 
+def overlaps(reps, group, function):
+    """[(ns, overlap)] of a function's repetitions (overlap: the share of the repetition during
+    which all its threads ran at once), or []."""
+    r = reps.get(group, {}).get(function)
+    return list(zip(r["ns"], r["overlap"])) if r else []
+
+
 def median(xs):
     xs = sorted(xs)
     n = len(xs)
@@ -306,7 +313,7 @@ def median(xs):
 
 def spread(reps, group, function):
     """(min, median, max, count) of a function's repetitions, or None."""
-    ts = reps.get(group, {}).get(function)
+    ts = reps.get(group, {}).get(function, {}).get("ns")
     if not ts:
         return None
     return min(ts), median(ts), max(ts), len(ts)
@@ -394,7 +401,7 @@ def describe_load(info):
 
 
 # The bench binaries with an `--icount` mode, in report order.
-ICOUNT_BENCHES = ("bounded", "bundle", "scoped")
+ICOUNT_BENCHES = ("bounded", "ring", "bundle", "scoped")
 
 
 def bench_binaries():
@@ -540,8 +547,19 @@ def text_report(groups, stale, targets, icounts, reps):
             sp = spread(reps, group, f)
             if sp:
                 lo, mid, hi, n = sp
-                lines.append(f"  {f}: {n} repetitions, min {fmt_ns(lo)}, median {fmt_ns(mid)}, "
-                             f"max {fmt_ns(hi)}, max / min {hi / lo:.2f}")
+                ov = overlaps(reps, group, f)
+                side = [ns for ns, o in ov if o >= 0.5]
+                apart = [ns for ns, o in ov if o < 0.5]
+                line = (f"  {f}: {n} repetitions, min {fmt_ns(lo)}, median {fmt_ns(mid)}, "
+                        f"max {fmt_ns(hi)}, max / min {hi / lo:.2f}")
+                if "1-thread" in group or not ov:
+                    lines.append(line)
+                    continue
+                lines.append(line + "; median overlap "
+                             f"{median([o for _, o in ov]):.2f}; side by side {len(side)}"
+                             + (f" (median {fmt_ns(median(side))})" if side else "")
+                             + f", one after the other {len(apart)}"
+                             + (f" (median {fmt_ns(median(apart))})" if apart else ""))
     if stale:
         lines.append("\nleft out as stale: " + ", ".join(stale))
     met = sum(t[4] == "met" for t in targets)
@@ -605,11 +623,24 @@ def markdown_report(groups, stale, targets, icounts, info, svg, reps):
     if rep_rows:
         md.append("Ring repetitions (each one run of 1M pushes; those of criterion's "
                   "measurement samples, ns per element):\n")
-        md.append("| group | function | repetitions | min | median | max | max / min |")
-        md.append("|---|---|---:|---:|---:|---:|---:|")
+        md.append("`overlap`: the share of a repetition during which both threads were "
+                  "pushing (from the latest start to the earliest end, over the wall time); "
+                  "the last two columns split the repetitions at an overlap of 0.5: side by "
+                  "side, or mostly one after the other (count and median time).\n")
+        md.append("| group | function | repetitions | min | median | max | max / min | "
+                  "median overlap | overlap ≥ 0.5 | overlap < 0.5 |")
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for g, f, (lo, mid, hi, n) in rep_rows:
+            ov = overlaps(reps, g, f) if "1-thread" not in g else []
+            split = []
+            for side in (True, False):
+                part = [ns for ns, o in ov if (o >= 0.5) == side]
+                split.append(f"{len(part)}: {fmt_ns(median(part))}" if part else "0")
+            if not ov:
+                split = ["—", "—"]
+            both = f"{median([o for _, o in ov]):.2f}" if ov else "—"
             md.append(f"| {g} | {f} | {n} | {fmt_ns(lo)} | {fmt_ns(mid)} | {fmt_ns(hi)} | "
-                      f"{hi / lo:.2f} |")
+                      f"{hi / lo:.2f} | {both} | {split[0]} | {split[1]} |")
         md.append("")
     if icounts:
         md.append("### Instructions per element (callgrind)\n")

@@ -22,9 +22,15 @@
 //!
 //! Repetitions: criterion's samples may each hold several repetitions (their mean); the bench
 //! also records every repetition of the measurement samples (the last 30 calls of each
-//! function) and writes them, in ns per element, to `<criterion dir>/ring-reps.json`, from
-//! which `benches/ratios.py` reports the median, min and max over repetitions and the max/min
-//! spread (issue 16: "not bimodal").
+//! function) and writes them to `<criterion dir>/ring-reps.json`: its time in ns per element,
+//! and the workers' overlap (`start_line::overlap`: the share of the repetition during which
+//! both threads were pushing; near 0, they ran one after the other). `benches/ratios.py`
+//! reports the median, min and max over repetitions, the max/min spread (issue 16: "not
+//! bimodal"), and the times of the repetitions that ran side by side and one after the other.
+//!
+//! Instruction counts: `ring --icount-list` lists the 1-thread cases and `ring --icount
+//! <case>` runs one: 1,000,000 pushes after a reset, once unmeasured, then once inside the
+//! `#[inline(never)]` function `measured`, as in `bounded.rs`.
 //!
 //! Run with `cargo bench -p atomicarena-benches --bench ring -- --warm-up-time 1
 //! --measurement-time 3` (or all benches, see BENCHMARKS.md).
@@ -78,39 +84,30 @@ impl Sink for ArrayQueue<Rec32> {
     }
 }
 
-/// How the workers of a repetition start.
-#[derive(Clone, Copy)]
-enum Start {
-    /// `start_line::run_threads`: a spinning start line.
-    Spin,
-    /// `start_line::run_threads_barrier`: a `std::sync::Barrier`, as issue 16's harness.
-    Barrier,
-}
-
 /// `runs` repetitions of `TOTAL` pushes split over `threads` threads, each after an untimed
-/// reset; the wall time of each.
-fn timed(sink: &mut impl Sink, threads: usize, start: Start, runs: u64) -> Vec<Duration> {
+/// reset; for each, the wall time (`start_line::wall`) and the workers' overlap
+/// (`start_line::overlap`). The workers leave a spinning start line, or with `barrier` a
+/// `std::sync::Barrier`.
+fn timed(sink: &mut impl Sink, threads: usize, barrier: bool, runs: u64) -> Vec<(Duration, f64)> {
     let per = (TOTAL / threads) as u64;
     let mut times = Vec::with_capacity(runs as usize);
     for _ in 0..runs {
         sink.empty();
         let sink = &*sink;
-        let work = |t: usize| {
+        let spans = start_line::spans(threads, barrier, |t| {
             let base = t as u64 * per;
             for i in base..base + per {
                 sink.push_one(values::rec32(i));
             }
-        };
-        times.push(match start {
-            Start::Spin => start_line::run_threads(threads, work),
-            Start::Barrier => start_line::run_threads_barrier(threads, work),
         });
+        times.push((start_line::wall(&spans), start_line::overlap(&spans)));
     }
     times
 }
 
-/// Every repetition of the measurement samples, ns per element: group → function → times.
-type Reps = BTreeMap<String, BTreeMap<String, Vec<f64>>>;
+/// Every repetition of the measurement samples: group → function → (ns per element, overlap
+/// of the workers).
+type Reps = BTreeMap<String, BTreeMap<String, Vec<(f64, f64)>>>;
 
 /// The directory criterion writes to (as `bounded.rs` finds it).
 fn criterion_dir() -> PathBuf {
@@ -135,8 +132,13 @@ fn write_reps(reps: &Reps) {
             let fs: Vec<String> = fs
                 .iter()
                 .map(|(f, ts)| {
-                    let ts: Vec<String> = ts.iter().map(|t| format!("{t:.4}")).collect();
-                    format!("\"{f}\": [{}]", ts.join(", "))
+                    let ns: Vec<String> = ts.iter().map(|t| format!("{:.4}", t.0)).collect();
+                    let both: Vec<String> = ts.iter().map(|t| format!("{:.3}", t.1)).collect();
+                    format!(
+                        "\"{f}\": {{\"ns\": [{}], \"overlap\": [{}]}}",
+                        ns.join(", "),
+                        both.join(", ")
+                    )
                 })
                 .collect();
             format!("\"{g}\": {{{}}}", fs.join(", "))
@@ -155,10 +157,10 @@ fn write_reps(reps: &Reps) {
 fn push(c: &mut Criterion, reps: &mut Reps) {
     let mut ring = Ring::<Rec32, CAP>::new_boxed();
     let mut queue = ArrayQueue::<Rec32>::new(CAP);
-    for (name, threads, start) in [
-        ("push/1-thread", 1, Start::Spin),
-        ("push/2-thread", 2, Start::Spin),
-        ("push/2-thread-barrier", 2, Start::Barrier),
+    for (name, threads, barrier) in [
+        ("push/1-thread", 1, false),
+        ("push/2-thread", 2, false),
+        ("push/2-thread-barrier", 2, true),
     ] {
         let mut group = c.benchmark_group(name);
         // One iteration is a million pushes (10 to 100 ms): flat sampling, as in `bounded`.
@@ -167,20 +169,20 @@ fn push(c: &mut Criterion, reps: &mut Reps) {
             .sample_size(SAMPLES)
             .throughput(Throughput::Elements(TOTAL as u64));
         // Each call of a routine: the repetitions of one criterion sample.
-        let calls_ring = RefCell::new(Vec::<Vec<Duration>>::new());
-        let calls_queue = RefCell::new(Vec::<Vec<Duration>>::new());
+        let calls_ring = RefCell::new(Vec::<Vec<(Duration, f64)>>::new());
+        let calls_queue = RefCell::new(Vec::<Vec<(Duration, f64)>>::new());
         group.bench_function("Ring::push", |b| {
             b.iter_custom(|n| {
-                let times = timed(&mut *ring, threads, start, n);
-                let total = times.iter().sum();
+                let times = timed(&mut *ring, threads, barrier, n);
+                let total = times.iter().map(|t| t.0).sum();
                 calls_ring.borrow_mut().push(times);
                 total
             })
         });
         group.bench_function("ArrayQueue::force_push", |b| {
             b.iter_custom(|n| {
-                let times = timed(&mut queue, threads, start, n);
-                let total = times.iter().sum();
+                let times = timed(&mut queue, threads, barrier, n);
+                let total = times.iter().map(|t| t.0).sum();
                 calls_queue.borrow_mut().push(times);
                 total
             })
@@ -197,7 +199,7 @@ fn push(c: &mut Criterion, reps: &mut Reps) {
             let times = calls[calls.len() - SAMPLES..]
                 .iter()
                 .flatten()
-                .map(|t| t.as_nanos() as f64 / TOTAL as f64)
+                .map(|&(t, both)| (t.as_nanos() as f64 / TOTAL as f64, both))
                 .collect();
             reps.entry(name.to_string())
                 .or_default()
@@ -206,7 +208,50 @@ fn push(c: &mut Criterion, reps: &mut Reps) {
     }
 }
 
+/// The region callgrind counts (`--toggle-collect='*measured*'`, as in `bounded.rs`).
+#[inline(never)]
+fn measured(f: impl FnOnce()) {
+    f();
+}
+
+/// `--icount <case>`: one unmeasured run of `TOTAL` pushes on this thread after a reset, then
+/// one measured; prints the elements measured. Cases: the 1-thread group's two functions.
+fn icount(case: &str) {
+    fn run(sink: &mut impl Sink) {
+        for round in 0..2 {
+            sink.empty();
+            let sink = &*sink;
+            let pushes = || {
+                for i in 0..TOTAL as u64 {
+                    sink.push_one(values::rec32(i));
+                }
+            };
+            if round == 0 {
+                pushes(); // unmeasured, as criterion's warm-up
+            } else {
+                measured(pushes);
+            }
+        }
+    }
+    match case {
+        "push/1-thread/Ring::push" => run(&mut *Ring::<Rec32, CAP>::new_boxed()),
+        "push/1-thread/ArrayQueue::force_push" => run(&mut ArrayQueue::<Rec32>::new(CAP)),
+        _ => panic!("unknown case {case}; see --icount-list"),
+    }
+    println!("elements {TOTAL}");
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == "--icount-list") {
+        println!("push/1-thread/Ring::push");
+        println!("push/1-thread/ArrayQueue::force_push");
+        return;
+    }
+    if let Some(i) = args.iter().position(|a| a == "--icount") {
+        icount(args.get(i + 1).expect("--icount <group/function>"));
+        return;
+    }
     let mut c = Criterion::default().configure_from_args();
     let mut reps = Reps::new();
     push(&mut c, &mut reps);
