@@ -12,6 +12,9 @@ use std::thread;
 
 use atomicarena::{Arena, Pool};
 
+/// An arena size with per-thread chunks (`stripes::MIN_CAPACITY`, which is 64 under Miri).
+const STRIPED: usize = if cfg!(miri) { 256 } else { 4096 };
+
 /// Runs `f` on a fresh thread and waits for it: "used from one thread at a time".
 fn in_turn<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     thread::scope(|s| s.spawn(f).join().unwrap())
@@ -23,7 +26,7 @@ fn in_turn<R: Send>(f: impl FnOnce() -> R + Send) -> R {
 /// 88 % of the arena. Every slot must end up holding exactly one value, and the arena full.
 #[test]
 fn threads_mixing_singles_and_batches_fill_the_arena_exactly_stress() {
-    const N: usize = if cfg!(miri) { 4096 } else { 65_536 };
+    const N: usize = if cfg!(miri) { 256 } else { 65_536 };
     const THREADS: usize = 3;
     let rounds = if cfg!(miri) { 1 } else { 20 };
     let mut arena = Arena::<u32, N>::new_boxed();
@@ -72,7 +75,7 @@ fn threads_mixing_singles_and_batches_fill_the_arena_exactly_stress() {
 /// claim must behave as in an arena without per-thread chunks.
 #[test]
 fn a_joined_threads_tail_is_claimable_by_batches_handles_and_pools() {
-    const N: usize = 4096;
+    const N: usize = STRIPED;
     // A batch of all the rest.
     let arena = Arena::<u8, N>::new_boxed();
     in_turn(|| arena.alloc(1).unwrap());
@@ -117,7 +120,7 @@ fn a_joined_threads_tail_is_claimable_by_batches_handles_and_pools() {
 /// chunks. Slots are compared by address.
 #[test]
 fn threads_in_turn_match_one_thread() {
-    const N: usize = 4096;
+    const N: usize = STRIPED;
     #[derive(Clone, Copy)]
     enum Step {
         Singles(usize),
@@ -131,11 +134,11 @@ fn threads_in_turn_match_one_thread() {
         Step::Singles(9),
         Step::Handle(20, 8),
         Step::Singles(1),
-        Step::Batch(N - 200),
-        Step::Singles(40),
-        Step::Handle(100, 16),
+        Step::Batch(N - 150),
+        Step::Singles(30),
+        Step::Handle(70, 16),
         Step::Batch(3),
-        Step::Singles(200),
+        Step::Singles(100),
     ];
     // Returns, per step, the slot offsets handed out and whether the step hit `Full`.
     fn run(arena: &Arena<u32, N>, step: Step) -> (Vec<usize>, bool) {
@@ -216,7 +219,7 @@ fn statistics_count_values_after_a_handle_and_a_single() {
 /// slot.
 #[test]
 fn iter_mut_between_bursts_strands_nothing_threads() {
-    const N: usize = 8192;
+    const N: usize = if cfg!(miri) { 512 } else { 8192 };
     const THREADS: usize = 4;
     let per = if cfg!(miri) { 50 } else { 500 };
     let mut arena = Arena::<u64, N>::new_boxed();
@@ -262,7 +265,7 @@ fn iter_mut_between_bursts_strands_nothing_threads() {
 /// ranges left by threads.
 #[test]
 fn mut_operations_keep_free_slots_free_threads() {
-    const N: usize = 4096;
+    const N: usize = STRIPED;
     let mut arena = Arena::<u32, N>::new_boxed();
     thread::scope(|s| {
         for t in 0..3u32 {
@@ -294,7 +297,7 @@ fn mut_operations_keep_free_slots_free_threads() {
 /// per-thread chunks, handles only).
 #[test]
 fn handle_tails_behind_other_claims_are_reused_threads() {
-    const N: usize = 1024;
+    const N: usize = if cfg!(miri) { 48 } else { 1024 };
     let rounds = if cfg!(miri) { 2 } else { 50 };
     let mut arena = Arena::<u32, N>::new_boxed();
     for round in 0..rounds {

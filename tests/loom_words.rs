@@ -67,9 +67,10 @@ fn handle_tail_published_and_taken() {
             }
         }
         let theirs = t.join().unwrap();
-        // Whatever the order, only the handle's value and the main thread's are stored, and
-        // the main thread got both its slots (the handle's tail was free to take).
-        assert_eq!(mine.len(), 2);
+        // The main thread gets its first slot whatever the order; its second may find the
+        // arena full while the handle is alive (its chunk is reserved then, as documented).
+        // Once the handle has dropped, its tail is free: `check_and_fill` takes it.
+        assert!(!mine.is_empty());
         check_and_fill(unwrap(arena), [mine, vec![theirs]].concat());
     });
 }

@@ -293,6 +293,23 @@ impl<T, const N: usize> Arena<T, N> {
     #[inline]
     #[allow(clippy::mut_from_ref)] // each slot is handed out once per round (invariant 1)
     pub fn alloc(&self, value: T) -> Result<&mut T, Full<T>> {
+        // The common case alone, so that nothing keeps `value` alive across a call: it goes
+        // from the caller's registers straight into the slot (a large `T` built in place is
+        // not spilled to the stack and read back).
+        match self.raw.cursor.claim_one_fast(Some(&self.raw.marks)) {
+            // SAFETY: `claim_one_fast` returned `i < N`, claimed by this call alone this round,
+            // its mark clear.
+            Some(i) => Ok(unsafe { self.write(i, value) }),
+            None => self.alloc_slow(value),
+        }
+    }
+
+    /// `alloc` when the fast claim did not succeed (a refill, a marked slot, contention, or
+    /// no room).
+    #[cold]
+    #[inline(never)]
+    #[allow(clippy::mut_from_ref)] // each slot is handed out once per round (invariant 1)
+    fn alloc_slow(&self, value: T) -> Result<&mut T, Full<T>> {
         match self.raw.cursor.claim_one(Some(&self.raw.marks)) {
             // SAFETY: `claim_one` returned `i < N`, claimed by this call alone this round.
             Some(i) => Ok(unsafe { self.write(i, value) }),

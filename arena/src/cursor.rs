@@ -174,6 +174,15 @@ impl<const N: usize> Cursor<N> {
         self.0.claim_one(N, marks)
     }
 
+    /// The common case of `claim_one` alone: `Some(i)` when the calling thread's stripe (or,
+    /// without stripes, the shared cursor) had a free, unmarked slot and no other thread was in
+    /// the way; `None` means "call `claim_one`" (which then does everything, from the start).
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    pub(crate) fn claim_one_fast(&self, marks: Option<&[TrackedCell<u8>]>) -> Option<usize> {
+        self.0.claim_one_fast(N, marks)
+    }
+
     /// Claims `len >= 1` contiguous slots, all or nothing; returns the first index, whose
     /// marks are clear. Never moves the cursor past `N`.
     #[inline]
@@ -446,24 +455,30 @@ impl CursorCore {
         if !words::enabled(n) {
             return None;
         }
-        // Inline words first; the table's handle words only for striped cursors (which have
-        // or get a table).
+        // The inline words first (an empty one, else one whose range we take over), as in a
+        // cursor without a table; then, for striped cursors, the table's handle words the same
+        // way. So a thread used alone gets the same words, and the same slots, as without
+        // stripes, as long as fewer than `PARK` handles are alive at once.
+        let inline = (0..PARK).map(|k| (k, false)).chain((0..PARK).map(|k| (k, true)));
         #[cfg(atomicarena_stripes)]
-        let words_for_handles = if stripes::enabled(n) {
+        let table: &[usize] = if stripes::enabled(n) {
             let _ = self.stripes.table_or_new();
-            (0..PARK).chain(LOCAL_BASE..WORDS)
+            &[LOCAL_BASE, WORDS]
         } else {
-            (0..PARK).chain(0..0)
+            &[0, 0]
         };
         #[cfg(not(atomicarena_stripes))]
-        let words_for_handles = 0..PARK;
-        for take_range in [false, true] {
-            for k in words_for_handles.clone() {
-                let Some(w) = self.word(k) else { continue };
+        let table: &[usize] = &[0, 0];
+        let in_table = (table[0]..table[1])
+            .map(|k| (k, false))
+            .chain((table[0]..table[1]).map(|k| (k, true)));
+        for (k, take_range) in inline.chain(in_table) {
+            let Some(w) = self.word(k) else { continue };
+            if let Some(taken) = words::own(w, take_range) {
+                // Before the word holds anything that `&mut` operations must see (it is owned,
+                // its range not yet published): the bit is read only then, or as a hint.
                 self.mark_used(k);
-                if let Some(taken) = words::own(w, take_range) {
-                    return Some((w, taken));
-                }
+                return Some((w, taken));
             }
         }
         None
@@ -483,6 +498,26 @@ impl CursorCore {
             Some(i) => Some(i),
             None => self.claim_one_leftover(n, marks),
         }
+    }
+
+    /// `Cursor::claim_one_fast`.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn claim_one_fast(&self, n: usize, marks: Option<&[TrackedCell<u8>]>) -> Option<usize> {
+        #[cfg(atomicarena_stripes)]
+        if stripes::enabled(n) {
+            let table = self.stripes.table()?;
+            return match words::take_one(table.stripe(stripes::my_index())) {
+                Taken::Slot(i, false) => Some(i),
+                // Nothing taken: `claim_one` refills, or claims around a locked stripe.
+                Taken::Empty(_) | Taken::Owned => None,
+                // A slot was taken: keep it (a marked one is unmarked; contention moves the
+                // thread on).
+                other => self.taken_slowly(n, other, marks),
+            };
+        }
+        let _ = marks;
+        self.claim_one_quiet(n)
     }
 
     /// `claim_one` for a cursor with stripes: from the calling thread's stripe.
@@ -593,6 +628,7 @@ impl CursorCore {
     }
 
     /// A single claim that does not use the thread's stripe (another thread is refilling it).
+    #[cfg(atomicarena_stripes)]
     #[cold]
     #[inline(never)]
     fn claim_one_unstriped(&self, n: usize, marks: Option<&[TrackedCell<u8>]>) -> Option<usize> {
@@ -1132,11 +1168,12 @@ pub(crate) fn clear_marks(marks: &[TrackedCell<u8>], range: Range<usize>) {
 /// example), and `$used` says what a used slot is for this kind.
 macro_rules! statistics {
     ($kind:ident, $end:ident, $used:literal, $($cursor:ident).+) => {
-        #[doc = concat!("The number of slots used this round: ", $used, ". Slots that threads'")]
-        /// chunks hold but have not used yet are not counted.
+        #[doc = concat!("The number of slots used this round: ", $used, ". Free slots are not")]
+        /// counted, wherever they are (threads' chunks, handles' tails), and neither are the
+        /// slots of a live per-thread handle's chunk that it has not committed yet.
         ///
-        /// Exact when no allocation is in flight; under concurrent allocation, a snapshot that
-        /// may already be out of date.
+        /// Exact when no allocation is in flight and no handle is alive; under concurrent
+        /// allocation, a snapshot that may already be out of date.
         ///
         /// ```
         #[doc = concat!("let a: atomicarena::", stringify!($kind), "<u8, 4> = atomicarena::", stringify!($kind), "::new();")]
@@ -1174,7 +1211,8 @@ macro_rules! statistics {
         }
 
         /// The number of slots an allocation can still get this round: those no thread has
-        /// claimed, and those unused in threads' chunks (a snapshot under concurrency).
+        /// claimed, and the free slots of threads' chunks and of dropped handles' tails, which
+        /// every claim can take (a snapshot under concurrency).
         ///
         /// ```
         #[doc = concat!("let a: atomicarena::", stringify!($kind), "<u8, 4> = atomicarena::", stringify!($kind), "::new();")]

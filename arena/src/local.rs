@@ -150,12 +150,18 @@ impl<'a, T, const N: usize> Local<'a, T, N> {
     /// ```
     #[inline]
     pub fn alloc(&mut self, value: T) -> Result<&'a mut T, Full<T>> {
-        match self.next_slot() {
-            // SAFETY: `next_slot` returned a slot of this handle's chunk (`< N`), claimed from
-            // the cursor and handed out by this handle once.
-            Some(i) => Ok(unsafe { self.arena.write(i, value) }),
-            None => Err(Full(value)),
+        if self.chunk.is_empty() {
+            // Out of line, and by value: neither `value` nor the handle's address has to
+            // survive a call in the caller's loop, so both stay in registers there.
+            let (start, word, chunk, r) =
+                alloc_refill(self.arena, self.start, self.word, self.chunk, value);
+            (self.start, self.word, self.chunk) = (start, word, chunk);
+            return r;
         }
+        let i = self.chunk.take_one();
+        // SAFETY: `i` is the next slot of this handle's chunk (`< N`), claimed from the cursor
+        // and handed out by this handle once.
+        Ok(unsafe { self.arena.write(i, value) })
     }
 
     /// Builds a value with `f` in the handle's chunk; `f` runs only when a slot is available.
@@ -236,20 +242,34 @@ impl<'a, T, const N: usize> Local<'a, T, N> {
     pub fn chunk_remaining(&self) -> usize {
         self.chunk.remaining()
     }
+}
 
-    /// The next slot index of this handle, claiming a chunk if needed (`Chunk::next_marked`).
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline)]
-    fn next_slot(&mut self) -> Option<usize> {
-        let arena = self.arena;
-        self.chunk.next_slot(
-            &mut self.start,
-            &mut self.word,
-            &arena.raw.cursor,
-            N,
-            Some(&arena.raw.marks),
-        )
-    }
+/// `Local::alloc` with a used-up chunk: refill, then store. Takes and returns the handle's
+/// state by value (see `Local::alloc`).
+#[cold]
+#[inline(never)]
+#[allow(clippy::type_complexity)]
+fn alloc_refill<'a, T, const N: usize>(
+    arena: &'a Arena<T, N>,
+    mut start: usize,
+    mut word: WordState<'a>,
+    mut chunk: Chunk,
+    value: T,
+) -> (usize, WordState<'a>, Chunk, Result<&'a mut T, Full<T>>) {
+    let slot = chunk.next_slot(
+        &mut start,
+        &mut word,
+        &arena.raw.cursor,
+        N,
+        Some(&arena.raw.marks),
+    );
+    let r = match slot {
+        // SAFETY: `next_slot` returned a slot of this handle's chunk (`< N`), claimed from the
+        // cursor and handed out by this handle once.
+        Some(i) => Ok(unsafe { arena.write(i, value) }),
+        None => Err(Full(value)),
+    };
+    (start, word, chunk, r)
 }
 
 /// Where a per-thread handle leaves the unused tail of its chunk when it drops: a word it owns
@@ -394,7 +414,7 @@ impl<T, const N: usize> Drop for Local<'_, T, N> {
 /// claimed from the cursor, and the size of the next claim, which doubles from the first up to
 /// `max`. (The automatic per-thread chunks of `alloc(&self)` are the atomic form of the same
 /// thing, see `stripes.rs`.)
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 struct Chunk {
     next: usize,
     end: usize,

@@ -64,8 +64,15 @@ pub(crate) const STRIPES: usize = if cfg!(loom) { 2 } else { 8 };
 pub(crate) const LOCAL_WORDS: usize = 2 * STRIPES;
 
 /// Cursors of fewer slots have no stripes: they never allocate a table and use the single
-/// shared cursor, as `no_std` builds do.
-pub(crate) const MIN_CAPACITY: usize = if cfg!(loom) { 4 } else { 4096 };
+/// shared cursor, as `no_std` builds do. (Under Miri, 64: so that tests at Miri sizes, where
+/// every access retags the whole slot array, still reach the striped path.)
+pub(crate) const MIN_CAPACITY: usize = if cfg!(loom) {
+    4
+} else if cfg!(miri) {
+    64
+} else {
+    4096
+};
 
 /// Whether a cursor of `n` slots uses stripes: at least [`MIN_CAPACITY`], and indices that fit
 /// in a word (`words::enabled`).

@@ -106,7 +106,8 @@ pub(crate) enum Taken {
     Slot(usize, bool),
     /// A slot, as `Slot`, taken after another thread changed the word under us (contention).
     Contended(usize, bool),
-    /// No slot; the word as seen (empty).
+    /// No slot; the word as seen (empty), for a stripe's refill.
+    #[cfg_attr(not(atomicarena_stripes), allow(dead_code))]
     Empty(usize),
     /// Owned by another thread.
     Owned,
