@@ -806,6 +806,27 @@ impl<const M: usize> Case<Rec32> for ResetBump32<M> {
     }
 }
 
+/// An empty timed region after the same one-value-at-a-time fill as `ResetVec32` (a `Vec` of
+/// `M` 32-byte values written by `push`): what reading the clock costs once a fill has filled
+/// the caches with dirty lines (the floor under every function of the `reset_32b` groups).
+struct TimerAfterFill<const M: usize>;
+impl<const M: usize> Case<Rec32> for TimerAfterFill<M> {
+    const NAME: &'static str = "timer_only";
+    const ELEMS: u64 = 1;
+    type State = Vec<Rec32>;
+    fn new() -> Self::State {
+        Vec::with_capacity(M)
+    }
+    fn prepare(v: &mut Self::State) {
+        v.clear();
+        for i in 0..M as u64 {
+            v.push(values::rec32(i));
+        }
+        black_box(&mut *v);
+    }
+    fn run(_: &mut Self::State) {}
+}
+
 /// An empty timed region: what reading the clock twice costs.
 struct TimerOnly;
 impl Case<u64> for TimerOnly {
@@ -1040,6 +1061,9 @@ fn reset(c: &mut Criterion) {
         if name.contains("_1M_") {
             bench::<Rec32, ResetVec32<N>>(&mut g, resets);
             bench::<Rec32, ResetBump32<N>>(&mut g, resets);
+            if name.ends_with("_1t") {
+                bench::<Rec32, TimerAfterFill<N>>(&mut g, resets);
+            }
         } else {
             bench::<Rec32, ResetVec32<N_16M>>(&mut g, resets);
             bench::<Rec32, ResetBump32<N_16M>>(&mut g, resets);
