@@ -1,7 +1,8 @@
 //! A flight recorder: worker threads log events into a fixed-size ring that always holds the
 //! most recent ones, with no locks and no allocation by the recorder itself. A monitor thread
 //! tails the recorder while it fills, as `tail -f` follows a log: `Ring::since` with the last
-//! handle it saw gives it just the events logged after that one. The worker that raises an
+//! handle it saw gives it just the events logged after that one. It starts before anything is
+//! logged, from `Handle::START`, which is older than every event. The worker that raises an
 //! alarm pins it (a `Ref`) and hands the pin to the main thread, so the alarm survives all the
 //! events logged after it; pushes that land on its slot skip it, and `Ring::skipped` counts the
 //! sequence numbers they passed over, so the monitor can tell events it missed (overwritten
@@ -36,16 +37,18 @@ fn log(worker: usize, step: u32, what: impl Into<String>) -> Handle<Event> {
 struct Tail {
     /// The newest event it saw.
     last: Handle<Event>,
-    /// Events it saw, after the one it started from.
+    /// Events it saw.
     seen: u64,
     /// The alarms among them.
     alarms: Vec<(Handle<Event>, String)>,
 }
 
-/// Follows the recorder from `start` until `stop` is set, then catches up once more.
-fn monitor(start: Handle<Event>, stop: &AtomicBool) -> Tail {
+/// Follows the recorder from its first event until `stop` is set, then catches up once more.
+fn monitor(stop: &AtomicBool) -> Tail {
     let mut tail = Tail {
-        last: start,
+        // Older than every event: the first `since` yields all there is, even if nothing is
+        // there yet (then the next call starts from `START` again).
+        last: Handle::START,
         seen: 0,
         alarms: Vec::new(),
     };
@@ -69,11 +72,12 @@ fn monitor(start: Handle<Event>, stop: &AtomicBool) -> Tail {
 }
 
 fn main() {
-    let boot = log(0, 0, "recorder started");
     let stop = AtomicBool::new(false);
 
-    let (alarm, logged, tail) = thread::scope(|s| {
-        let tail = s.spawn(|| monitor(boot, &stop));
+    let (boot, alarm, logged, tail) = thread::scope(|s| {
+        // The monitor starts on an empty recorder.
+        let tail = s.spawn(|| monitor(&stop));
+        let boot = log(0, 0, "recorder started");
         let workers: Vec<_> = (1..=3)
             .map(|worker| {
                 s.spawn(move || {
@@ -105,29 +109,27 @@ fn main() {
         logged += 1;
         // Release: pairs with the monitor's Acquire load.
         stop.store(true, Ordering::Release);
-        (alarm, logged, tail.join().unwrap())
+        (boot, alarm, logged, tail.join().unwrap())
     });
 
-    // Every sequence number after `boot`, up to the last event, is an event the monitor saw,
-    // an event it missed, or a number that a push skipped.
-    let numbers = tail.last.sequence() - boot.sequence();
+    // Every sequence number after `Handle::START` (0), up to the last event, is an event the
+    // monitor saw, an event it missed, or a number that a push skipped.
+    let numbers = tail.last.sequence() - Handle::<Event>::START.sequence();
     let skipped = RECORDER.skipped();
     let missed = numbers - skipped - tail.seen;
     println!(
-        "{logged} events logged; the monitor, tailing the recorder with `since`, saw {} of the \
-         {} after the first and missed {missed} (overwritten before it read them)",
+        "{logged} events logged; the monitor, tailing the recorder with `since` from \
+         `Handle::START`, saw {} of them and missed {missed} (overwritten before it read them)",
         tail.seen,
-        logged - 1
     );
     for (handle, what) in &tail.alarms {
         println!("  it saw {handle:?}: {what}");
     }
     println!(
-        "handles {boot:?} to {:?}: {} sequence numbers = {} events + {skipped} skipped over \
-         pinned slots",
+        "handles {boot:?} to {:?}: {numbers} sequence numbers = {} events + {skipped} skipped \
+         over pinned slots",
         tail.last,
-        numbers + 1,
-        numbers + 1 - skipped
+        numbers - skipped
     );
 
     let held = RECORDER.len();

@@ -2,8 +2,10 @@
 //! the first round and reused in every round after it.
 //!
 //! `#[arena(..., pool)]` generates `PacketPool`; `reset()` runs the derived field-wise reset
-//! (`payload.clear()` keeps the buffer, `seq` goes back to 0, `src` to its default) instead of
-//! dropping the packets. A counting global allocator shows the heap allocations per round.
+//! (`payload.clear()` keeps the buffer, `seq` goes back to 0, `ttl` to 64, `src` to its default)
+//! instead of dropping the packets. A packet's first value is `Default` with the same reset
+//! applied, so round 0 hands out packets in the same state as every later round (`ttl == 64`).
+//! A counting global allocator shows the heap allocations per round.
 //!
 //! ```text
 //! cargo run --release --example packet_pool
@@ -51,6 +53,8 @@ struct Packet {
     payload: Vec<u8>,
     #[arena(reset = 0)]
     seq: u64,
+    #[arena(reset = 64)]
+    ttl: u8,
     src: u32,
 }
 
@@ -60,13 +64,14 @@ fn round(pool: &PacketPool, round: u64, wire: &[u8]) -> u64 {
     for i in 0..PACKETS {
         let p = pool.take().expect("the pool holds a round of packets");
         assert!(
-            p.payload.is_empty() && p.seq == 0,
-            "recycled packets come back reset"
+            p.payload.is_empty() && p.seq == 0 && p.ttl == 64,
+            "every round, round 0 included, hands out packets in the reset state"
         );
         p.payload.extend_from_slice(wire);
         p.payload[0] = round as u8;
         p.seq = round * PACKETS as u64 + i as u64;
         p.src = i as u32;
+        p.ttl -= 1; // one hop
         sum += p.payload.iter().map(|&b| u64::from(b)).sum::<u64>() + p.seq;
     }
     sum
@@ -82,6 +87,7 @@ fn fresh_round(round: u64, wire: &[u8]) -> u64 {
         packets.push(Packet {
             payload,
             seq: round * PACKETS as u64 + i as u64,
+            ttl: 63,
             src: i as u32,
         });
     }

@@ -126,7 +126,13 @@ fn pool_recycles_values_between_rounds() {
     let mut pool = ScratchPool::new();
     assert_eq!(ScratchPool::CAPACITY, 8);
     let s = pool.take().unwrap();
-    assert_eq!(*s, Scratch::default(), "first use is `Default::default()`");
+    let mut fresh = Scratch::default();
+    fresh.reset_fields();
+    assert_eq!(
+        *s, fresh,
+        "first use is `Default::default()`, reset field by field"
+    );
+    assert_eq!((s.ttl, s.label.as_str()), (100, "fresh"));
     *s = dirty();
     assert_eq!(pool.len(), 1);
     pool.reset();
@@ -230,11 +236,193 @@ fn a_generated_pool_iterates_like_the_runtime_pool() {
         .into_iter()
         .map(|s| (s.rounds, s.total))
         .collect();
-    assert_eq!(seen, [(5, 1), (0, 8)]);
+    assert_eq!(
+        seen,
+        [(5, 1), (1, 8)],
+        "a fresh `rounds` is 1 (`reset = 1`)"
+    );
     pool.reset();
     assert_eq!(
         (&mut pool).into_iter().count(),
         0,
         "nothing handed out this round"
     );
+}
+
+// ---- round 0 is like every other round: a fresh slot is `Default` with the reset applied ----
+//
+// One type per field option, each with a `Default` that differs from the field's reset state,
+// so that a fresh slot handed out as plain `Default::default()` fails the test. Each test takes
+// a fresh slot in round 0, dirties it, and checks that round 1 (the recycled value) and a slot
+// first used in round 1 both look like round 0.
+
+#[derive(ArenaAlloc, Debug, Default, PartialEq)]
+#[arena(capacity = 2, pool)]
+struct Hop {
+    #[arena(reset = 64)]
+    ttl: u8,
+}
+
+#[test]
+fn round_zero_reset_expr() {
+    let mut pool = HopPool::new();
+    let h = pool.take().unwrap();
+    assert_eq!(h.ttl, 64, "`reset = 64` shows 64 from the first take");
+    h.ttl = 1;
+    pool.reset();
+    assert_eq!(pool.take().unwrap().ttl, 64, "recycled");
+    assert_eq!(pool.take().unwrap().ttl, 64, "a slot first used in round 1");
+}
+
+#[derive(ArenaAlloc, Debug, Default, PartialEq)]
+#[arena(capacity = 2, pool)]
+struct Labelled {
+    #[arena(reset_with = relabel)]
+    label: String,
+}
+
+#[test]
+fn round_zero_reset_with() {
+    let mut pool = LabelledPool::new();
+    let l = pool.take().unwrap();
+    assert_eq!(l.label, "fresh", "`reset_with` runs on the first value");
+    l.label.push_str(" and used");
+    pool.reset();
+    assert_eq!(pool.take().unwrap().label, "fresh");
+    assert_eq!(pool.take().unwrap().label, "fresh");
+}
+
+#[derive(ArenaAlloc, Debug, PartialEq)]
+#[arena(capacity = 2, pool)]
+struct Prefilled {
+    #[arena(clear)]
+    bytes: Vec<u8>,
+}
+
+impl Default for Prefilled {
+    fn default() -> Self {
+        Prefilled {
+            bytes: Vec::from(*b"from Default"),
+        }
+    }
+}
+
+#[test]
+fn round_zero_clear() {
+    let mut pool = PrefilledPool::new();
+    let p = pool.take().unwrap();
+    assert!(
+        p.bytes.is_empty(),
+        "`clear` fields are empty from the first take"
+    );
+    assert!(
+        p.bytes.capacity() >= 12,
+        "cleared, not replaced: `Default`'s buffer stays"
+    );
+    p.bytes.push(1);
+    pool.reset();
+    assert!(pool.take().unwrap().bytes.is_empty());
+    assert!(pool.take().unwrap().bytes.is_empty());
+}
+
+#[derive(ArenaAlloc, Debug, PartialEq)]
+#[arena(capacity = 2, pool)]
+struct Numbered {
+    #[arena(keep)]
+    id: u64,
+}
+
+impl Default for Numbered {
+    fn default() -> Self {
+        Numbered { id: 7 }
+    }
+}
+
+#[test]
+fn round_zero_keep() {
+    let mut pool = NumberedPool::new();
+    let n = pool.take().unwrap();
+    assert_eq!(n.id, 7, "`keep` starts from `Default`");
+    n.id = 8;
+    pool.reset();
+    assert_eq!(pool.take().unwrap().id, 8, "and keeps what the round left");
+    assert_eq!(pool.take().unwrap().id, 7, "a slot first used in round 1");
+}
+
+#[derive(ArenaAlloc, Debug, PartialEq)]
+#[arena(capacity = 2, pool)]
+struct Outer {
+    #[arena(nested)]
+    stats: Stats,
+}
+
+impl Default for Outer {
+    fn default() -> Self {
+        Outer {
+            stats: Stats {
+                rounds: 0,
+                total: 5,
+            },
+        }
+    }
+}
+
+#[test]
+fn round_zero_nested() {
+    let mut pool = OuterPool::new();
+    let o = pool.take().unwrap();
+    let want = Stats {
+        rounds: 1,
+        total: 5,
+    };
+    assert_eq!(
+        o.stats, want,
+        "`nested` resets the field's own fields from the first take"
+    );
+    o.stats.rounds = 9;
+    pool.reset();
+    assert_eq!(pool.take().unwrap().stats, want);
+    assert_eq!(pool.take().unwrap().stats, want);
+}
+
+#[derive(ArenaAlloc, Debug, PartialEq)]
+#[arena(capacity = 2, pool)]
+struct Counter {
+    hits: u32,
+    note: Option<String>,
+}
+
+impl Default for Counter {
+    fn default() -> Self {
+        Counter {
+            hits: 9,
+            note: Some("from Default".into()),
+        }
+    }
+}
+
+#[test]
+fn round_zero_no_option() {
+    let mut pool = CounterPool::new();
+    let c = pool.take().unwrap();
+    assert_eq!(
+        (c.hits, c.note.as_deref()),
+        (0, None),
+        "a field with no option is its type's `Default` from the first take, as in every round"
+    );
+    c.hits = 3;
+    pool.reset();
+    let c = pool.take().unwrap();
+    assert_eq!((c.hits, c.note.as_deref()), (0, None));
+    let c = pool.take().unwrap();
+    assert_eq!((c.hits, c.note.as_deref()), (0, None));
+}
+
+/// Through a per-thread handle too.
+#[test]
+fn round_zero_through_a_handle() {
+    let pool = HopPool::new();
+    let mut local = pool.local();
+    assert_eq!(local.take().unwrap().ttl, 64);
+    assert_eq!(local.take().unwrap().ttl, 64);
 }

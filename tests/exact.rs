@@ -26,7 +26,7 @@ fn in_turn<R: Send>(f: impl FnOnce() -> R + Send) -> R {
 /// 88 % of the arena. Every slot must end up holding exactly one value, and the arena full.
 #[test]
 fn threads_mixing_singles_and_batches_fill_the_arena_exactly_stress() {
-    const N: usize = if cfg!(miri) { 256 } else { 65_536 };
+    const N: usize = if cfg!(miri) { 128 } else { 65_536 };
     const THREADS: usize = 3;
     let rounds = if cfg!(miri) { 1 } else { 20 };
     let mut arena = Arena::<u32, N>::new_boxed();
@@ -219,9 +219,9 @@ fn statistics_count_values_after_a_handle_and_a_single() {
 /// slot.
 #[test]
 fn iter_mut_between_bursts_strands_nothing_threads() {
-    const N: usize = if cfg!(miri) { 512 } else { 8192 };
+    const N: usize = if cfg!(miri) { 256 } else { 8192 };
     const THREADS: usize = 4;
-    let per = if cfg!(miri) { 50 } else { 500 };
+    let per = if cfg!(miri) { 20 } else { 500 };
     let mut arena = Arena::<u64, N>::new_boxed();
     thread::scope(|s| {
         for t in 0..THREADS as u64 {

@@ -2,6 +2,7 @@
 //! The derive's generated resets are tested in `derive_pool.rs`.
 
 use std::collections::HashSet;
+use std::error::Error;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -27,7 +28,7 @@ fn reset_keeps_buffers_and_pointers() {
     let mut ptrs = Vec::new();
     for i in 0..4u8 {
         let p = pool.take().unwrap();
-        assert!(p.payload.is_empty(), "first use is T::default()");
+        assert!(p.payload.is_empty(), "first use is T::default(), reset");
         p.payload.extend(std::iter::repeat_n(i, 1500));
         p.seq = u64::from(i) + 1;
         ptrs.push((p.payload.as_ptr(), p.payload.capacity()));
@@ -141,11 +142,106 @@ fn clear_drops_everything_once() {
     assert!(pool.is_empty());
     assert_eq!(
         pool.take().unwrap().resets,
-        0,
-        "a fresh default after clear"
+        1,
+        "a fresh value after clear: `default()`, reset once"
     );
     drop(pool);
     assert_eq!(counters(), (live0, drops0 + 3));
+}
+
+/// Round 0 hands out what every later round does: a slot's first value is `T::default()` with
+/// `reset_fields` applied (issue 19), once.
+#[test]
+fn a_fresh_slot_is_default_reset_once() {
+    let _g = COUNTING.lock().unwrap_or_else(|e| e.into_inner());
+    let (live0, drops0) = counters();
+    let mut pool: Pool<Counted, 2> = Pool::new();
+    let c = pool.take().unwrap();
+    assert_eq!((c.id, c.resets), (usize::MAX, 1));
+    pool.reset();
+    let c = pool.take().unwrap();
+    assert_eq!(
+        (c.id, c.resets),
+        (usize::MAX, 2),
+        "recycled: one more reset"
+    );
+    let c = pool.take().unwrap();
+    assert_eq!((c.id, c.resets), (usize::MAX, 1), "first used in round 1");
+    assert_eq!(
+        counters(),
+        (live0 + 2, drops0),
+        "nothing made or dropped in between"
+    );
+    drop(pool);
+    assert_eq!(counters(), (live0, drops0 + 2));
+}
+
+/// A scalar resets to its default: the runtime's `FieldReset` for the primitive types.
+#[test]
+fn scalars_reset_to_their_default() {
+    #[derive(Default, PartialEq, Debug)]
+    struct Row(u8, i64, f64, bool, char, u128);
+    impl FieldReset for Row {
+        fn reset_fields(&mut self) {
+            self.0.reset_fields();
+            self.1.reset_fields();
+            self.2.reset_fields();
+            self.3.reset_fields();
+            self.4.reset_fields();
+            self.5.reset_fields();
+        }
+    }
+    let mut pool: Pool<Row, 2> = Pool::new();
+    *pool.take().unwrap() = Row(1, -2, 3.5, true, 'x', 6);
+    pool.alloc(Row(9, 9, 9.0, true, 'y', 9)).unwrap();
+    pool.reset();
+    assert_eq!(*pool.take().unwrap(), Row::default());
+    assert_eq!(*pool.take().unwrap(), Row::default());
+
+    let mut ints: Pool<u32, 1> = Pool::new();
+    *ints.take().unwrap() = 7;
+    ints.reset();
+    assert_eq!(*ints.take().unwrap(), 0);
+}
+
+/// If the reset of a slot's first value panics, the value is dropped and the slot stays empty:
+/// skipped by `iter_mut`, built again by the next `take`.
+#[test]
+fn panicking_reset_of_a_fresh_value_leaves_an_empty_slot() {
+    use std::sync::atomic::AtomicBool;
+    static EXPLODE: AtomicBool = AtomicBool::new(false);
+    #[derive(Default)]
+    struct Touchy(Counted);
+    impl FieldReset for Touchy {
+        fn reset_fields(&mut self) {
+            assert!(!EXPLODE.load(Ordering::SeqCst), "this reset explodes");
+            self.0.resets += 1;
+        }
+    }
+    let _g = COUNTING.lock().unwrap_or_else(|e| e.into_inner());
+    let (live0, drops0) = counters();
+    let mut pool: Pool<Touchy, 2> = Pool::new();
+    EXPLODE.store(true, Ordering::SeqCst);
+    let r = catch_unwind(AssertUnwindSafe(|| {
+        pool.take().unwrap();
+    }));
+    EXPLODE.store(false, Ordering::SeqCst);
+    assert!(r.is_err());
+    assert_eq!(
+        counters(),
+        (live0, drops0 + 1),
+        "the new value was dropped once"
+    );
+    assert_eq!(
+        (pool.len(), pool.remaining()),
+        (0, 1),
+        "the slot is a hole: neither a value nor free"
+    );
+    assert_eq!(pool.iter_mut().count(), 0, "but holds nothing");
+    pool.reset();
+    assert_eq!(pool.take().unwrap().0.resets, 1, "built again, reset once");
+    drop(pool);
+    assert_eq!(counters(), (live0, drops0 + 2));
 }
 
 #[test]
@@ -171,6 +267,7 @@ fn panicking_default_leaves_an_empty_slot() {
     pool.alloc(Fussy(3)).unwrap();
     let seen: Vec<u8> = pool.iter_mut().map(|f| f.0).collect();
     assert_eq!(seen, [1, 3], "the hole is skipped");
+    assert_eq!((pool.len(), pool.remaining()), (2, 0), "two values and a hole");
     pool.reset();
     // Slot 1 is still empty: `take` must build it, and it panics again; `alloc` fills it.
     pool.alloc(Fussy(7)).unwrap();
@@ -342,4 +439,54 @@ fn iter_mut_skips_slots_stranded_by_a_forgotten_local() {
     assert_eq!(seen, [1, 2]);
     // Two values; the forgotten handle's unused slot is a hole (neither a value nor free).
     assert_eq!((pool.len(), pool.remaining()), (2, 61));
+}
+
+/// A pool's `Full` says "pool is full", from `take` and `alloc`, through the pool or a handle,
+/// and keeps saying it without its value (issue 19).
+#[test]
+fn a_full_pool_says_so() {
+    let pool: Pool<String, 1> = Pool::new();
+    pool.take().unwrap();
+    assert_eq!(pool.take().unwrap_err().to_string(), "pool is full");
+    let err = pool.alloc("late".to_string()).unwrap_err();
+    assert_eq!(err.to_string(), "pool is full");
+    assert_eq!(format!("{err:?}"), "Full(..)");
+    let bare = err.clone().without_value();
+    assert_eq!(bare.to_string(), "pool is full");
+    assert_eq!(err.into_inner(), "late");
+
+    let pool: Pool<String, 64> = Pool::new();
+    let mut local = pool.local();
+    while local.take().is_ok() {}
+    assert_eq!(local.take().unwrap_err().to_string(), "pool is full");
+    assert_eq!(
+        local.alloc(String::new()).unwrap_err().to_string(),
+        "pool is full"
+    );
+    // The other kinds say "arena is full", as `Full::new` does.
+    assert_eq!(atomicarena::Full::new(()).to_string(), "arena is full");
+    assert_ne!(
+        bare,
+        atomicarena::Full::new(()),
+        "the kind is part of the error"
+    );
+}
+
+/// `.map_err(Full::without_value)?` takes the error of a pool of borrowed values (`Full<&str>`,
+/// not `'static`) into `Box<dyn Error>`.
+#[test]
+fn without_value_lets_borrowed_errors_through_question_mark() {
+    fn keep<'a>(pool: &Pool<&'a str, 2>, words: &[&'a str]) -> Result<usize, Box<dyn Error>> {
+        for &w in words {
+            pool.alloc(w).map_err(atomicarena::Full::without_value)?;
+        }
+        Ok(pool.len())
+    }
+    let text = String::from("one two three");
+    let words: Vec<&str> = text.split(' ').collect();
+    let pool: Pool<&str, 2> = Pool::new();
+    assert_eq!(keep(&pool, &words[..2]).unwrap(), 2);
+    let err = keep(&pool, &words[2..]).unwrap_err();
+    assert_eq!(err.to_string(), "pool is full");
+    assert!(err.downcast_ref::<atomicarena::Full<()>>().is_some());
 }

@@ -52,9 +52,10 @@ fn overwrite_order_and_stale_handles() {
     assert_eq!(ring.len(), 4);
     assert_eq!(ring.read(handles[9]), Some(9));
     assert_eq!(ring.read(handles[5]), None);
-    // Handles are sequence numbers, in push order.
+    // Handles are sequence numbers, in push order, from 1 (0 is `Handle::START`).
     assert!(handles.windows(2).all(|w| w[0] < w[1]));
-    assert_eq!(handles[3].sequence(), 3);
+    assert_eq!(handles[0].sequence(), 1);
+    assert_eq!(handles[3].sequence(), 4);
 }
 
 #[test]
@@ -94,7 +95,7 @@ fn peek_is_modulo_n() {
     // The handle from peek is the value's own.
     let (h, v) = ring.peek(7).unwrap();
     assert_eq!(ring.get(h).as_deref(), Some(&*v));
-    assert_eq!(h.sequence(), 4);
+    assert_eq!(h.sequence(), 5, "'e', the fifth push");
 }
 
 #[test]
@@ -116,7 +117,7 @@ fn iter_is_oldest_to_newest() {
     }
     for (h, v) in items {
         assert_eq!(ring.read(h), Some(v));
-        assert_eq!(h.sequence(), v);
+        assert_eq!(h.sequence(), v + 1, "value `i` is push number `i + 1`");
     }
     // Holding the items pins their slots: pushes must skip them all and drop the value.
     let held: Vec<_> = ring.iter().collect();
@@ -338,7 +339,7 @@ fn handle_traits_need_no_bounds_on_t() {
     assert_ne!(a, b);
     assert!(a < b);
     assert_eq!(HashSet::from([a, b, c]).len(), 2);
-    assert_eq!(format!("{b:?}"), "Handle(1)");
+    assert_eq!(format!("{b:?}"), "Handle(2)");
 }
 
 #[test]
@@ -349,7 +350,7 @@ fn debug_default_capacity() {
     assert_eq!(Ring::<u8, 7>::CAPACITY, 7);
     assert_eq!(
         format!("{ring:?}"),
-        "Ring { len: 1, capacity: 7, next_seq: 1, skipped: 0, .. }"
+        "Ring { len: 1, capacity: 7, next_seq: 2, skipped: 0, .. }"
     );
     assert!(format!("{:?}", ring.iter()).starts_with("RingIter"));
 }
@@ -368,7 +369,7 @@ fn peek_and_iter_on_a_spread_ring() {
     for i in 0..64 {
         let (h, v) = ring.peek(i).unwrap();
         assert_eq!(*v % 64, i as u64, "peek({i}) = {}", *v);
-        assert_eq!(h.sequence(), *v);
+        assert_eq!(h.sequence(), *v + 1);
     }
     let ring: Ring<[u8; 100], 100> = Ring::new();
     let handles: Vec<_> = (0..150u8).map(|i| ring.push([i; 100])).collect();
@@ -704,10 +705,12 @@ fn seq_values<T: Copy, const N: usize>(it: RingIter<'_, T, N>) -> Vec<(u64, T)> 
 fn since_yields_what_came_after_a_handle_across_wraps() {
     let ring: Ring<u32, 4> = Ring::new();
     let hs: Vec<Handle<u32>> = (0..11).map(|i| ring.push(i)).collect();
-    // In the ring: numbers 7..=10 (value == number). Every handle, live or stale, gets the
-    // live values numbered after it.
+    // In the ring: numbers 8..=11 (value + 1 == number). Every handle, live or stale, gets
+    // the live values numbered after it.
     for (k, &h) in hs.iter().enumerate() {
-        let want: Vec<(u64, u32)> = (k.max(6) + 1..11).map(|i| (i as u64, i as u32)).collect();
+        let want: Vec<(u64, u32)> = (k.max(6) + 1..11)
+            .map(|i| (i as u64 + 1, i as u32))
+            .collect();
         assert_eq!(seq_values(ring.since(h)), want, "since({h:?})");
         // The handles are the pushes' own.
         for (h2, v) in ring.since(h) {
@@ -723,9 +726,99 @@ fn since_yields_what_came_after_a_handle_across_wraps() {
     assert_eq!(got, [(new[0], 11), (new[1], 12), (new[2], 13)]);
     // `since` is `iter` cut at the handle.
     let all: Vec<(u64, u32)> = seq_values(ring.iter());
-    assert_eq!(all, [(10, 10), (11, 11), (12, 12), (13, 13)]);
+    assert_eq!(all, [(11, 10), (12, 11), (13, 12), (14, 13)]);
     assert_eq!(seq_values(ring.since(hs[9])), all);
     assert_eq!(seq_values(ring.since(hs[10])), all[1..]);
+}
+
+/// `Handle::START` is older than every push: `since` from it is `iter`, on an empty ring, a
+/// fresh one, one that wrapped, one with a pinned survivor and one that was reset; `get` with
+/// it is `None`, and no push returns it.
+#[test]
+fn since_start_yields_everything_and_get_start_is_none() {
+    let mut ring: Ring<u32, 4> = Ring::new();
+    assert_eq!(Handle::<u32>::START.sequence(), 0);
+    assert_eq!(format!("{:?}", Handle::<u32>::START), "Handle(0)");
+    assert_eq!(ring.since(Handle::START).count(), 0, "empty ring");
+    assert!(ring.get(Handle::START).is_none() && ring.read(Handle::START).is_none());
+
+    let first = ring.push(10);
+    assert!(Handle::START < first && first.sequence() == 1);
+    assert_eq!(seq_values(ring.since(Handle::START)), [(1, 10)]);
+    assert!(ring.get(Handle::START).is_none());
+
+    // Wrapped: the survivors, oldest first, exactly as `iter`.
+    let hs: Vec<Handle<u32>> = (11..20).map(|i| ring.push(i)).collect();
+    assert!(hs.iter().all(|&h| h > Handle::START));
+    assert_eq!(
+        seq_values(ring.since(Handle::START)),
+        [(7, 16), (8, 17), (9, 18), (10, 19)]
+    );
+    assert_eq!(
+        seq_values(ring.since(Handle::START)),
+        seq_values(ring.iter())
+    );
+
+    // A value kept by a pin past its turn is older than the window and still comes first.
+    let pinned = ring.get(hs[5]).unwrap(); // number 7, value 16
+    for i in 20..26 {
+        ring.push(i);
+    }
+    let all = seq_values(ring.iter());
+    assert_eq!(all[0], (7, 16));
+    assert_eq!(seq_values(ring.since(Handle::START)), all);
+    drop(pinned);
+    assert!(ring.get(Handle::START).is_none());
+
+    // After a reset: what was pushed since.
+    ring.reset();
+    assert_eq!(ring.since(Handle::START).count(), 0);
+    ring.push(30);
+    ring.push(31);
+    let after: Vec<u32> = ring.since(Handle::START).map(|(_, v)| *v).collect();
+    assert_eq!(after, [30, 31]);
+    assert!(ring.get(Handle::START).is_none());
+}
+
+/// A tail reader that starts at `Handle::START` on an empty ring, as `flight_recorder` does,
+/// needs no special first call: it sees every value once, in order.
+#[test]
+fn a_tail_from_start_sees_every_value_once() {
+    let ring: Ring<u32, 8> = Ring::new();
+    let mut last = Handle::START;
+    let mut seen = Vec::new();
+    let follow = |last: &mut Handle<u32>, seen: &mut Vec<u32>| {
+        for (h, v) in ring.since(*last) {
+            assert!(h > *last);
+            seen.push(*v);
+            *last = h;
+        }
+    };
+    follow(&mut last, &mut seen);
+    assert!(seen.is_empty() && last == Handle::START);
+    for round in 0..5u32 {
+        for i in 0..round + 1 {
+            ring.push(round * 10 + i);
+        }
+        follow(&mut last, &mut seen);
+    }
+    assert_eq!(
+        seen,
+        [0, 10, 11, 20, 21, 22, 30, 31, 32, 33, 40, 41, 42, 43, 44]
+    );
+    assert_eq!(last, ring.latest().unwrap());
+}
+
+/// A ring made with `new_boxed` (all-zero bytes) is the same empty ring: its first push is
+/// number 1, after `Handle::START`.
+#[test]
+fn a_zeroed_ring_numbers_from_one() {
+    let ring = Ring::<u64, 4096>::new_boxed();
+    assert_eq!(ring.since(Handle::START).count(), 0);
+    let h = ring.push(5);
+    assert_eq!(h.sequence(), 1);
+    assert_eq!(seq_values(ring.since(Handle::START)), [(1, 5)]);
+    assert!(ring.get(Handle::START).is_none());
 }
 
 /// A recent handle: the iterator plans to look at the numbers after it only, not at the whole
@@ -745,7 +838,7 @@ fn recent_since<const N: usize>() {
     let hs: Vec<Handle<u64>> = (0..p).map(|i| ring.push(i)).collect();
     let it = ring.since(hs[p as usize - 5]);
     assert_eq!(it.size_hint(), (0, Some(4)));
-    let want: Vec<(u64, u64)> = (p - 4..p).map(|i| (i, i)).collect();
+    let want: Vec<(u64, u64)> = (p - 4..p).map(|i| (i + 1, i)).collect();
     assert_eq!(seq_values(it), want);
     assert_eq!(ring.since(hs[p as usize - 1]).size_hint(), (0, Some(0)));
     // A stale handle (older than the last N numbers) falls back to `iter`'s scan.
@@ -759,15 +852,15 @@ fn recent_since<const N: usize>() {
 fn since_with_a_stale_handle_leaves_out_pinned_survivors_older_than_it() {
     let ring: Ring<u32, 4> = Ring::new();
     let mut hs: Vec<Handle<u32>> = (0..2).map(|i| ring.push(i)).collect();
-    let pinned = ring.get(hs[1]).unwrap(); // number 1, slot 1
+    let pinned = ring.get(hs[1]).unwrap(); // number 2, slot 1
     hs.extend((2..14).map(|i| ring.push(i)));
-    // Numbers 5, 9 and 13 landed on the pinned slot and were skipped: values 2..=13 took
-    // numbers 2, 3, 4, 6, 7, 8, 10, 11, 12, 14, 15, 16.
+    // Numbers 6, 10 and 14 landed on the pinned slot and were skipped: values 2..=13 took
+    // numbers 3, 4, 5, 7, 8, 9, 11, 12, 13, 15, 16, 17.
     let seqs: Vec<u64> = hs.iter().map(|h| h.sequence()).collect();
-    assert_eq!(seqs, [0, 1, 2, 3, 4, 6, 7, 8, 10, 11, 12, 14, 15, 16]);
+    assert_eq!(seqs, [1, 2, 3, 4, 5, 7, 8, 9, 11, 12, 13, 15, 16, 17]);
     assert_eq!(ring.skipped(), 3);
     assert_eq!(*pinned, 1);
-    let survivor_first = [(1, 1), (14, 11), (15, 12), (16, 13)];
+    let survivor_first = [(2, 1), (15, 11), (16, 12), (17, 13)];
     assert_eq!(seq_values(ring.iter()), survivor_first);
     // Older than the survivor: the survivor comes first, as in `iter`.
     assert_eq!(seq_values(ring.since(hs[0])), survivor_first);
@@ -779,22 +872,22 @@ fn since_with_a_stale_handle_leaves_out_pinned_survivors_older_than_it() {
             "since({h:?})"
         );
     }
-    assert_eq!(seq_values(ring.since(hs[11])), [(15, 12), (16, 13)]);
+    assert_eq!(seq_values(ring.since(hs[11])), [(16, 12), (17, 13)]);
     // Yielding pins the values again: holding the items keeps them.
     let held: Vec<_> = ring.since(hs[0]).collect();
     drop(pinned);
-    ring.push(100); // every slot is held: gives up after 4 numbers (17..=20)
+    ring.push(100); // every slot is held: gives up after 4 numbers (18..=21)
     assert_eq!(ring.skipped(), 3 + 4);
     assert_eq!(
         held.iter().map(|(_, v)| **v).collect::<Vec<_>>(),
         [1, 11, 12, 13]
     );
     drop(held);
-    let h = ring.push(101); // number 21, slot 1: the survivor goes
-    assert_eq!(h.sequence(), 21);
+    let h = ring.push(101); // number 22, slot 1: the survivor goes
+    assert_eq!(h.sequence(), 22);
     assert_eq!(
         seq_values(ring.since(hs[0])),
-        [(14, 11), (15, 12), (16, 13), (21, 101)]
+        [(15, 11), (16, 12), (17, 13), (22, 101)]
     );
 }
 
@@ -813,11 +906,11 @@ fn since_with_a_handle_from_before_reset_yields_only_new_values() {
     for &h in &old {
         assert_eq!(ring.since(h).count(), 0, "since({h:?}) after reset");
     }
-    // Numbers go on from a fresh lap (8); every old handle comes before them.
+    // Numbers go on from a fresh lap (9); every old handle comes before them.
     let new: Vec<_> = (3..6).map(|id| ring.push(tracked(id))).collect();
     assert_eq!(
         new.iter().map(|h| h.sequence()).collect::<Vec<_>>(),
-        [8, 9, 10]
+        [9, 10, 11]
     );
     for &h in &old {
         let got: Vec<(Handle<Tracked>, usize)> = ring.since(h).map(|(h, v)| (h, v.id)).collect();
@@ -850,8 +943,8 @@ fn since_with_another_rings_handle_yields_only_this_rings_values() {
     let more: Vec<Handle<u32>> = (3..12).map(|i| mine.push(100 + i)).collect();
     let got: Vec<(Handle<u32>, u32)> = mine.since(their[9]).map(|(h, v)| (h, *v)).collect();
     assert_eq!(got, [(more[7], 110), (more[8], 111)]);
-    assert_eq!(their[9].sequence(), 9);
-    assert_eq!(more[7].sequence(), 10);
+    assert_eq!(their[9].sequence(), 10);
+    assert_eq!(more[7].sequence(), 11);
 }
 
 #[test]
@@ -860,13 +953,13 @@ fn skipped_counts_each_number_that_stored_nothing() {
     let mut ring: Ring<u32, N> = Ring::new();
     let h0 = ring.push(0);
     let pin = ring.get(h0).unwrap();
-    // 40 more values: every number that lands on slot 0 (8, 16, 24, 32, 40) is skipped.
+    // 40 more values: every number that lands on slot 0 (9, 17, 25, 33, 41) is skipped.
     let hs: Vec<Handle<u32>> = (1..=40).map(|i| ring.push(i)).collect();
     assert_eq!(ring.skipped(), 5);
     assert_eq!(
         hs[39].sequence(),
-        45,
-        "40 values + 5 skipped numbers after number 0"
+        46,
+        "40 values + 5 skipped numbers after number 1"
     );
     let gaps: u64 = hs
         .windows(2)
@@ -877,17 +970,17 @@ fn skipped_counts_each_number_that_stored_nothing() {
     let held: Vec<_> = ring.iter().collect();
     assert_eq!(held.len(), N);
     let lost = ring.push(99);
-    assert_eq!((lost.sequence(), ring.skipped()), (45 + 8, 5 + 8));
+    assert_eq!((lost.sequence(), ring.skipped()), (46 + 8, 5 + 8));
     assert!(ring.get(lost).is_none());
     drop(held);
     drop(pin);
     // Nothing pinned: no skips.
     let h = ring.push(7);
-    assert_eq!((h.sequence(), ring.skipped()), (54, 13));
-    // `reset` jumps to a fresh lap (numbers 55..=63 are not counted) and keeps the count.
+    assert_eq!((h.sequence(), ring.skipped()), (55, 13));
+    // `reset` jumps to a fresh lap (numbers 56..=64 are not counted) and keeps the count.
     ring.reset();
     assert_eq!(ring.skipped(), 13);
-    assert_eq!(ring.push(1).sequence(), 64);
+    assert_eq!(ring.push(1).sequence(), 65);
     assert_eq!(ring.skipped(), 13);
 
     // One slot: a give-up takes max(1, 4) = 4 numbers.
@@ -896,9 +989,9 @@ fn skipped_counts_each_number_that_stored_nothing() {
     let pin = one.get(a).unwrap();
     let b = one.push(2);
     let c = one.push(3);
-    assert_eq!((b.sequence(), c.sequence(), one.skipped()), (4, 8, 8));
+    assert_eq!((b.sequence(), c.sequence(), one.skipped()), (5, 9, 8));
     drop(pin);
-    assert_eq!((one.push(4).sequence(), one.skipped()), (9, 8));
+    assert_eq!((one.push(4).sequence(), one.skipped()), (10, 8));
 }
 
 /// A writer pushes while a reader follows it with `since(last)`: the reader sees each value at
@@ -952,7 +1045,8 @@ fn since_follows_a_writer_and_skipped_explains_the_gaps() {
     });
     // The writer's own view: the handle of value `id` is `records[id - 1].0`.
     let stored: u64 = 1 + records.iter().filter(|r| r.1).count() as u64;
-    let taken = records.last().unwrap().0.sequence() + 1;
+    // Numbers count from 1: the last one taken is how many were taken.
+    let taken = records.last().unwrap().0.sequence();
     assert_eq!(
         taken,
         stored + ring.skipped(),
@@ -970,7 +1064,7 @@ fn since_follows_a_writer_and_skipped_explains_the_gaps() {
     // The gaps between the handles seen: skipped numbers, or values missed.
     let last_seen = seen.last().unwrap().0.sequence();
     let gaps = last_seen - h0.sequence() - seen.len() as u64;
-    let skipped_after = taken - 1 - last_seen; // only give-ups come after the last value
+    let skipped_after = taken - last_seen; // only give-ups come after the last value
     let missed = stored - 1 - seen.len() as u64;
     assert_eq!(
         gaps,

@@ -146,6 +146,8 @@ use syn::{parse_macro_input, DeriveInput};
 /// `path(&mut field)`, `#[arena(keep)]` leaves the field, `#[arena(nested)]` calls
 /// `FieldReset::reset_fields` on it, and a field with no option is set to
 /// `Default::default()`. The derive implements `atomicarena::FieldReset` for the type from them.
+/// A slot's first value is `Default::default()` with this reset applied, so a field marked
+/// `reset = 64` holds 64 from the first `take` on, not only from the second round.
 ///
 /// A `#[repr(packed)]` type is reset by assignment only (`reset = EXPR`, no option, `keep`):
 /// its fields may be unaligned, and Rust gives no `&mut` to them, which `clear`, `reset_with`

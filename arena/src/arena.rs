@@ -452,6 +452,105 @@ impl<T, const N: usize> Arena<T, N> {
         self.alloc_exact(iter.len(), iter)
     }
 
+    /// Moves every item of an iterator of any length into contiguous slots, all or nothing
+    /// (typed-arena's `alloc_extend`; [`alloc_iter`](Arena::alloc_iter) is cheaper when the
+    /// length is known).
+    ///
+    /// It uses the room at the cursor's end: the free tails that end there are given back first
+    /// (as for every batch), then, from the first item on, it reserves **all** the slots the
+    /// cursor has left, fills them, and gives back the rest. Free slots elsewhere (the tails of
+    /// threads' chunks and of handles that are not at the cursor's end) are not used. While it
+    /// runs, other threads find only those elsewhere: use it from one thread, or expect `Full`
+    /// in the others meanwhile.
+    ///
+    /// If the items do not fit, nothing is stored: the items already taken from the iterator
+    /// (and the one that did not fit) are dropped at once, the rest of the iterator is not
+    /// pulled, and every reserved slot is free again. If the iterator panics, the items taken
+    /// so far are dropped and every reserved slot is free again. No hole is ever left.
+    ///
+    /// # Errors
+    ///
+    /// `Err(Full(()))` when the items do not fit in the room at the cursor's end.
+    ///
+    /// ```
+    /// use atomicarena::Arena;
+    ///
+    /// let arena: Arena<u32, 16> = Arena::new();
+    /// let odd = arena.alloc_extend((0..20).filter(|x| x % 2 == 1)).unwrap();
+    /// assert_eq!(odd, [1, 3, 5, 7, 9, 11, 13, 15, 17, 19]);
+    /// assert_eq!(arena.remaining(), 6);
+    /// assert!(arena.alloc_extend((0..7).chain(0..0)).is_err()); // 7 do not fit
+    /// assert_eq!(arena.remaining(), 6); // and nothing was taken
+    /// ```
+    #[allow(clippy::mut_from_ref)] // each slot is handed out once per round (invariant 1)
+    pub fn alloc_extend<I>(&self, iter: I) -> Result<&mut [T], Full<()>>
+    where
+        I: IntoIterator<Item = T>,
+    {
+        let mut iter = iter.into_iter();
+        let Some(first) = iter.next() else {
+            return Ok(&mut []);
+        };
+        let Some(range) = self.raw.cursor.reserve_rest(Some(&self.raw.marks)) else {
+            return Err(Full(()));
+        };
+        /// Drops the values written so far and frees the reserved range (on a panic, and when
+        /// the items do not fit).
+        struct Reserved<'a, T, const N: usize> {
+            arena: &'a Arena<T, N>,
+            range: core::ops::Range<usize>,
+            written: usize,
+        }
+        impl<T, const N: usize> Drop for Reserved<'_, T, N> {
+            fn drop(&mut self) {
+                /// Frees the range once the values are dropped (even if a destructor panics):
+                /// from then on, other claims may take its slots.
+                struct Free<'b>(&'b CursorCore, core::ops::Range<usize>);
+                impl Drop for Free<'_> {
+                    fn drop(&mut self) {
+                        self.0.return_rest(self.1.clone());
+                    }
+                }
+                let _free = Free(&self.arena.raw.cursor, self.range.clone());
+                let dst = self.arena.slot_ptr(self.range.start);
+                // SAFETY: exactly the first `written` slots of the range were initialised by
+                // `alloc_extend` and never handed out, so nothing else drops them; the range is
+                // still ours (it is freed after this).
+                unsafe { ptr::drop_in_place(ptr::slice_from_raw_parts_mut(dst, self.written)) };
+            }
+        }
+        let dst = self.slot_ptr(range.start);
+        // SAFETY: `range` was reserved by this call alone and is non-empty; the slot is ours.
+        unsafe { dst.write(first) };
+        let mut guard = Reserved {
+            arena: self,
+            range,
+            written: 1,
+        };
+        for value in iter {
+            if guard.written == guard.range.len() {
+                // Does not fit: `value` and (by the guard) everything taken so far are dropped,
+                // and the range is freed.
+                drop(value);
+                return Err(Full(()));
+            }
+            // SAFETY: `written < range.len()`, and the range is ours: the slot holds nothing.
+            unsafe { dst.add(guard.written).write(value) };
+            guard.written += 1;
+        }
+        let (range, written) = (guard.range.clone(), guard.written);
+        mem::forget(guard);
+        self.touch_owners(range.start..range.start + written);
+        // The unused rest goes back to the cursor (it ends there: the cursor is at `N`).
+        self.raw
+            .cursor
+            .return_rest(range.start + written..range.end);
+        // SAFETY: the first `written` slots of the range were initialised above (their marks
+        // are clear, as for every slot the cursor had not reached) and belong to this call for
+        // the round.
+        Ok(unsafe { slice::from_raw_parts_mut(dst, written) })
+    }
+
     /// Claims `len` contiguous slots and fills them from `iter`, which may yield fewer.
     #[allow(clippy::mut_from_ref)] // each slot is handed out once per round (invariant 1)
     fn alloc_exact(&self, len: usize, iter: impl Iterator<Item = T>) -> Result<&mut [T], Full<()>> {
@@ -981,6 +1080,7 @@ impl<T> fmt::Debug for IterMut<'_, T> {
 /// drop(drain); // drops 2 and 3, empties the arena
 /// assert!(arena.is_empty());
 /// ```
+#[must_use = "a `Drain` dropped at once drops every value and empties the arena, like `reset`: iterate it to move the values out, or call `reset` to say so"]
 pub struct Drain<'a, T, const N: usize> {
     arena: &'a mut Arena<T, N>,
     next: usize,
@@ -1033,8 +1133,37 @@ impl<T, const N: usize> fmt::Debug for Drain<'_, T, N> {
 }
 
 // SAFETY: every field of an empty arena is zero: the cursor's atomics hold 0 (its stripe table
-// pointer is null), its `high_water`, `claimed_hi`, `round` and `sweep_in` are 0 and `dirty` is
+// pointer is null, its words are `EMPTY`, which is 0, its `used` mask, `last` hint and holes are
+// 0), its `high_water`, `claimed_hi`, `round` and `sweep_in` are 0 and `dirty` is
 // false, every mark is `CLEAR` (0), and the slots are `MaybeUninit`, for which any bytes are
 // valid. So the all-zero bytes are exactly `Arena::new()` (what `new_boxed` relies on).
 #[cfg(not(loom))]
 unsafe impl<T, const N: usize> crate::zeroable::Zeroable for Arena<T, N> {}
+
+impl<const N: usize> Arena<u8, N> {
+    /// Copies `s` into contiguous slots (one `memcpy`, no second UTF-8 check) and returns it
+    /// as a `&mut str` that lives as long as the arena borrow: an interner's arena of bytes.
+    /// All or nothing, like [`alloc_slice_copy`](Arena::alloc_slice_copy); an empty `s` always
+    /// succeeds.
+    ///
+    /// # Errors
+    ///
+    /// `Err(Full(()))` when `s.len()` contiguous bytes are not free; nothing is taken then.
+    ///
+    /// ```
+    /// use atomicarena::Arena;
+    ///
+    /// let names: Arena<u8, 64> = Arena::new();
+    /// let ada = names.alloc_str("Ada").unwrap();
+    /// ada.make_ascii_uppercase();
+    /// assert_eq!(ada, "ADA");
+    /// assert_eq!(names.len(), 3);
+    /// assert!(names.alloc_str(&"x".repeat(62)).is_err());
+    /// ```
+    #[allow(clippy::mut_from_ref)] // each slot is handed out once per round (invariant 1)
+    pub fn alloc_str(&self, s: &str) -> Result<&mut str, Full<()>> {
+        let bytes = self.alloc_slice_copy(s.as_bytes())?;
+        // SAFETY: `bytes` is an exact copy of `s`, valid UTF-8; it is ours alone for the round.
+        Ok(unsafe { core::str::from_utf8_unchecked_mut(bytes) })
+    }
+}

@@ -183,6 +183,12 @@ impl<const N: usize> Cursor<N> {
         self.0.claim_one_fast(N, marks)
     }
 
+    /// `CursorCore::reserve_rest` for this capacity.
+    #[inline]
+    pub(crate) fn reserve_rest(&self, marks: Option<&[TrackedCell<u8>]>) -> Option<Range<usize>> {
+        self.0.reserve_rest(N, marks)
+    }
+
     /// Claims `len >= 1` contiguous slots, all or nothing; returns the first index, whose
     /// marks are clear. Never moves the cursor past `N`.
     #[inline]
@@ -459,7 +465,9 @@ impl CursorCore {
         // cursor without a table; then, for striped cursors, the table's handle words the same
         // way. So a thread used alone gets the same words, and the same slots, as without
         // stripes, as long as fewer than `PARK` handles are alive at once.
-        let inline = (0..PARK).map(|k| (k, false)).chain((0..PARK).map(|k| (k, true)));
+        let inline = (0..PARK)
+            .map(|k| (k, false))
+            .chain((0..PARK).map(|k| (k, true)));
         #[cfg(atomicarena_stripes)]
         let table: &[usize] = if stripes::enabled(n) {
             let _ = self.stripes.table_or_new();
@@ -814,6 +822,33 @@ impl CursorCore {
                     Ordering::Relaxed,
                 )
                 .is_ok()
+    }
+
+    /// Reserves every slot the cursor has left (after giving back the tails that end at it),
+    /// for `Arena::alloc_extend`; `None` (a failure counted) when none is left. The range ends
+    /// at `n`: nobody can claim from the cursor after it, so `return_rest` always succeeds.
+    pub(crate) fn reserve_rest(
+        &self,
+        n: usize,
+        marks: Option<&[TrackedCell<u8>]>,
+    ) -> Option<Range<usize>> {
+        self.give_back_tails(n, marks);
+        let got = self.claim_up_to_quiet(n, n);
+        if got.is_none() {
+            self.record_failure();
+        }
+        got
+    }
+
+    /// Gives back the end `rest` of a range from `reserve_rest` (it ends at the cursor, which
+    /// only failing single claims move, and only for a moment: see `claim_one_quiet`). Its
+    /// marks are clear (never written). An empty `rest` is a no-op.
+    pub(crate) fn return_rest(&self, rest: Range<usize>) {
+        let backoff = crossbeam_utils::Backoff::new();
+        while !rest.is_empty() && !self.give_back(rest.clone()) {
+            // A failing single claim added one and is about to take it back.
+            backoff.snooze();
+        }
     }
 
     /// Whether the cursor stands at `end` (a hint for a handle about to give its tail back).

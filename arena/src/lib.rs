@@ -33,7 +33,7 @@
 //! |------|----------------------|-----------|-----------------------|--------------|
 //! | bounded | [`Arena<T, N>`](Arena) (default) | `&mut T` from `&self` | [`Full<T>`](Full) hands the value back | many threads build values that live until the end of a round (a frame, a batch, a request) or forever |
 //! | bounded, dropless | [`DroplessArena<T, N>`](DroplessArena) (`no_drop`) | the same | the same | values borrow each other (graphs, ASTs, cycles); only for types without drop glue |
-//! | ring | [`Ring<T, N>`](Ring) (`ring`) | a [`Handle`], read through [`Ref`] guards | none: overwrites the oldest value | the last `N` events of a long run (logs, flight recorders), read from other threads |
+//! | ring | [`Ring<T, N>`](Ring) (`ring`) | a [`Handle`], read through [`Ref`] guards | none: overwrites the oldest value | the last `N` events of a long run (logs, flight recorders), read from other threads. A log that overwrites, not a queue: there is no `pop`, and readers do not consume values (for a bounded MPMC queue use crossbeam's [`ArrayQueue`](https://docs.rs/crossbeam-queue/latest/crossbeam_queue/struct.ArrayQueue.html)) |
 //! | pool | [`Pool<T, N>`](Pool) (`pool`) | `&mut T` to a recycled value | `Full` | values own buffers worth keeping from one round to the next |
 //! | scoped | [`ScopedArena<T, N>`](ScopedArena) (`scoped`) | `&mut T` that lives as long as its [`Scope`] | `Full` | a `static` arena that must recycle without `&mut` (servers, engines): two epochs, each reset by its last scope |
 //! | per-thread handle | [`Local`], [`PoolLocal`] (from `local()`) | `&mut T`, bump-allocated in a claimed chunk | `Full` | one thread allocates a lot into a shared arena or pool |
@@ -112,7 +112,9 @@
 //! }
 //!
 //! let mut pool = PacketPool::new();
-//! pool.take().unwrap().payload.extend_from_slice(&[0; 1500]);
+//! let p = pool.take().unwrap();
+//! assert_eq!(p.ttl, 64); // a fresh slot is `Default` reset field by field: the same every round
+//! p.payload.extend_from_slice(&[0; 1500]);
 //! pool.reset();
 //! let p = pool.take().unwrap(); // the same slot, reset
 //! assert!(p.payload.is_empty() && p.payload.capacity() >= 1500 && p.ttl == 64);
@@ -277,6 +279,12 @@
 //! | `std`    | yes     | implies `alloc`; [`FieldReset`] for `HashMap` and `HashSet` |
 //! | `alloc`  | via std | `new_boxed()` constructors that build an arena on the heap; [`FieldReset`] for `Vec`, `String`, `VecDeque` |
 //! | `derive` | yes     | re-exports `#[derive(ArenaAlloc)]` |
+//! | `loom`   | no      | for the crate's own model checking: with `--cfg loom`, atomics from [loom](https://docs.rs/loom); outside semver |
+//!
+//! loom is an optional dependency, as in crossbeam: a crate that depends on `atomicarena` gets
+//! no package of loom's tree in its `Cargo.lock` (CI checks it). Building with `--cfg loom`
+//! (for your own loom tests, say) needs the `loom` feature, or the build stops with an error
+//! that says so.
 //!
 //! # Minimum supported Rust version
 //!
@@ -306,6 +314,14 @@
 extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
+
+// loom is an optional dependency (see the `loom` feature): `--cfg loom` alone cannot find it.
+#[cfg(all(loom, not(feature = "loom")))]
+compile_error!(
+    "atomicarena was built with `--cfg loom` but without its `loom` feature: enable it \
+     (`atomicarena = { ..., features = [\"loom\"] }` in the crate that runs the loom tests), \
+     or build without `--cfg loom`"
+);
 
 // The bump cursor claims slots with `fetch_add` and compare-and-swap on `usize`.
 #[cfg(not(target_has_atomic = "ptr"))]
@@ -564,3 +580,73 @@ pub mod __private {
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// The guards are `#[must_use]`: a statement that makes a [`Local`], [`PoolLocal`], [`Drain`]
+/// or [`Ref`] and drops it at once is an `unused_must_use` warning (on by default), whose
+/// message says what dropping it at once means. These doctests deny the lint, so that the
+/// warning is an error they can check. (`let _ = arena.local();` is not warned about: `let _ =`
+/// is Rust's way of saying "drop it now, on purpose"; Clippy's `let_underscore_must_use`
+/// catches it.)
+///
+/// Kept, the guards compile with the lint denied:
+///
+/// ```
+/// #![deny(unused_must_use)]
+/// use atomicarena::{Arena, Pool, Ref, Ring};
+///
+/// let mut arena: Arena<u32, 4> = Arena::new();
+/// let mut local = arena.local();
+/// local.alloc(1).unwrap();
+/// drop(local);
+/// let drained: Vec<u32> = arena.drain().collect();
+/// assert_eq!(drained, [1]);
+///
+/// let pool: Pool<u32, 4> = Pool::new();
+/// let mut local = pool.local();
+/// local.take().unwrap();
+/// drop(local);
+///
+/// fn pin<'a>(ring: &'a Ring<u32, 4>) -> Ref<'a, u32> {
+///     ring.get(ring.latest().unwrap()).unwrap()
+/// }
+/// let ring: Ring<u32, 4> = Ring::new();
+/// ring.push(7);
+/// let r = pin(&ring);
+/// assert_eq!(*r, 7);
+/// ```
+///
+/// Dropped at once, each one is an error here:
+///
+/// ```compile_fail
+/// #![deny(unused_must_use)]
+/// let arena: atomicarena::Arena<u32, 4> = atomicarena::Arena::new();
+/// arena.local(); // allocates nothing
+/// ```
+///
+/// ```compile_fail
+/// #![deny(unused_must_use)]
+/// let pool: atomicarena::Pool<u32, 4> = atomicarena::Pool::new();
+/// pool.local(); // hands out nothing
+/// ```
+///
+/// ```compile_fail
+/// #![deny(unused_must_use)]
+/// let mut arena: atomicarena::Arena<u32, 4> = atomicarena::Arena::new();
+/// arena.alloc(1).unwrap();
+/// arena.drain(); // drops every value, like `reset`
+/// ```
+///
+/// ```compile_fail
+/// #![deny(unused_must_use)]
+/// use atomicarena::{Ref, Ring};
+///
+/// // Not `#[must_use]` itself: the lint comes from `Ref`.
+/// fn pin<'a>(ring: &'a Ring<u32, 4>) -> Ref<'a, u32> {
+///     ring.get(ring.latest().unwrap()).unwrap()
+/// }
+/// let ring: Ring<u32, 4> = Ring::new();
+/// ring.push(7);
+/// pin(&ring); // reads nothing
+/// ```
+#[cfg(doctest)]
+pub struct MustUseGuards;

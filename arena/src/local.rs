@@ -118,6 +118,7 @@ impl<T, const N: usize> Arena<T, N> {
 /// kept.push('!');
 /// assert_eq!(kept, "outlives the handle!");
 /// ```
+#[must_use = "a `Local` dropped at once allocates nothing (it only gives back slots it reserved): keep it in a variable and call `alloc` on it"]
 pub struct Local<'a, T, const N: usize> {
     arena: &'a Arena<T, N>,
     /// First slot of the current chunk whose hole mark is not cleared yet; `start..chunk.next`
@@ -241,6 +242,28 @@ impl<'a, T, const N: usize> Local<'a, T, N> {
     #[must_use]
     pub fn chunk_remaining(&self) -> usize {
         self.chunk.remaining()
+    }
+}
+
+impl<'a, const N: usize> Local<'a, u8, N> {
+    /// Copies `s` into contiguous slots like [`Arena::alloc_str`], inside the handle's chunk
+    /// when it fits there.
+    ///
+    /// # Errors
+    ///
+    /// `Err(Full(()))` when `s.len()` contiguous bytes are free neither in the chunk nor in the
+    /// arena; nothing is taken then.
+    ///
+    /// ```
+    /// let arena: atomicarena::Arena<u8, 256> = atomicarena::Arena::new();
+    /// let mut local = arena.local();
+    /// let s: &mut str = local.alloc_str("héllo").unwrap();
+    /// assert_eq!(s, "héllo");
+    /// ```
+    pub fn alloc_str(&mut self, s: &str) -> Result<&'a mut str, Full<()>> {
+        let bytes = self.alloc_slice_copy(s.as_bytes())?;
+        // SAFETY: `bytes` is an exact copy of `s`, valid UTF-8; it is ours alone for the round.
+        Ok(unsafe { core::str::from_utf8_unchecked_mut(bytes) })
     }
 }
 
@@ -570,6 +593,7 @@ impl<T, const N: usize> crate::Pool<T, N> {
 /// drop(local);
 /// assert_eq!(s, "kept"); // references live as long as the pool borrow
 /// ```
+#[must_use = "a `PoolLocal` dropped at once hands out nothing (it only gives back slots it reserved): keep it in a variable and call `take` or `alloc` on it"]
 pub struct PoolLocal<'a, T, const N: usize> {
     pool: &'a crate::Pool<T, N>,
     /// First slot of the current chunk not committed yet (see `Local`).
@@ -595,9 +619,9 @@ impl<'a, T, const N: usize> PoolLocal<'a, T, N> {
     #[inline]
     pub fn take(&mut self) -> Result<&'a mut T, Full<()>>
     where
-        T: Default,
+        T: Default + crate::FieldReset,
     {
-        let i = self.next_slot().ok_or(Full(()))?;
+        let i = self.next_slot().ok_or(Full::pool(()))?;
         // SAFETY: `i` lies in this handle's chunk (`< N`), claimed from the cursor and handed
         // out by this handle once.
         Ok(unsafe { self.pool.take_slot(i) })
@@ -621,7 +645,7 @@ impl<'a, T, const N: usize> PoolLocal<'a, T, N> {
         match self.next_slot() {
             // SAFETY: as in `take`.
             Some(i) => Ok(unsafe { self.pool.put_slot(i, value) }),
-            None => Err(Full(value)),
+            None => Err(Full::pool(value)),
         }
     }
 

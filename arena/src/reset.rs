@@ -11,7 +11,13 @@
 ///
 /// The runtime implements it for `Vec`, `String` and `VecDeque` (feature `alloc`) and for
 /// `HashMap` and `HashSet` (feature `std`) as `clear()`, so a `Pool<Vec<u8>, N>` recycles
-/// buffers with no derive at all.
+/// buffers with no derive at all, and for the scalar types (`bool`, `char`, the integers and
+/// floats, `()`) as assigning their default (`false`, `'\0'`, 0), as the derive does for an
+/// unannotated field.
+///
+/// A [`Pool`](crate::Pool) also applies it to the `T::default()` that fills a slot the first
+/// time the slot is used, so that the first round's values are in the same state as every later
+/// round's.
 ///
 /// ```
 /// use atomicarena::FieldReset;
@@ -57,4 +63,20 @@ reset_by_clear! {
     #[cfg(feature = "alloc")] [T] alloc::collections::VecDeque<T>;
     #[cfg(feature = "std")] [K, V, S] std::collections::HashMap<K, V, S>;
     #[cfg(feature = "std")] [T, S] std::collections::HashSet<T, S>;
+}
+
+/// Scalars reset to their default, as an unannotated field of a derived pool type does.
+macro_rules! reset_to_default {
+    ($($ty:ty),* $(,)?) => {$(
+        impl FieldReset for $ty {
+            /// Assigns the type's default (`0`, `false`, `'\0'`).
+            fn reset_fields(&mut self) {
+                *self = <$ty>::default();
+            }
+        }
+    )*};
+}
+
+reset_to_default! {
+    (), bool, char, u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize, f32, f64,
 }

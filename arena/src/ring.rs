@@ -8,8 +8,11 @@
 //!
 //! * `head` (a `CachePadded<AtomicU64>`) hands out 64-bit *sequence numbers* with one
 //!   `fetch_add(1)` (on targets without native 64-bit atomics, `AtomicU64` is portable-atomic's
-//!   lock-based emulation: see `sync.rs`; the algorithm and its orderings are the same). Sequence `s` belongs to slot `s % N`, lap `s / N`. A [`Handle`] is just
-//!   `s`.
+//!   lock-based emulation: see `sync.rs`; the algorithm and its orderings are the same).
+//!   Sequence `s` belongs to slot `s % N`, lap `s / N`. A [`Handle`] is `s + 1` (the slot's
+//!   stamp of the value, `Stamp::seq`): users see numbers from 1, which leaves 0 for
+//!   [`Handle::START`], older than every push, while `head` still starts at 0, so that an
+//!   all-zero ring is an empty one.
 //! * Each slot has a one-word stamp (see `Stamp::state` in `ring_stamp.rs`) holding the lap tag of its value, a
 //!   writer-busy bit and a reader pin count, so that every decision about a slot is one
 //!   compare-and-swap: a writer *claims* the slot only when no reader pins it, no writer is busy
@@ -22,7 +25,8 @@
 //!   nanosecond).
 //! * Consecutive sequence numbers live `STRIDE` slots apart in the array (a permutation of the
 //!   slots), so threads pushing at once do not write to the same cache lines. To the user,
-//!   slot `i` is still "the value whose sequence number is `i mod N`" ([`Ring::peek`]).
+//!   slot `i` is still "the value whose internal number `s` is `i` modulo `N`" ([`Ring::peek`]),
+//!   whose handle is numbered `s + 1`.
 //!
 //! A push is two read-modify-writes: the `fetch_add` and the claim. Claiming with the slot's
 //! compare-and-swap alone and keeping `head` as a hint moved on by plain stores (as
@@ -45,8 +49,9 @@
 //!
 //! # Tailing
 //!
-//! `since(h)` is `iter` started at `h`'s successor: the handle is a sequence number, so the
-//! values after it are at the numbers after it, and a reader less than a lap behind looks at
+//! `since(h)` is `iter` started at `h`'s successor: the handle is a sequence number plus one,
+//! that is its successor's sequence number, so the values after it are at the numbers from
+//! there on (from 0 for [`Handle::START`]), and a reader less than a lap behind looks at
 //! just the numbers handed out since `h`. Only a stale `h` (older than the last `N` numbers)
 //! needs `iter`'s scan of the slots for values kept past their turn by pins, restricted to
 //! those numbered after `h`.
@@ -227,8 +232,9 @@ impl<T> Slot<T> {
 ///
 /// # Sequence numbers
 ///
-/// Every push takes the next 64-bit sequence number (a push that skips slots takes several, and
-/// `reset` moves on to a fresh lap), so a handle names exactly one push, on any target: numbers
+/// Every push takes the next 64-bit sequence number, from 1 (a push that skips slots takes
+/// several, and `reset` moves on to a fresh lap); 0 is [`Handle::START`], which comes before
+/// every push and names none. A handle names exactly one push, on any target: numbers
 /// would repeat only after 2^64 of them (584 years at one per nanosecond). The numbers that
 /// pushes took without storing a value are counted by [`skipped`](Ring::skipped), which
 /// explains the gaps between consecutive handles. Handles are only meaningful with the ring
@@ -427,7 +433,7 @@ impl<T, const N: usize> Ring<T, N> {
                         self.len.fetch_add(1, Ordering::Relaxed);
                     }
                     drop(old);
-                    return Handle::new(seq);
+                    return Handle::of_seq(seq);
                 }
                 // Try moving on: take the next sequence number (and slot).
                 Err(Skip::Busy) => backoff.spin(),
@@ -440,7 +446,7 @@ impl<T, const N: usize> Ring<T, N> {
                 // stored nothing.
                 self.count_skips(attempts);
                 drop(value);
-                return Handle::new(seq);
+                return Handle::of_seq(seq);
             }
         }
     }
@@ -461,10 +467,12 @@ impl<T, const N: usize> Ring<T, N> {
     /// let v = ring.get(h).unwrap();
     /// assert_eq!(v.len(), 3);
     /// ```
+    ///
+    /// [`Handle::START`] names no push: `get(Handle::START)` is `None`.
     #[inline]
     #[must_use]
     pub fn get(&self, handle: Handle<T>) -> Option<Ref<'_, T>> {
-        self.get_seq(handle.seq)
+        self.get_seq(handle.number.checked_sub(1)?)
     }
 
     /// A clone of the value of `handle`, or `None` if it was overwritten or the ring was reset.
@@ -488,7 +496,8 @@ impl<T, const N: usize> Ring<T, N> {
     }
 
     /// The value now in slot `index mod N` with its handle (the Go `PtrAt`), or `None` if that
-    /// slot is empty or a push is writing it at this moment.
+    /// slot is empty or a push is writing it at this moment. Pushes fill the slots in order,
+    /// from slot 0, lap after lap: slot `i` holds the values numbered `i + 1`, `i + 1 + N`, ….
     ///
     /// ```
     /// use atomicarena::Ring;
@@ -507,7 +516,7 @@ impl<T, const N: usize> Ring<T, N> {
         // Pins the slot if it holds a value (`Stamps::pin_at`).
         let (seq, physical) = self.stamps().pin_at(index % N)?;
         let slot = self.slot_at_physical(physical);
-        Some((Handle::new(seq), Ref { slot }))
+        Some((Handle::of_seq(seq), Ref { slot }))
     }
 
     /// The live values from oldest to newest, each with its handle.
@@ -544,6 +553,10 @@ impl<T, const N: usize> Ring<T, N> {
     /// The values pushed after `handle` that are still in the ring, oldest first, each with its
     /// handle: a log's tail. The same items as [`iter`](Ring::iter) (a [`RingIter`] over the
     /// same snapshot), restricted to sequence numbers greater than `handle`'s.
+    ///
+    /// A reader that starts before anything was pushed, or wants everything still there,
+    /// starts from [`Handle::START`], which is older than every push: `since(Handle::START)`
+    /// yields what `iter` yields, and then its last handle is the next call's start.
     ///
     /// A reader that follows the ring calls `since` again with the last handle it was given:
     /// each call costs O(numbers handed out since that handle), not O(N), as long as the reader
@@ -599,7 +612,8 @@ impl<T, const N: usize> Ring<T, N> {
     /// }
     /// assert!(ring.get(first).is_none());
     /// let tail: Vec<(u64, u32)> = ring.since(first).map(|(h, v)| (h.sequence(), *v)).collect();
-    /// assert_eq!(tail, [(6, 7), (7, 8), (8, 9), (9, 10)]);
+    /// assert_eq!(tail, [(7, 7), (8, 8), (9, 9), (10, 10)]);
+    /// assert_eq!(ring.since(Handle::START).count(), 4); // everything there is
     ///
     /// // A handle this ring has not reached yet (another ring's) yields nothing.
     /// let other: Ring<u32, 4> = Ring::new();
@@ -613,7 +627,8 @@ impl<T, const N: usize> Ring<T, N> {
         let end = self.head.load(Ordering::Relaxed);
         RingIter {
             ring: self,
-            pos: IterPos::since(end, N, handle.seq),
+            // A handle is its successor's sequence number (see `Handle`).
+            pos: IterPos::since(end, N, handle.number),
         }
     }
 
@@ -634,7 +649,7 @@ impl<T, const N: usize> Ring<T, N> {
     pub fn latest(&self) -> Option<Handle<T>> {
         // Relaxed: we return a number, not a value; `get` re-checks it under a pin.
         let end = self.head.load(Ordering::Relaxed);
-        self.stamps().latest(end).map(Handle::new)
+        self.stamps().latest(end).map(Handle::of_seq)
     }
 
     /// The number of slots holding a value (at most `N`).
@@ -671,20 +686,20 @@ impl<T, const N: usize> Ring<T, N> {
     /// use atomicarena::Ring;
     ///
     /// let mut ring: Ring<u32, 2> = Ring::new();
-    /// let a = ring.push(1); // number 0, slot 0
+    /// let a = ring.push(1); // number 1, slot 0
     /// let pinned = ring.get(a).unwrap();
-    /// ring.push(2); // number 1, slot 1
-    /// let c = ring.push(3); // number 2 lands on the pinned slot 0: skipped; 3 is stored
-    /// assert_eq!((c.sequence(), ring.skipped()), (3, 1));
+    /// ring.push(2); // number 2, slot 1
+    /// let c = ring.push(3); // number 3 lands on the pinned slot 0: skipped; 4 stores 3
+    /// assert_eq!((c.sequence(), ring.skipped()), (4, 1));
     ///
     /// let both = ring.get(c).unwrap(); // now both slots are pinned
-    /// let lost = ring.push(4); // gives up after max(N, 4) = 4 numbers: 4, 5, 6, 7
-    /// assert_eq!((lost.sequence(), ring.skipped()), (7, 5));
+    /// let lost = ring.push(4); // gives up after max(N, 4) = 4 numbers: 5, 6, 7, 8
+    /// assert_eq!((lost.sequence(), ring.skipped()), (8, 5));
     /// assert!(ring.get(lost).is_none());
     /// drop((pinned, both));
     ///
     /// // 8 numbers were handed out: 3 values stored and 5 skipped.
-    /// assert_eq!(ring.push(5).sequence(), 8);
+    /// assert_eq!(ring.push(5).sequence(), 9);
     /// ring.reset(); // the numbers `reset` jumps over are not counted, and the count stays
     /// assert_eq!(ring.skipped(), 5);
     /// ```
@@ -919,8 +934,8 @@ impl<T, const N: usize> Default for Ring<T, N> {
 impl<T, const N: usize> fmt::Debug for Ring<T, N> {
     /// Shows the statistics, not the values (use [`Ring::iter`] for those).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Relaxed: a statistic; it orders nothing.
-        let next_seq = self.head.load(Ordering::Relaxed);
+        // Relaxed: a statistic; it orders nothing. Shown as users number pushes (from 1).
+        let next_seq = self.head.load(Ordering::Relaxed).wrapping_add(1);
         crate::ring_stamp::fmt_ring(f, self.len(), N, next_seq, self.skipped())
     }
 }
@@ -942,12 +957,15 @@ impl<'a, T, const N: usize> IntoIterator for &'a Ring<T, N> {
 #[cfg(not(loom))]
 unsafe impl<T, const N: usize> crate::zeroable::Zeroable for Ring<T, N> {}
 
-/// Names one push into a [`Ring`]: its 64-bit sequence number.
+/// Names one push into a [`Ring`]: its 64-bit sequence number, counted from 1.
 ///
 /// `Copy`, comparable and hashable whatever `T` is. Handles order by sequence number, which is
 /// the order in which their pushes took their slots. Turn a handle back into the value with
 /// [`Ring::get`]; once the value is overwritten (or the ring reset) the handle is *stale* and
 /// `get` returns `None` forever.
+///
+/// [`Handle::START`] (number 0) names no push and is older than every push: a log reader
+/// starts its tail there ([`Ring::since`]).
 ///
 /// ```
 /// use atomicarena::{Handle, Ring};
@@ -960,37 +978,74 @@ unsafe impl<T, const N: usize> crate::zeroable::Zeroable for Ring<T, N> {}
 /// let copy = a;
 /// assert!(a == copy && a != b && a < b);
 /// assert_eq!(HashSet::from([a, b, copy]).len(), 2);
-/// assert_eq!(format!("{a:?}"), "Handle(0)");
+/// assert_eq!(format!("{a:?}"), "Handle(1)");
 /// ```
 pub struct Handle<T> {
-    /// The sequence number of the push.
-    seq: u64,
+    /// The push's sequence number as users see it: the ring's internal number `s` (which
+    /// `head` handed out, from 0) plus one, so that 0 is free for [`Handle::START`]. It equals
+    /// the stamp (`Stamp::seq`) of the push's value, and the internal number of the push after
+    /// it.
+    number: u64,
     /// `fn() -> T`: the handle owns no `T`, so it is `Send + Sync` and covariant whatever `T`.
     _type: PhantomData<fn() -> T>,
 }
 
 impl<T> Handle<T> {
+    /// A handle older than every push into any ring: sequence number 0, which no push takes
+    /// (the first push of a ring is number 1).
+    ///
+    /// [`Ring::since`]`(Handle::START)` yields every value in the ring, oldest first, so a
+    /// tail reader needs no `Option<Handle>` to start with; [`Ring::get`]`(Handle::START)` is
+    /// `None`, as for any handle whose value is not in the ring.
+    ///
+    /// ```
+    /// use atomicarena::{Handle, Ring};
+    ///
+    /// let ring: Ring<&str, 4> = Ring::new();
+    /// let mut last = Handle::START; // the reader starts before the first push
+    /// assert_eq!(ring.since(last).count(), 0);
+    ///
+    /// ring.push("boot");
+    /// ring.push("ready");
+    /// let mut seen = Vec::new();
+    /// for (h, line) in ring.since(last) {
+    ///     seen.push(*line);
+    ///     last = h;
+    /// }
+    /// assert_eq!(seen, ["boot", "ready"]);
+    /// assert!(ring.get(Handle::START).is_none());
+    /// assert!(Handle::START < last && Handle::<u8>::START.sequence() == 0);
+    /// ```
+    pub const START: Self = Handle {
+        number: 0,
+        _type: PhantomData,
+    };
+
+    /// The handle of the push that took internal sequence number `seq` (from `head`).
+    ///
+    /// Only `seq == u64::MAX`, which is never stored (see `push`), wraps to [`Handle::START`]:
+    /// its value is not in the ring either way.
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
-    fn new(seq: u64) -> Self {
+    fn of_seq(seq: u64) -> Self {
         Handle {
-            seq,
+            number: seq.wrapping_add(1),
             _type: PhantomData,
         }
     }
 
-    /// The push's sequence number: pushes into one ring take increasing numbers (a push that
-    /// skipped slots took the numbers in between too).
+    /// The push's sequence number: pushes into one ring take increasing numbers from 1 (a push
+    /// that skipped slots took the numbers in between too); 0 is [`Handle::START`].
     ///
     /// ```
     /// let ring: atomicarena::Ring<u8, 4> = atomicarena::Ring::new();
-    /// assert_eq!(ring.push(1).sequence(), 0);
-    /// assert_eq!(ring.push(2).sequence(), 1);
+    /// assert_eq!(ring.push(1).sequence(), 1);
+    /// assert_eq!(ring.push(2).sequence(), 2);
     /// ```
     #[inline]
     #[must_use]
     pub const fn sequence(self) -> u64 {
-        self.seq
+        self.number
     }
 }
 
@@ -1006,7 +1061,7 @@ impl<T> Copy for Handle<T> {}
 impl<T> PartialEq for Handle<T> {
     #[inline]
     fn eq(&self, other: &Self) -> bool {
-        self.seq == other.seq
+        self.number == other.number
     }
 }
 
@@ -1022,20 +1077,20 @@ impl<T> PartialOrd for Handle<T> {
 impl<T> Ord for Handle<T> {
     #[inline]
     fn cmp(&self, other: &Self) -> core::cmp::Ordering {
-        self.seq.cmp(&other.seq)
+        self.number.cmp(&other.number)
     }
 }
 
 impl<T> Hash for Handle<T> {
     #[inline]
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.seq.hash(state);
+        self.number.hash(state);
     }
 }
 
 impl<T> fmt::Debug for Handle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Handle").field(&self.seq).finish()
+        f.debug_tuple("Handle").field(&self.number).finish()
     }
 }
 
@@ -1057,6 +1112,7 @@ impl<T> fmt::Debug for Handle<T> {
 /// assert_eq!(r.1, "seven");
 /// assert_eq!(format!("{r:?}"), r#"(7, "seven")"#);
 /// ```
+#[must_use = "a `Ref` dropped at once reads nothing and unpins its slot again: keep it to read the value (`ring.get(h).is_some()` only tells whether the value is still there)"]
 pub struct Ref<'a, T> {
     /// The pinned slot; its `seq` is non-zero and stays so while we live.
     slot: &'a Slot<T>,
@@ -1107,7 +1163,7 @@ impl<T: fmt::Display> fmt::Display for Ref<'_, T> {
 /// ring.push(1);
 /// let mut it: atomicarena::RingIter<'_, u8, 4> = ring.iter();
 /// let (h, v) = it.next().unwrap();
-/// assert_eq!((h.sequence(), *v), (0, 1));
+/// assert_eq!((h.sequence(), *v), (1, 1));
 /// assert!(it.next().is_none());
 /// ```
 pub struct RingIter<'a, T, const N: usize> {
@@ -1123,7 +1179,7 @@ impl<'a, T, const N: usize> Iterator for RingIter<'a, T, N> {
         // The walk and the pin do not depend on `T` (`Stamps::iter_next`).
         let (seq, physical) = self.ring.stamps().iter_next(&mut self.pos)?;
         let slot = self.ring.slot_at_physical(physical);
-        Some((Handle::new(seq), Ref { slot }))
+        Some((Handle::of_seq(seq), Ref { slot }))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

@@ -491,21 +491,13 @@ impl IterPos {
         }
     }
 
-    /// The walk of `Ring::since(handle)` (`seq` is the handle's number) for a ring of `n` slots
-    /// whose head was `end`: the values after `seq` that are still in the ring.
+    /// The walk of `Ring::since(handle)` for a ring of `n` slots whose head was `end`: the
+    /// values numbered `first` or later that are still in the ring. `first` is the handle's
+    /// user-facing number, which is its push's sequence number plus one: the successor's (0,
+    /// everything, for `Handle::START`).
     #[inline]
-    pub(crate) fn since(end: u64, n: usize, seq: u64) -> Self {
+    pub(crate) fn since(end: u64, n: usize, first: u64) -> Self {
         let window = end.saturating_sub(n as u64);
-        // The first number after the handle's (none after `u64::MAX`, which is never stored).
-        let Some(first) = seq.checked_add(1) else {
-            return IterPos {
-                end,
-                window,
-                old_after: u64::MAX,
-                old_done: true,
-                next: end,
-            };
-        };
         IterPos {
             end,
             window,

@@ -614,11 +614,13 @@ impl<const N: usize> Model<N> {
                     assert!(got.is_err(), "{step}: take of empty slot {i} panicked");
                     return None;
                 }
+                // A slot's first value is `V::default()` with `reset_fields` applied once
+                // (its mode is `Keep`, so the reset never panics).
                 let fresh = Val {
                     id: self.next_id,
                     payload: 0,
                     mode: Mode::Keep,
-                    resets: 0,
+                    resets: 1,
                 };
                 self.next_id += 1;
                 self.vals[i] = Some(fresh);

@@ -3,7 +3,9 @@
 //! The reference model is the sequence of pushes, each with its sequence number, its value and
 //! whether it is still in the ring, plus, per slot, the push it holds and how many pins (live or
 //! `mem::forget`-ten [`Ref`]s) it has. A push follows the documented policy for pinned slots:
-//! it takes the next sequence number, lands on slot `seq % N`, skips the slot if it is pinned
+//! it takes the next sequence number `seq` (from 0, the ring's `head`; its handle's number is
+//! `seq + 1`, since users count pushes from 1 and 0 is `Handle::START`), lands on slot
+//! `seq % N`, skips the slot if it is pinned
 //! (taking the next number), and after `max(N, 4)` fruitless attempts drops its value at once
 //! and returns the (already stale) handle of its last attempt. `reset` drops every value and
 //! starts the next push at `(head / N + 2) * N`: its docs promise one whole lap past the last
@@ -13,8 +15,9 @@
 //! After every step, `run` checks the ring against the model (the message names the capacity,
 //! the step and the operation): `get` and `read` of *every* handle ever returned (the value of
 //! a live push, `None` for one that was overwritten, given up or reset, forever), `iter`'s exact
-//! items and order, `since` from the handle of every push in the ring, of the push before each
-//! (often stale) and of the newest push (the live pushes numbered after the handle, in order),
+//! items and order, `since` from `Handle::START` (everything, as `iter`), from the handle of
+//! every push in the ring, of the push before each (often stale) and of the newest push (the
+//! live pushes numbered after the handle, in order), `get(Handle::START)` (always `None`),
 //! `skipped` (every number a push took without storing, over the run: resets keep it and do not
 //! add to it), `latest`, `len`, `peek` of every slot (and of indices past `N`), the values
 //! behind the `Ref`s it holds, and the drop count of every value (once when overwritten, reset
@@ -24,7 +27,8 @@
 //! forgotten pins still in it, and every value must then have been dropped exactly once.
 //!
 //! `since` is also given handles from another ring (a one-slot ring that the run pushes into
-//! until its numbers reach the one wanted), numbered behind, at and past the ring's next number,
+//! until its numbers reach the one wanted; number 0 is `Handle::START`), numbered behind, at and
+//! past the ring's next number,
 //! and held `since` iterators are advanced across pushes like `iter`'s.
 //!
 //! Each run drives three rings with the same operations: `N = 1` (every push overwrites; a
@@ -276,9 +280,9 @@ pub const ELEM_SIZE: usize = mem::size_of::<Elem>();
 
 /// One push, as the model sees it.
 struct Push {
-    /// Its sequence number.
+    /// Its sequence number as the ring's `head` counts (from 0): it lands on slot `seq % N`.
     seq: u64,
-    /// The handle that `push` returned (its sequence number is `seq`).
+    /// The handle that `push` returned (its sequence number is `seq + 1`).
     handle: Handle<Elem>,
     /// The drop-count id (the push's index in `Model::pushes`).
     id: u64,
@@ -304,7 +308,7 @@ struct Model<const N: usize> {
     /// Numbers taken by pushes that stored nothing under them, over the run (`skipped()`).
     skipped: u64,
     /// Another ring, for handles that this ring did not make (`SinceForeign`). One slot and no
-    /// pins: its `k`-th push takes number `k`.
+    /// pins: its `k`-th push (from 0) takes number `k + 1`.
     other: Ring<Elem, 1>,
     /// The other ring's handles, by number.
     foreign: Vec<Handle<Elem>>,
@@ -327,22 +331,26 @@ impl<const N: usize> Model<N> {
         }
     }
 
-    /// A handle of the other ring numbered `seq` (pushing into it until it gets there).
-    fn foreign(&mut self, seq: u64) -> Handle<Elem> {
-        while self.foreign.len() as u64 <= seq {
+    /// A handle numbered `number` that this ring did not make: `Handle::START` for 0, else the
+    /// other ring's (pushing into it until it gets there).
+    fn foreign(&mut self, number: u64) -> Handle<Elem> {
+        if number == 0 {
+            return Handle::START;
+        }
+        while (self.foreign.len() as u64) < number {
             let k = self.foreign.len() as u64;
             let h = self.other.push(Elem::new(FOREIGN | k, 0));
-            assert_eq!(h.sequence(), k, "the other ring never skips");
+            assert_eq!(h.sequence(), k + 1, "the other ring never skips");
             self.foreign.push(h);
         }
-        self.foreign[seq as usize]
+        self.foreign[number as usize - 1]
     }
 
-    /// What `since` with a handle numbered `after` must yield: the pushes in the ring numbered
-    /// after it, in order.
-    fn since(&self, after: u64) -> Vec<usize> {
+    /// What `since` with a handle numbered `number` must yield: the pushes in the ring numbered
+    /// after it (`seq + 1 > number`), in order; every push in the ring for `Handle::START`.
+    fn since(&self, number: u64) -> Vec<usize> {
         (0..self.pushes.len())
-            .filter(|&k| self.pushes[k].live && self.pushes[k].seq > after)
+            .filter(|&k| self.pushes[k].live && self.pushes[k].seq + 1 > number)
             .collect()
     }
 
@@ -371,7 +379,7 @@ impl<const N: usize> Model<N> {
         };
         let p = &self.pushes[i];
         assert_eq!(p.handle, h, "{at}: handle lookup by hash");
-        assert_eq!(h.sequence(), p.seq, "{at}: sequence of {h:?}");
+        assert_eq!(h.sequence(), p.seq + 1, "{at}: sequence of {h:?}");
         p
     }
 
@@ -484,7 +492,7 @@ impl<'r, const N: usize> Session<'r, N> {
         let h = self.ring.push(Elem::new(id, payload));
         assert_eq!(
             h.sequence(),
-            seq,
+            seq + 1,
             "{at}: push {k} took the wrong sequence number (model: skips {skipped}, {})",
             if slot.is_some() { "stores" } else { "gives up" }
         );
@@ -533,7 +541,7 @@ impl<'r, const N: usize> Session<'r, N> {
     /// Holds `since` with push `k`'s handle as the session's iterator.
     fn since_start(&mut self, m: &Model<N>, k: usize, cov: &mut Coverage) {
         let p = &m.pushes[k];
-        let live_at_start = m.since(p.seq);
+        let live_at_start = m.since(p.handle.sequence());
         if !p.live && !live_at_start.is_empty() {
             cov.since_stale += 1;
         }
@@ -568,7 +576,8 @@ impl<'r, const N: usize> Session<'r, N> {
                 if let Some(after) = it.after {
                     assert!(
                         p.seq > after,
-                        "{at}: since(Handle({after})) yielded {h:?}, which is not after it"
+                        "{at}: since(Handle({})) yielded {h:?}, which is not after it",
+                        after + 1
                     );
                 }
                 if let Some(&last) = it.yielded.last() {
@@ -718,11 +727,12 @@ impl<'r, const N: usize> Session<'r, N> {
                 }
             }
             Op::SinceForeign(v) => {
-                let seq = u64::from(v) % (m.head + 2 * N as u64 + 1);
-                let h = m.foreign(seq);
-                if seq >= m.head {
+                // Handle numbers 0 (`Handle::START`) to `2N` past the next push's (`head + 1`).
+                let number = u64::from(v) % (m.head + 2 * N as u64 + 2);
+                let h = m.foreign(number);
+                if number > m.head {
                     cov.since_ahead += 1;
-                } else if !m.since(seq).is_empty() {
+                } else if !m.since(number).is_empty() {
                     cov.since_foreign += 1;
                 }
                 check_since(self.ring, m, h, at);
@@ -834,6 +844,12 @@ fn check<const N: usize>(
         );
     }
     check_iter(ring, m, at);
+    // `Handle::START` comes before every push: `since` yields everything, `get` nothing.
+    check_since(ring, m, Handle::START, at);
+    assert!(
+        ring.get(Handle::START).is_none(),
+        "{at}: get(Handle::START)"
+    );
     // `since` from each push in the ring, from the push before each (often stale: overwritten
     // or given up; a pinned survivor's successor comes well after it) and from the newest.
     // Under Miri, only from the push before the oldest in the ring, and from the newest.
