@@ -14,20 +14,20 @@
 //!   (`start_line.rs`), per request.
 //!
 //! Ours (`atomicarena`): `ARENA.scope()` on a `static ScopedArena`, `K` × `Scope::alloc`, the
-//! scope dropped at the end of the request (its last leaver resets the epoch: the values are
-//! dropped there). `atomicarena_local` (plain-data groups): the same with one
+//! scope dropped at the end of the request (the last leaver of its segment resets it: the
+//! values are dropped there). `atomicarena_local` (plain-data groups): the same with one
 //! `scope.local_with_chunk(K)` per request, so one atomic claim per request instead of one per
 //! value. Peers: `box_new` (`K` × `Box::new`, dropped at the end of the request), `vec` (a
 //! `Vec::with_capacity(K)` per request, filled and dropped), and, for plain data only,
 //! `bumpalo` (a `Bump` kept per thread, reset after each request; bumpalo runs no destructor,
 //! so it is left out of the `String` group, where it would leak).
 //!
-//! The arenas are sized so that a request never finds its epoch full on one thread (each
-//! request leaves it empty). On two threads an epoch recycles when both threads are out of
-//! it; a thread preempted inside a scope holds its epoch, and the other may then fill both
-//! (1,024 slots, 128 requests each). A request whose allocation fails is retried from a new
-//! scope, and the retries are counted and printed after each function (`N of M requests
-//! retried`): they are part of the time measured.
+//! The arenas are sized so that a request never finds its segment full on one thread (each
+//! request leaves it empty; 64 slots are 4 segments of 16). On two threads (1,024 slots, 16
+//! segments of 64) a segment recycles when both threads are out of it; a thread preempted
+//! inside a scope holds its segment (or two), and the other continues in free ones. A request
+//! whose allocation fails is retried from a new scope, and the retries are counted and printed
+//! after each function (`N of M requests retried`): they are part of the time measured.
 //!
 //! Instruction counts: `scoped --icount-list` lists the single-thread cases and `scoped
 //! --icount <group/function>` runs one, `REQS` requests inside the `#[inline(never)]` function
@@ -53,9 +53,9 @@ const K: usize = 8;
 const REQS: u64 = 10_000;
 /// Requests per timed run in all, two threads (50,000 each).
 const REQS_2T: u64 = 100_000;
-/// Slots per epoch, single thread: a request uses `K` and leaves its epoch empty.
+/// Slots, single thread (4 segments of 16): a request uses `K` and leaves its segment empty.
 const SLOTS_1T: usize = 64;
-/// Slots per epoch, two threads: 128 requests' worth.
+/// Slots, two threads (16 segments of 64, 8 requests' worth each).
 const SLOTS_2T: usize = 1024;
 
 /// A request's value of plain data: 64 bytes, no drop glue.
@@ -117,7 +117,7 @@ static POD_LOCAL_1T: ScopedArena<Pod, SLOTS_1T> = ScopedArena::new();
 static POD_2T: ScopedArena<Pod, SLOTS_2T> = ScopedArena::new();
 static POD_LOCAL_2T: ScopedArena<Pod, SLOTS_2T> = ScopedArena::new();
 
-/// Requests retried because their epoch was full (two threads only; printed per function).
+/// Requests retried because an allocation was refused (two threads only; printed per function).
 static RETRIED: AtomicU64 = AtomicU64::new(0);
 
 // ---- one request, each way ------------------------------------------------------------------
@@ -241,9 +241,7 @@ fn bench_2t(g: &mut BenchmarkGroup<'_, WallTime>, name: &str, run: impl Fn(usize
     });
     let retried = RETRIED.load(Ordering::Relaxed);
     if name.starts_with("atomicarena") {
-        eprintln!(
-            "scoped_request_2t/{name}: {retried} of {requests} requests retried (epoch full)"
-        );
+        eprintln!("scoped_request_2t/{name}: {retried} of {requests} requests retried (refused)");
     }
 }
 
@@ -313,7 +311,7 @@ fn scoped_request_2t(c: &mut Criterion) {
 }
 
 /// Checks, once before the groups run, that every way of serving a request reads back the
-/// same values, and that each request's epoch is reset when the request ends.
+/// same values, and that each request's segment is reset when the request ends.
 fn check() {
     let expect: u64 = (0..3).map(vec::<Pod>).sum();
     let mut b = bumpalo::Bump::new();
@@ -330,8 +328,9 @@ fn check() {
     );
     assert_eq!(POD_1T.recycled(), 3);
     assert_eq!(REQ_1T.recycled(), 3);
-    // A request's epoch is empty again when it ends: the next scope finds every slot free.
-    assert_eq!(REQ_1T.scope().remaining(), SLOTS_1T);
+    // A request's segment is empty again when it ends: the next scope finds it all free.
+    let scope = REQ_1T.scope();
+    assert_eq!(scope.remaining(), REQ_1T.segment_capacity(scope.segment()));
 }
 
 // ---- instruction counts ---------------------------------------------------------------------
@@ -342,7 +341,7 @@ fn measured(f: impl FnOnce()) {
     f();
 }
 
-/// `REQS` requests unmeasured (as criterion warms up: malloc's free lists, the epochs), then
+/// `REQS` requests unmeasured (as criterion warms up: malloc's free lists, the segments), then
 /// `REQS` measured.
 fn icount(mut request: impl FnMut(u64) -> u64) {
     for r in 0..REQS {

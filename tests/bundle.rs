@@ -389,3 +389,19 @@ fn tuple_and_generic_bundles() {
     boxed.alloc_slice_copy(&[1_u32, 2]).unwrap();
     assert!(boxed.alloc(3_u32).is_err());
 }
+
+/// A bundle whose type parameter has the name the generated `alloc` uses for its own: the
+/// derive picks another one.
+#[derive(Arenas)]
+struct Named<__AtomicarenaT: Send> {
+    values: atomicarena::Arena<__AtomicarenaT, 4>,
+    counts: atomicarena::Arena<u16, 4>,
+}
+
+#[test]
+fn a_type_parameter_named_like_the_derives_own_is_fine() {
+    let bundle = Named::<u64>::new();
+    assert_eq!(*bundle.alloc(7_u64).unwrap(), 7);
+    assert_eq!(*bundle.alloc(3_u16).unwrap(), 3);
+    assert_eq!(bundle.len(), 2);
+}

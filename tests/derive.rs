@@ -611,3 +611,73 @@ fn no_drop_wraps_a_dropless_arena() {
         align_of::<DroplessArena<Node<'static>, 16>>()
     );
 }
+
+// ---- issue 17: the grammar for several attributes, and names the derive adds --------------
+
+/// A type-level `crate = "..."` stated once, and each kind with its capacity: nothing repeated
+/// across attributes (clippy's `duplicated_attributes` stays quiet; `tests/derive_renamed` is
+/// the renamed-runtime version, linted in CI).
+#[derive(ArenaAlloc, Debug, Default, PartialEq)]
+#[arena(crate = "atomicarena")]
+#[arena(capacity = 8)]
+#[arena(ring = 4)]
+#[arena(pool = 2)]
+#[arena(scoped = 3)]
+struct Reading {
+    value: u32,
+}
+
+#[test]
+fn kind_equals_capacity_and_a_type_level_crate() {
+    assert_eq!(ReadingArena::CAPACITY, 8);
+    assert_eq!(ReadingRing::CAPACITY, 4);
+    assert_eq!(ReadingPool::CAPACITY, 2);
+    assert_eq!(ReadingScopedArena::CAPACITY, 3);
+    let ring = ReadingRing::new();
+    for value in 0..6 {
+        ring.push(Reading { value });
+    }
+    let values: Vec<u32> = (&ring).into_iter().map(|(_, s)| s.value).collect();
+    assert_eq!(values, [2, 3, 4, 5]);
+    let mut pool = ReadingPool::new();
+    pool.take().unwrap().value = 9;
+    pool.reset();
+    assert_eq!(pool.take().unwrap().value, 0); // reset to `Default::default()`
+}
+
+/// A lifetime named like the one the generated `IntoIterator` impl adds: the impl picks
+/// another name (`'__atomicarena_`), so the type compiles and iterates.
+#[derive(ArenaAlloc)]
+#[arena(capacity = 4, no_drop)]
+struct Link<'__atomicarena> {
+    value: u32,
+    next: Option<&'__atomicarena Link<'__atomicarena>>,
+}
+
+#[test]
+fn a_lifetime_named_like_the_derives_own_is_fine() {
+    let links = LinkArena::new();
+    let first = &*links
+        .alloc(Link {
+            value: 1,
+            next: None,
+        })
+        .unwrap();
+    let second = links
+        .alloc(Link {
+            value: 2,
+            next: Some(first),
+        })
+        .unwrap();
+    assert_eq!(second.next.map(|l| l.value), Some(1));
+    // `IntoIterator` for `&mut LinkArena` (the impl with the renamed lifetime).
+    let mut other = LinkArena::new();
+    other
+        .alloc(Link {
+            value: 3,
+            next: None,
+        })
+        .unwrap();
+    let values: Vec<u32> = (&mut other).into_iter().map(|l| l.value).collect();
+    assert_eq!(values, [3]);
+}

@@ -426,3 +426,26 @@ fn round_zero_through_a_handle() {
     assert_eq!(local.take().unwrap().ttl, 64);
     assert_eq!(local.take().unwrap().ttl, 64);
 }
+
+/// `reset = EXPR` is evaluated in `reset_fields(&mut self)`, field by field in declaration
+/// order, so `EXPR` may read `self`: here the value being reset, whose `base` is kept and whose
+/// `doubled` is computed from it (documented on the derive).
+#[derive(ArenaAlloc, Default)]
+#[arena(capacity = 2, pool)]
+struct Derived {
+    #[arena(keep)]
+    base: u32,
+    #[arena(reset = self.base * 2)]
+    doubled: u32,
+}
+
+#[test]
+fn reset_expressions_may_read_self() {
+    let mut pool = DerivedPool::new();
+    let value = pool.take().unwrap();
+    value.base = 21;
+    value.doubled = 0;
+    pool.reset();
+    let value = pool.take().unwrap();
+    assert_eq!((value.base, value.doubled), (21, 42));
+}

@@ -267,7 +267,11 @@ fn panicking_default_leaves_an_empty_slot() {
     pool.alloc(Fussy(3)).unwrap();
     let seen: Vec<u8> = pool.iter_mut().map(|f| f.0).collect();
     assert_eq!(seen, [1, 3], "the hole is skipped");
-    assert_eq!((pool.len(), pool.remaining()), (2, 0), "two values and a hole");
+    assert_eq!(
+        (pool.len(), pool.remaining()),
+        (2, 0),
+        "two values and a hole"
+    );
     pool.reset();
     // Slot 1 is still empty: `take` must build it, and it panics again; `alloc` fills it.
     pool.alloc(Fussy(7)).unwrap();

@@ -1,14 +1,20 @@
-//! `ScopedArena<T, N>` (issue 12): a bounded arena that recycles itself without `&mut`.
+//! `ScopedArena<T, N>` (issues 12 and 19): a bounded arena that recycles itself without
+//! `&mut`, in segments.
 //!
 //! Checked here, each with values read back and per-value drop counts: allocation in the
-//! scope's epoch and `Full` handing the value back; the reset by the last scope of an epoch to
-//! leave (the current epoch included, full or not), observed right after that scope's drop
-//! returns; the switch to the other epoch when the current one is full, only if the other one
-//! is empty with no scope in it; forgotten scopes (their epoch never recycles, the arena's drop
-//! drops what is left); a panicking destructor during a reset; a scope entered from inside a
-//! reset (a destructor) never entering the epoch being reset; a `static` arena shared by four
-//! threads with no slot ever held by two live scopes at once and every value dropped exactly
-//! once; the statistics through a scope; the `Send`/`Sync` bounds.
+//! scope's segment and `Full` handing the value back; the reset by the last scope of a segment
+//! to leave, observed right after that scope's drop returns; the contract (a scope's `alloc` is
+//! `Full` only when its segment is full and no segment is free; with the other scopes holding
+//! fewer than `S` segments nothing is refused, and the `S`-th held segment is exactly where
+//! refusals start); continuing in a free segment mid-request, holding both, and values
+//! outliving their scope until their segment's last scope leaves; a stalled scope held across
+//! thousands of other scopes, pinning one segment; batches across segments; forgotten scopes
+//! (their segments never recycle, the arena's drop drops what is left); panicking destructors
+//! during a reset (also of a scope in two segments) and in batches; a scope entered from inside
+//! a reset (a destructor) never entering the segment being reset, and `try_scope` returning
+//! `None` there rather than waiting; a `static` arena shared by four threads with no slot ever
+//! held by two live scopes at once and every value dropped exactly once; one scope shared by
+//! four threads that continue together; the statistics; the `Send`/`Sync` bounds.
 //!
 //! Iteration and thread counts shrink under Miri.
 
@@ -86,26 +92,27 @@ impl Drop for Counted {
 
 // ---- single-threaded behaviour -----------------------------------------------------------------
 
-/// Values read back through their references; nothing is dropped while a scope of the epoch is
-/// inside; the last scope to leave drops each value exactly once, before its drop returns, and
-/// counts one recycled epoch.
+/// Values read back through their references; nothing is dropped while a scope of the segment
+/// is inside; the last scope to leave drops each value exactly once, before its drop returns,
+/// and counts one recycled segment.
 #[test]
 fn last_scope_to_leave_drops_every_value_once() {
     let log = Log::new();
     let arena: ScopedArena<Counted, 4> = ScopedArena::new();
+    assert_eq!(ScopedArena::<Counted, 4>::SEGMENTS, 1);
     let outer = arena.scope();
     let a = outer.alloc(Counted::new(&log, 0)).ok().unwrap();
     {
         let inner = arena.scope();
-        assert_eq!((outer.epoch(), inner.epoch()), (0, 0));
+        assert_eq!((outer.segment(), inner.segment()), (0, 0));
         let b = inner.alloc(Counted::new(&log, 1)).ok().unwrap();
         let c = inner.alloc(Counted::new(&log, 2)).ok().unwrap();
         b.payload += 1;
         c.payload += 2;
         assert_eq!((b.id, b.payload, c.id, c.payload), (1, 11, 2, 22));
-        assert_eq!(inner.len(), 3, "both scopes allocate in one epoch");
+        assert_eq!(inner.len(), 3, "both scopes allocate in one segment");
         a.payload += 5;
-    } // not the last scope of epoch 0: nothing is dropped
+    } // not the last scope of segment 0: nothing is dropped
     assert_eq!(log.counts(3), [0, 0, 0]);
     assert_eq!(arena.recycled(), 0);
     assert_eq!(
@@ -115,7 +122,7 @@ fn last_scope_to_leave_drops_every_value_once() {
     );
     let d = outer.alloc(Counted::new(&log, 3)).ok().unwrap();
     assert_eq!(d.payload, 30);
-    assert!(outer.is_full());
+    assert_eq!(outer.remaining(), 0);
     drop(outer);
     assert_eq!(
         log.counts(4),
@@ -124,16 +131,14 @@ fn last_scope_to_leave_drops_every_value_once() {
     );
     assert_eq!(arena.recycled(), 1);
 
-    // The epoch is empty again and still the current one.
     let next = arena.scope();
-    assert_eq!(next.epoch(), 0);
+    assert_eq!(next.segment(), 0);
     assert_eq!((next.len(), next.remaining()), (0, 4));
-    assert_eq!(next.high_water(), 4);
     drop(next);
     assert_eq!(
         arena.recycled(),
         2,
-        "an unused scope also recycles its epoch"
+        "an unused scope also recycles its segment"
     );
     drop(arena);
     assert_eq!(
@@ -165,127 +170,300 @@ fn full_hands_the_value_back() {
     drop(back);
     assert_eq!(log.drops(2), 1);
     assert_eq!((a.id, b.id), (0, 1));
-    assert_eq!(scope.failed_allocs(), 1);
+    assert_eq!(arena.failed_allocs(), 1);
     assert_eq!(scope.len(), 2);
     drop(scope);
     assert_eq!(log.counts(3), [1, 1, 1]);
 }
 
-/// One scope after another always finds the whole epoch free: `N` values each time, all
-/// dropped by the time the scope's drop returns.
+/// One scope after another always finds a whole segment free: each one's values are all
+/// dropped by the time its drop returns, and it filled a segment and continued in the next.
 #[test]
 fn scopes_one_after_another_always_find_room() {
-    const N: usize = 8;
-    let rounds = if cfg!(miri) { 20 } else { 1000 };
+    const N: usize = 64; // 4 segments of 16
+    let rounds = if cfg!(miri) { 10 } else { 1000 };
     let log = Log::new();
     let arena: ScopedArena<Counted, N> = ScopedArena::new();
     let mut id = 0;
     for round in 0..rounds {
         let scope = arena.scope();
-        assert_eq!(scope.epoch(), 0, "an epoch that is not full stays current");
-        assert_eq!(scope.remaining(), N);
+        assert_eq!(
+            scope.remaining(),
+            16,
+            "round {round}: entered a used segment"
+        );
         let first = id;
-        for _ in 0..N {
+        for _ in 0..20 {
             let r = scope.alloc(Counted::new(&log, id)).ok().unwrap();
             assert_eq!(r.payload, id as u64 * 10);
             id += 1;
         }
-        assert!(scope.is_full());
+        assert_eq!(scope.segments_held(), 2, "16 in one segment, 4 in the next");
         drop(scope);
         assert!(
             (first..id).all(|i| log.drops(i) == 1),
             "round {round}: a value not dropped exactly once"
         );
-        assert_eq!(arena.recycled(), round as u64 + 1);
+        assert_eq!(arena.recycled(), 2 * (round as u64 + 1));
     }
+    assert_eq!(arena.failed_allocs(), 0);
     assert_eq!(log.counts(id), vec![1; id]);
 }
 
-/// When the current epoch is full, a new scope enters the other epoch only if it is empty with
-/// no scope in it (a never-used epoch counts); otherwise it stays in the full epoch and gets
-/// `Full`. A non-current epoch is recycled by its last leaver, full or not.
+/// A scope whose segment fills continues in a free one and holds both; a new scope enters the
+/// segment that has room (the new one); values outlive their scope until the last scope of
+/// their segment leaves.
 #[test]
-fn a_full_epoch_switches_to_the_other_when_free() {
+fn a_full_segment_continues_in_a_free_one() {
     let log = Log::new();
-    let arena: ScopedArena<Counted, 1> = ScopedArena::new();
-    let s0 = arena.scope();
-    assert_eq!(s0.epoch(), 0);
-    s0.alloc(Counted::new(&log, 0)).ok().unwrap();
-    // Epoch 0 is full; epoch 1 was never used.
-    let s1 = arena.scope();
-    assert_eq!(
-        s1.epoch(),
-        1,
-        "a full epoch sends new scopes to the free one"
-    );
-    assert_eq!(s1.alloc(Counted::new(&log, 1)).ok().unwrap().id, 1);
-    // Epoch 1 is now current and full; epoch 0 still has s0 in it.
-    let s2 = arena.scope();
-    assert_eq!(s2.epoch(), 1, "the other epoch has a scope inside: stay");
-    let back = s2.alloc(Counted::new(&log, 2)).err().unwrap().into_inner();
-    assert_eq!(back.id, 2);
+    let arena: ScopedArena<Counted, 32> = ScopedArena::new(); // 2 segments of 16
+    let a = arena.scope();
+    let mut mine = Vec::new();
+    for id in 0..17 {
+        mine.push(a.alloc(Counted::new(&log, id)).ok().unwrap());
+    }
+    assert_eq!((a.segment(), a.segments_held()), (1, 2));
+    let b = arena.scope();
+    assert_eq!(b.segment(), 1, "segment 0 is full: enter the one with room");
+    b.alloc(Counted::new(&log, 17)).ok().unwrap();
+    for (id, v) in mine.iter().enumerate() {
+        assert_eq!((v.id, v.payload), (id, id as u64 * 10));
+    }
+    drop(mine);
+    drop(a);
+    // Segment 0 was a's alone: reset. Segment 1 still has b inside: a's 17th value waits.
+    assert_eq!(log.counts(16), vec![1; 16]);
+    assert_eq!(log.counts(18)[16..], [0, 0]);
+    assert_eq!(arena.recycled(), 1);
+    drop(b);
+    assert_eq!(log.counts(18), vec![1; 18]);
+    assert_eq!(arena.recycled(), 2);
+}
+
+/// The contract: `alloc` is `Full` only when the scope's segment is full and no segment is free
+/// (here: the only other segment is held by another scope); once a segment is free again, the
+/// same scope continues there.
+#[test]
+fn full_only_when_the_segment_is_full_and_none_is_free() {
+    let log = Log::new();
+    let arena: ScopedArena<Counted, 32> = ScopedArena::new(); // 2 segments of 16
+    let a = arena.scope();
+    let b = arena.scope();
+    assert_eq!((a.segment(), b.segment()), (0, 0));
+    for id in 0..16 {
+        a.alloc(Counted::new(&log, id)).ok().unwrap();
+    }
+    a.alloc(Counted::new(&log, 16)).ok().unwrap(); // continues in segment 1
+    assert_eq!(a.segment(), 1);
+    // b's segment is full and segment 1 is held by a: refused.
+    assert_eq!(b.remaining(), 0);
+    let back = b.alloc(Counted::new(&log, 17)).err().unwrap().into_inner();
+    assert_eq!(back.id, 17);
     drop(back);
-    assert_eq!(arena.recycled(), 0);
-    // The last scope of epoch 0 (not current, full) leaves: epoch 0 is reset.
-    drop(s0);
-    assert_eq!(log.counts(3), [1, 0, 1]);
-    assert_eq!(arena.recycled(), 1);
-    // Epoch 1 is current and full, epoch 0 is free again: a new scope switches back.
-    let s3 = arena.scope();
-    assert_eq!(s3.epoch(), 0);
-    assert_eq!(s3.remaining(), 1);
-    s3.alloc(Counted::new(&log, 3)).ok().unwrap();
-    drop(s2);
-    assert_eq!(log.drops(1), 0, "s1 is still inside epoch 1");
-    drop(s1);
-    assert_eq!(log.counts(4), [1, 1, 1, 0]);
-    assert_eq!(arena.recycled(), 2);
-    drop(s3);
-    assert_eq!(log.counts(4), [1, 1, 1, 1]);
-    assert_eq!(arena.recycled(), 3);
+    assert!(
+        b.alloc_with(|| unreachable!("not called when Full"))
+            .is_err(),
+        "the same for every claim"
+    );
+    assert_eq!(arena.failed_allocs(), 2);
+    // a leaves: segment 0 still has b (no reset), segment 1 is reset and free.
+    drop(a);
+    assert_eq!(log.counts(17), [vec![0; 16], vec![1]].concat());
+    let v = b.alloc(Counted::new(&log, 18)).ok().unwrap();
+    assert_eq!((v.id, b.segment(), b.segments_held()), (18, 1, 2));
+    drop(b);
+    assert_eq!(log.counts(19), vec![1; 19]);
 }
 
-/// The switch looks at the current epoch's fill, not at the other epoch: a current epoch with
-/// room keeps new scopes even while the other is free. And a scope that switches leaves the
-/// full epoch it first entered (it holds no place there).
+/// With `S - 1` stalled scopes each holding one (full) segment, thousands of scopes of 1 to 13
+/// values come and go in the one segment left and none is refused; the stalled values stay
+/// intact. One more stalled scope holding that last segment, and the next request is refused:
+/// the boundary of the guarantee is exact.
 #[test]
-fn an_epoch_with_room_keeps_new_scopes() {
-    let arena: ScopedArena<u32, 2> = ScopedArena::new();
-    let s0 = arena.scope();
-    *s0.alloc(1).unwrap() += 1;
-    let s1 = arena.scope();
-    assert_eq!(s1.epoch(), 0);
-    s1.alloc(3).unwrap();
-    let s2 = arena.scope(); // epoch 0 full: switch
-    assert_eq!(s2.epoch(), 1);
-    drop(s1);
-    drop(s0); // the last of epoch 0: the switching scope must not still count there
-    assert_eq!(arena.recycled(), 1);
-    let s3 = arena.scope();
-    assert_eq!(s3.epoch(), 1, "epoch 1 is current and has room");
-    drop((s2, s3));
-    assert_eq!(arena.recycled(), 2);
+fn fewer_than_s_held_segments_never_refuse() {
+    const N: usize = if cfg!(miri) { 64 } else { 4096 };
+    const S: usize = ScopedArena::<u64, N>::SEGMENTS;
+    let requests = if cfg!(miri) { 30 } else { 20_000 };
+    let arena: ScopedArena<u64, N> = ScopedArena::new();
+    let seg = arena.segment_capacity(0);
+    let mut stalled = Vec::new();
+    for k in 0..S - 1 {
+        let scope = arena.scope();
+        assert_eq!(scope.segment(), k);
+        let first = scope.alloc(k as u64).unwrap() as *const u64;
+        for _ in 1..seg {
+            scope.alloc(0).unwrap();
+        }
+        stalled.push((scope, first));
+    }
+    for r in 0..requests {
+        let scope = arena.scope();
+        assert_eq!(scope.segment(), S - 1);
+        let n = 1 + r % 13;
+        let mine: Vec<&mut u64> = (0..n)
+            .map(|i| scope.alloc((r * 13 + i) as u64).unwrap())
+            .collect();
+        for (i, v) in mine.iter().enumerate() {
+            assert_eq!(**v, (r * 13 + i) as u64);
+        }
+    }
+    assert_eq!(arena.failed_allocs(), 0);
+    assert_eq!(arena.recycled(), requests as u64);
+    for (k, (scope, first)) in stalled.iter().enumerate() {
+        assert_eq!(scope.segments_held(), 1);
+        // SAFETY: `first` came from `alloc` through `scope`, which is still alive.
+        assert_eq!(unsafe { **first }, k as u64, "a stalled value changed");
+    }
+    // The last segment held too: now every segment is held, and a full one refuses.
+    let last = arena.scope();
+    for _ in 0..seg {
+        last.alloc(1).unwrap();
+    }
+    assert_eq!(last.alloc(2).unwrap_err().into_inner(), 2);
+    let newcomer = arena.scope(); // no segment has room: enters a full one
+    assert_eq!(newcomer.alloc(3).unwrap_err().into_inner(), 3);
+    assert_eq!(arena.failed_allocs(), 2);
+    // One stalled scope leaves: its segment is free, and the newcomer continues there.
+    let (gone, _) = stalled.remove(3 % (S - 1));
+    let freed = gone.segment();
+    drop(gone);
+    assert_eq!(*newcomer.alloc(4).unwrap(), 4);
+    assert_eq!(newcomer.segment(), freed);
 }
 
-/// A forgotten scope keeps its epoch from recycling, nothing else: the other epoch takes the
-/// traffic, a full forgotten epoch makes new scopes fail with `Full` once the other one is full
-/// too, and the arena's drop drops the forgotten epoch's values exactly once.
+/// A stalled scope pins only its segment: one request-sized scope held while 10,000 scopes of
+/// 1 to 13 values come and go. Its segment fills with their values (which then wait for it),
+/// the scope that fills it continues elsewhere, and everything else recycles; every value is
+/// dropped exactly once, the stalled scope's when it leaves.
 #[test]
-fn a_forgotten_scope_only_keeps_its_epoch() {
+fn a_stalled_scope_held_across_many_scopes() {
+    const N: usize = if cfg!(miri) { 64 } else { 4096 };
+    let requests = if cfg!(miri) { 40 } else { 10_000 };
     let log = Log::new();
-    let arena: ScopedArena<Counted, 2> = ScopedArena::new();
+    let arena: ScopedArena<Counted, N> = ScopedArena::new();
+    let stalled = arena.scope();
+    let held = stalled.alloc(Counted::new(&log, 0)).ok().unwrap();
+    let mut id = 1;
+    let mut continued = 0;
+    for r in 0..requests {
+        let scope = arena.scope();
+        // 6, 7, 8, …, 13, 1, 2, …: a segment of 16 (Miri) fills mid-request at the third.
+        let n = 1 + (r + 5) % 13;
+        let mut mine = Vec::new();
+        for _ in 0..n {
+            mine.push(scope.alloc(Counted::new(&log, id)).ok().unwrap());
+            id += 1;
+        }
+        for v in &mine {
+            assert_eq!(v.payload, v.id as u64 * 10);
+        }
+        if scope.segments_held() > 1 {
+            continued += 1;
+        }
+    }
+    assert_eq!(arena.failed_allocs(), 0, "a stalled scope made others fail");
+    assert!(continued >= 1, "segment 0 never filled");
+    assert_eq!((held.id, held.payload), (0, 0));
+    assert_eq!(
+        stalled.segments_held(),
+        1,
+        "the stalled scope pins one segment"
+    );
+    // What waits for the stalled scope: the values in its segment, at most a segment's worth.
+    let waiting = (0..id).filter(|&i| log.drops(i) == 0).count();
+    assert!(
+        waiting <= arena.segment_capacity(0),
+        "{waiting} values wait for the stalled scope"
+    );
+    drop(stalled);
+    assert_eq!(log.counts(id), vec![1; id]);
+}
+
+/// Batches are contiguous in one segment: one that does not fit in the rest of the segment
+/// continues in a free one; one larger than a segment never fits.
+#[test]
+fn batches_stay_in_one_segment() {
+    let arena: ScopedArena<u32, 32> = ScopedArena::new(); // 2 segments of 16
+    let scope = arena.scope();
+    let a = scope.alloc_slice_copy(&[1; 10]).unwrap();
+    let b = scope.alloc_iter(0..10).unwrap(); // 6 left in segment 0: continue
+    assert_eq!(scope.segments_held(), 2);
+    assert_eq!(b, (0..10).collect::<Vec<_>>().as_slice());
+    a[0] = 7;
+    assert_eq!(a[..2], [7, 1]);
+    assert!(scope.alloc_slice_copy(&[0; 17]).is_err());
+    assert!(scope.alloc_slice_copy(&[]).unwrap().is_empty());
+    let c = scope.alloc_slice_clone(&[5, 6]).unwrap();
+    assert_eq!(c, [5, 6]);
+    assert_eq!(arena.failed_allocs(), 1);
+}
+
+/// A constructor, a `clone` or an iterator that panics leaves holes that the reset skips: every
+/// value made is dropped exactly once, the refused ones never stored.
+#[test]
+fn panics_in_constructors_leave_holes() {
+    let log = Log::new();
+    let arena: ScopedArena<Counted, 16> = ScopedArena::new();
+    let scope = arena.scope();
+    scope.alloc(Counted::new(&log, 0)).ok().unwrap();
+    let caught = panic::catch_unwind(AssertUnwindSafe(|| {
+        let _ = scope.alloc_with(|| panic!("constructor"));
+    }));
+    assert!(caught.is_err());
+    let caught = panic::catch_unwind(AssertUnwindSafe(|| {
+        let values = (1..5).map(|id| {
+            if id == 3 {
+                panic!("iterator");
+            }
+            Counted::new(&log, id)
+        });
+        let _ = scope.alloc_iter(values);
+    }));
+    assert!(caught.is_err());
+    assert_eq!(
+        log.counts(3),
+        [0, 1, 1],
+        "a panicking batch drops what it took"
+    );
+    // An iterator that yields fewer than it promised: a shorter slice, holes for the rest.
+    struct Liar<I>(I, usize);
+    impl<I: Iterator> Iterator for Liar<I> {
+        type Item = I::Item;
+        fn next(&mut self) -> Option<I::Item> {
+            self.0.next()
+        }
+    }
+    impl<I: Iterator> ExactSizeIterator for Liar<I> {
+        fn len(&self) -> usize {
+            self.1
+        }
+    }
+    let liar = Liar((5..7).map(|id| Counted::new(&log, id)), 4);
+    let short = scope.alloc_iter(liar).ok().unwrap();
+    assert_eq!(short.iter().map(|v| v.id).collect::<Vec<_>>(), [5, 6]);
+    let w = scope.alloc_with(|| Counted::new(&log, 7)).ok().unwrap();
+    assert_eq!(w.id, 7);
+    assert_eq!(scope.len(), 1 + 1 + 4 + 4 + 1, "values and holes");
+    drop(scope);
+    // 3 and 4 were never made (the iterator panicked before making 3).
+    assert_eq!(log.counts(8), [1, 1, 1, 0, 0, 1, 1, 1]);
+}
+
+/// A forgotten scope keeps its segment from recycling, nothing else: the other segments take
+/// the traffic, and the arena's drop drops the forgotten segment's values exactly once.
+#[test]
+fn a_forgotten_scope_only_keeps_its_segment() {
+    let log = Log::new();
+    let arena: ScopedArena<Counted, 32> = ScopedArena::new(); // 2 segments of 16
     let lost = arena.scope();
-    lost.alloc(Counted::new(&log, 0)).ok().unwrap();
-    lost.alloc(Counted::new(&log, 1)).ok().unwrap();
+    for id in 0..16 {
+        lost.alloc(Counted::new(&log, id)).ok().unwrap();
+    }
     mem::forget(lost);
-    let mut id = 2;
+    let mut id = 16;
     for _ in 0..5 {
         let scope = arena.scope();
-        assert_eq!(
-            scope.epoch(),
-            1,
-            "epoch 0 is full and can never be recycled"
-        );
+        assert_eq!(scope.segment(), 1, "segment 0 is full and never recycles");
         scope.alloc(Counted::new(&log, id)).ok().unwrap();
         id += 1;
         drop(scope);
@@ -293,21 +471,20 @@ fn a_forgotten_scope_only_keeps_its_epoch() {
     }
     assert_eq!(arena.recycled(), 5);
     assert_eq!(
-        log.counts(2),
-        [0, 0],
+        log.counts(16),
+        vec![0; 16],
         "the forgotten scope's values are kept"
     );
-    // Fill epoch 1 with a scope inside: a new scope has nowhere to go.
+    // A scope filling segment 1 has nowhere to continue.
     let holder = arena.scope();
-    holder.alloc(Counted::new(&log, id)).ok().unwrap();
-    holder.alloc(Counted::new(&log, id + 1)).ok().unwrap();
-    let stuck = arena.scope();
-    assert_eq!(stuck.epoch(), 1);
-    let back = stuck.alloc(Counted::new(&log, id + 2)).err().unwrap();
-    drop(back);
-    drop((stuck, holder));
-    id += 3;
-    assert_eq!(log.counts(id)[2..], vec![1; id - 2][..]);
+    for _ in 0..16 {
+        holder.alloc(Counted::new(&log, id)).ok().unwrap();
+        id += 1;
+    }
+    drop(holder.alloc(Counted::new(&log, id)).err().unwrap());
+    id += 1;
+    drop(holder);
+    assert_eq!(log.counts(id)[16..], vec![1; id - 16][..]);
     drop(arena);
     assert_eq!(
         log.counts(id),
@@ -316,35 +493,9 @@ fn a_forgotten_scope_only_keeps_its_epoch() {
     );
 }
 
-/// A forgotten scope in an epoch that still has room: later scopes keep using that epoch (it
-/// is current) until it is full, then move to the other one, which recycles as usual.
-#[test]
-fn a_forgotten_scope_in_an_epoch_with_room() {
-    let log = Log::new();
-    let arena: ScopedArena<Counted, 3> = ScopedArena::new();
-    mem::forget(arena.scope());
-    for id in 0..3 {
-        let scope = arena.scope();
-        assert_eq!(scope.epoch(), 0);
-        scope.alloc(Counted::new(&log, id)).ok().unwrap();
-    }
-    assert_eq!(arena.recycled(), 0);
-    assert_eq!(log.counts(3), [0, 0, 0], "epoch 0 is never reset");
-    for id in 3..6 {
-        let scope = arena.scope();
-        assert_eq!(scope.epoch(), 1);
-        scope.alloc(Counted::new(&log, id)).ok().unwrap();
-        drop(scope);
-        assert_eq!(log.drops(id), 1);
-    }
-    assert_eq!(arena.recycled(), 3);
-    drop(arena);
-    assert_eq!(log.counts(6), [1; 6]);
-}
-
 /// A destructor that panics during the reset: the panic comes out of the scope's drop, every
-/// other value (before and after it) is still dropped exactly once, and the epoch is empty and
-/// usable again.
+/// other value (before and after it) is still dropped exactly once, and the segment is empty
+/// and usable again.
 #[test]
 fn a_panicking_drop_during_the_reset() {
     let log = Log::new();
@@ -366,7 +517,7 @@ fn a_panicking_drop_during_the_reset() {
     );
 
     let scope = arena.scope();
-    assert_eq!(scope.epoch(), 0, "the epoch reopened");
+    assert_eq!(scope.segment(), 0, "the segment reopened");
     assert_eq!((scope.len(), scope.remaining()), (0, 4));
     for id in 4..8 {
         assert_eq!(scope.alloc(Counted::new(&log, id)).ok().unwrap().id, id);
@@ -377,31 +528,54 @@ fn a_panicking_drop_during_the_reset() {
     assert_eq!(log.counts(8), [1; 8]);
 }
 
+/// A scope inside two segments whose first reset panics still leaves (and resets) the second:
+/// no segment keeps a scope that no longer exists.
+#[test]
+fn a_panicking_reset_still_leaves_the_other_segments() {
+    let log = Log::new();
+    let arena: ScopedArena<Counted, 32> = ScopedArena::new();
+    let scope = arena.scope();
+    for id in 0..20 {
+        scope.alloc(Counted::new(&log, id)).ok().unwrap().panics = id == 3;
+    }
+    assert_eq!(scope.segments_held(), 2);
+    let caught = panic::catch_unwind(AssertUnwindSafe(|| drop(scope)));
+    assert!(caught.is_err());
+    assert_eq!(log.counts(20), vec![1; 20]);
+    // Both segments are free: a scope can fill both again.
+    let scope = arena.scope();
+    for id in 20..52 {
+        scope.alloc(Counted::new(&log, id)).ok().unwrap();
+    }
+    drop(scope);
+    assert_eq!(log.counts(52), vec![1; 52]);
+}
+
 /// The arena's own drop, with a panicking destructor among what is left: every other value is
 /// still dropped once.
 #[test]
 fn a_panicking_drop_when_the_arena_drops() {
     let log = Log::new();
-    let arena: ScopedArena<Counted, 3> = ScopedArena::new();
+    let arena: ScopedArena<Counted, 32> = ScopedArena::new();
     let scope = arena.scope();
-    for id in 0..3 {
+    for id in 0..20 {
         scope.alloc(Counted::new(&log, id)).ok().unwrap().panics = id == 0;
     }
     mem::forget(scope);
     let caught = panic::catch_unwind(AssertUnwindSafe(|| drop(arena)));
     assert!(caught.is_err());
-    assert_eq!(log.counts(3), [1, 1, 1]);
+    assert_eq!(log.counts(20), vec![1; 20]);
 }
 
 // ---- a scope entered from inside a reset -------------------------------------------------------
 
 /// A value whose drop enters a scope of `REENTRANT` and allocates there: the scope must not
-/// enter the epoch being reset (it is not empty yet), and takes the free one.
+/// enter the segment being reset (it is not empty yet), and takes the free one.
 struct Reenters {
     id: usize,
 }
 
-static REENTRANT: ScopedArena<Reenters, 2> = ScopedArena::new();
+static REENTRANT: ScopedArena<Reenters, 32> = ScopedArena::new();
 static REENTERED: Mutex<Vec<(usize, usize, usize)>> = Mutex::new(Vec::new());
 static REENTRANT_DROPS: AtomicUsize = AtomicUsize::new(0);
 
@@ -415,63 +589,86 @@ impl Drop for Reenters {
             REENTERED
                 .lock()
                 .unwrap()
-                .push((scope.epoch(), len, scope.len()));
+                .push((scope.segment(), len, scope.len()));
         }
     }
 }
 
 #[test]
-fn a_scope_entered_during_a_reset_takes_the_other_epoch() {
+fn a_scope_entered_during_a_reset_takes_another_segment() {
     let scope = REENTRANT.scope();
-    assert_eq!(scope.epoch(), 0);
+    assert_eq!(scope.segment(), 0);
     scope.alloc(Reenters { id: 0 }).ok().unwrap();
     scope.alloc(Reenters { id: 1 }).ok().unwrap();
-    drop(scope); // the reset of epoch 0 drops value 0, which enters a scope
-                 // Inside epoch 1, which was empty; its own leave reset it (dropping value 100).
+    drop(scope); // the reset of segment 0 drops value 0, which enters a scope
+                 // Inside segment 1, which was empty; its own leave reset it (dropping value 100).
     assert_eq!(*REENTERED.lock().unwrap(), [(1, 0, 1)]);
     assert_eq!(REENTRANT_DROPS.load(Ordering::Relaxed), 3);
     assert_eq!(REENTRANT.recycled(), 2);
-    // Epoch 1 is current now, both are free.
     let scope = REENTRANT.scope();
-    assert_eq!((scope.epoch(), scope.len()), (1, 0));
+    assert_eq!((scope.segment(), scope.len()), (1, 0));
+}
+
+/// A value whose drop calls `try_scope` on its own one-segment arena: the only segment is
+/// being reset, so `try_scope` returns `None` at once (where `scope` would wait).
+struct TriesScope;
+
+static ONE_SEGMENT: ScopedArena<TriesScope, 4> = ScopedArena::new();
+static TRIED: Mutex<Vec<bool>> = Mutex::new(Vec::new());
+
+impl Drop for TriesScope {
+    fn drop(&mut self) {
+        TRIED
+            .lock()
+            .unwrap()
+            .push(ONE_SEGMENT.try_scope().is_some());
+    }
+}
+
+#[test]
+fn try_scope_never_waits() {
+    let scope = ONE_SEGMENT.try_scope().unwrap();
+    scope.alloc(TriesScope).ok().unwrap();
+    drop(scope);
+    assert_eq!(*TRIED.lock().unwrap(), [false]);
+    let scope = ONE_SEGMENT.try_scope().expect("the reset is over");
+    assert_eq!(scope.len(), 0);
 }
 
 // ---- statistics, constructors ------------------------------------------------------------------
 
-/// Statistics through a scope are those of its epoch's `Arena`: `len`, `remaining`,
-/// `bytes_used` per round, `high_water` and `failed_allocs` over the epoch's life.
+/// Statistics through a scope are those of its current segment; the arena counts recycled
+/// segments and failed allocations over its life.
 #[test]
-fn statistics_are_the_epochs() {
-    let arena: ScopedArena<u64, 4> = ScopedArena::new();
+fn statistics() {
+    let arena: ScopedArena<u64, 100> = ScopedArena::new();
+    assert_eq!(ScopedArena::<u64, 100>::SEGMENTS, 6);
+    assert_eq!(
+        (0..6)
+            .map(|k| arena.segment_capacity(k))
+            .collect::<Vec<_>>(),
+        [17, 17, 17, 17, 16, 16]
+    );
     let scope = arena.scope();
     assert!(scope.is_empty());
-    assert_eq!(scope.capacity(), 4);
     let xs = scope.alloc_slice_copy(&[1, 2, 3]).unwrap();
     xs[1] = 20;
     assert_eq!(xs, [1, 20, 3]);
-    assert_eq!(
-        (scope.len(), scope.remaining(), scope.bytes_used()),
-        (3, 1, 24)
+    assert_eq!((scope.len(), scope.remaining()), (3, 14));
+    assert!(
+        scope.alloc_slice_copy(&[0; 18]).is_err(),
+        "longer than any segment"
     );
-    assert!(scope.alloc_slice_copy(&[4, 5]).is_err(), "all or nothing");
-    assert_eq!(*scope.alloc_with(|| 9).unwrap(), 9);
-    assert!(scope.alloc(10).is_err());
-    assert_eq!(scope.failed_allocs(), 2);
-    assert!(scope.is_full());
-    drop(scope);
-    let scope = arena.scope();
-    assert_eq!(
-        (scope.len(), scope.remaining(), scope.bytes_used()),
-        (0, 4, 0)
-    );
-    assert_eq!(scope.high_water(), 4);
-    assert_eq!(scope.failed_allocs(), 2, "over the epoch's life");
+    assert_eq!(arena.failed_allocs(), 1);
     let dbg = format!("{scope:?}");
-    assert!(dbg.contains("epoch: 0"), "{dbg}");
+    assert!(
+        dbg.contains("segment: 0") && dbg.contains("segments_held: 1"),
+        "{dbg}"
+    );
     drop(scope);
     let dbg = format!("{arena:?}");
     assert!(
-        dbg.contains("capacity: 4") && dbg.contains("recycled: 2"),
+        dbg.contains("capacity: 100") && dbg.contains("segments: 6") && dbg.contains("recycled: 1"),
         "{dbg}"
     );
 }
@@ -493,13 +690,15 @@ fn constructors() {
     const BIG: usize = if cfg!(miri) { 64 } else { 1 << 20 };
     let boxed: Box<ScopedArena<u64, BIG>> = ScopedArena::new_boxed();
     let scope = boxed.scope();
-    assert_eq!(scope.remaining(), BIG);
-    for i in 0..BIG as u64 {
-        assert_eq!(*scope.alloc(i).unwrap(), i);
-    }
-    assert!(scope.is_full());
+    let seg = BIG / ScopedArena::<u64, BIG>::SEGMENTS;
+    assert_eq!(scope.remaining(), seg);
+    let all: Vec<&mut u64> = (0..BIG as u64).map(|i| scope.alloc(i).unwrap()).collect();
+    assert!(all.iter().enumerate().all(|(i, v)| **v == i as u64));
+    assert_eq!(scope.segments_held(), ScopedArena::<u64, BIG>::SEGMENTS);
+    assert!(scope.alloc(0).is_err());
+    drop(all);
     drop(scope);
-    assert_eq!(boxed.recycled(), 1);
+    assert_eq!(boxed.recycled(), ScopedArena::<u64, BIG>::SEGMENTS as u64);
     assert_eq!(boxed.scope().len(), 0);
 
     let default: ScopedArena<Vec<u8>, 2> = ScopedArena::default();
@@ -564,7 +763,12 @@ impl Drop for Req {
     }
 }
 
-/// Runs `threads × requests` requests of `per` values each against `arena`: each request
+/// The number of values of request `r` of thread `t` in `hammer`: 1 to `per`.
+fn values_of(t: usize, r: usize, per: usize) -> usize {
+    1 + (t + r) % per
+}
+
+/// Runs `threads × requests` requests of 1 to `per` values each against `arena`: each request
 /// enters a scope, allocates, records the addresses of its slots in a set of slots held by
 /// live scopes (an address already there is a slot handed to two live scopes), reads every
 /// value back, unregisters its slots and leaves. Returns (stored, refused) counts, after
@@ -587,7 +791,7 @@ fn hammer<const N: usize>(
                 for r in 0..requests {
                     let scope = arena.scope();
                     let mut mine: Vec<&mut Req> = Vec::new();
-                    for k in 0..per {
+                    for k in 0..values_of(t, r, per) {
                         let id = (t * requests + r) * per + k;
                         let value = Req {
                             id,
@@ -597,8 +801,8 @@ fn hammer<const N: usize>(
                         match scope.alloc(value) {
                             Ok(v) => mine.push(v),
                             Err(full) => {
-                                // A scope stays in its epoch: once that is full (other
-                                // scopes filled it), its allocations fail; never before.
+                                // The contract: `Full` only when the scope's segment is full
+                                // (and no segment was free).
                                 assert_eq!(scope.remaining(), 0, "Full with room left");
                                 refused.fetch_add(1, Ordering::Relaxed);
                                 drop(full.into_inner());
@@ -636,12 +840,14 @@ fn hammer<const N: usize>(
             });
         }
     });
-    let counts: Vec<u8> = drops.0.iter().map(|d| d.load(Ordering::Relaxed)).collect();
-    let wrong: Vec<(usize, u8)> = counts
-        .iter()
-        .enumerate()
-        .filter(|(_, &n)| n != 1)
-        .map(|(id, &n)| (id, n))
+    // Made: id `(t × requests + r) × per + k` for `k < values_of(t, r, per)`.
+    let made = |id: usize| {
+        let (req, k) = (id / per, id % per);
+        k < values_of(req / requests, req % requests, per)
+    };
+    let wrong: Vec<(usize, u8)> = (0..total)
+        .map(|id| (id, drops.0[id].load(Ordering::Relaxed)))
+        .filter(|&(id, n)| n != u8::from(made(id)))
         .take(10)
         .collect();
     assert!(
@@ -649,55 +855,54 @@ fn hammer<const N: usize>(
         "values not dropped exactly once (id, drops): {wrong:?}"
     );
     let (stored, refused) = (stored.into_inner(), refused.into_inner());
-    assert_eq!(stored + refused, total);
-    // Every scope left, so both epochs were reset by their last leaver.
+    assert_eq!(stored + refused, (0..total).filter(|&id| made(id)).count());
+    // Every scope left, so every segment was reset by its last leaver.
     let scope = arena.scope();
-    assert_eq!((scope.len(), scope.remaining()), (0, N));
+    assert_eq!(
+        (scope.len(), scope.remaining()),
+        (0, arena.segment_capacity(scope.segment()))
+    );
     (stored, refused)
 }
 
-static SMALL: ScopedArena<Req, 8> = ScopedArena::new();
+static SMALL: ScopedArena<Req, 32> = ScopedArena::new();
 
-/// Four threads, a `static` arena of 2 × 8 slots, 3 values per request: epochs fill, switch
-/// and drain all the time. No slot is held by two live scopes, every value read back intact,
-/// every value made (stored or refused) dropped exactly once by the time all scopes left.
+/// Four threads, a `static` arena of 2 segments of 16 slots, 3 values per request: segments
+/// fill, scopes continue and segments drain all the time, and with two segments for four
+/// threads some requests are refused (the contract allows it: every segment held). No slot is
+/// held by two live scopes, every value read back intact, every value made (stored or
+/// refused) dropped exactly once by the time all scopes left.
 #[test]
 fn static_arena_four_threads_small() {
     let requests = if cfg!(miri) { 12 } else { 4000 };
     let (stored, refused) = hammer(&SMALL, 4, requests, 3);
-    assert!(
-        refused == 0 || stored >= 8,
-        "Full before an epoch was ever full"
-    );
     assert!(SMALL.recycled() >= 1);
+    assert_eq!(SMALL.failed_allocs(), refused);
     eprintln!(
-        "small: {stored} stored, {refused} refused, {} epochs recycled",
+        "small: {stored} stored, {refused} refused, {} segments recycled",
         SMALL.recycled()
     );
 }
 
-/// Large enough (4096 slots) for the arena's per-thread chunks on the shared path: an epoch
-/// reset by whichever thread leaves last must take back the chunks of every thread. Scopes of
-/// four threads overlap, so an epoch may fill before it empties (then a request that entered
-/// it just before gets `Full`): refusals are allowed, but only from a full epoch (checked in
-/// `hammer`), and the first refusal comes after
-/// at least `N` values were stored. (No success rate is promised: a preempted thread holds its
-/// epoch.)
+/// The issue's workload in a test: four threads, requests of 1 to 13 values, 4,096 slots in 16
+/// segments; each thread yields inside its scope (so scopes overlap and stall). Four scopes
+/// hold at most 8 segments unless a continuation segment also fills under a scope, so
+/// refusals are not expected, and are printed; the test asserts the contract (`Full` only
+/// from a full segment, in `hammer`) and the drop counts.
 #[test]
-fn static_arena_four_threads_striped() {
-    const N: usize = if cfg!(miri) { 32 } else { 4096 };
-    static STRIPED: ScopedArena<Req, N> = ScopedArena::new();
+fn static_arena_four_threads_requests_of_up_to_13() {
+    const N: usize = if cfg!(miri) { 64 } else { 4096 };
+    static REQS: ScopedArena<Req, N> = ScopedArena::new();
     let requests = if cfg!(miri) { 8 } else { 3000 };
-    let (stored, refused) = hammer(&STRIPED, 4, requests, 3);
-    assert!(
-        refused == 0 || stored >= N,
-        "Full before an epoch was ever full"
-    );
-    assert!(STRIPED.recycled() >= 1);
+    let (stored, refused) = hammer(&REQS, 4, requests, 13);
+    assert!(REQS.recycled() >= 1);
     eprintln!(
-        "striped: {stored} stored, {refused} refused, {} epochs recycled",
-        STRIPED.recycled()
+        "requests of 13: {stored} stored, {refused} refused, {} segments recycled",
+        REQS.recycled()
     );
+    if !cfg!(miri) {
+        assert_eq!(refused, 0, "4 threads on 16 segments refused an allocation");
+    }
 }
 
 /// Scopes sent to and shared between threads: one scope, `&Scope` on four threads allocating
@@ -723,11 +928,13 @@ fn concurrent_allocs_through_one_shared_scope() {
             });
         }
     });
-    assert!(scope.is_full());
+    // Four threads filled the four segments together, continuing through the one scope.
+    assert_eq!(scope.segments_held(), 4);
+    assert_eq!(arena.failed_allocs(), 0);
     assert_eq!(log.counts(N), vec![0; N]);
     thread::scope(|s| {
         s.spawn(move || drop(scope));
     });
     assert_eq!(log.counts(N), vec![1; N]);
-    assert_eq!(arena.recycled(), 1);
+    assert_eq!(arena.recycled(), 4);
 }

@@ -5,7 +5,10 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, ToTokens};
 use syn::ext::IdentExt;
-use syn::{Data, DeriveInput, Expr, Generics, Ident, Member, Meta, Path, Token, Type};
+use syn::{
+    Data, DeriveInput, Expr, Generics, Ident, Lifetime, Member, Meta, Path, Token,
+    TraitBoundModifier, Type, TypeParamBound, WherePredicate,
+};
 
 use crate::attr::{self, FieldAttr};
 use crate::ctxt::Ctxt;
@@ -21,16 +24,28 @@ pub(crate) struct Input<'a> {
     pub(crate) packed: Option<TokenStream>,
     /// One per `#[arena(...)]` attribute, in source order.
     pub(crate) arenas: Vec<Arena>,
+    /// The type-level `#[arena(crate = "...")]`, or `::atomicarena`: the runtime for the
+    /// fallback's stubs when there is no arena attribute.
+    pub(crate) krate: Path,
 }
 
 /// What kind of item the derive is on.
 pub(crate) enum Shape<'a> {
     /// A struct (named, tuple or unit), with its fields.
     Struct(Vec<Field<'a>>),
-    /// An enum: every kind but `pool` (a field-wise reset needs fields).
-    Enum,
+    /// An enum: every kind but `pool` (a field-wise reset needs fields); the `#[arena(...)]`
+    /// attributes found on its variants and their fields, which do nothing there (reported).
+    Enum(Vec<Misplaced>),
     /// A union: not supported; the `union` keyword, to point the error at it.
     Union(TokenStream),
+}
+
+/// An `#[arena(...)]` attribute where it means nothing: on an enum variant, or on a field of
+/// one.
+pub(crate) struct Misplaced {
+    pub(crate) attr: TokenStream,
+    /// `true` on a variant's field, `false` on the variant itself.
+    pub(crate) on_field: bool,
 }
 
 /// One field of the struct.
@@ -66,6 +81,8 @@ pub(crate) struct Arena {
     pub(crate) no_drop: Option<Ident>,
     /// The second of `ring`, `pool` and `scoped` that was given, when two were.
     pub(crate) second_kind: Option<Ident>,
+    /// The third of them, when all three were given.
+    pub(crate) third_kind: Option<Ident>,
     pub(crate) capacity: Option<Expr>,
     /// The runtime crate: `crate = "..."`, or `::atomicarena`.
     pub(crate) krate: Path,
@@ -91,13 +108,16 @@ impl<'a> Input<'a> {
                     })
                     .collect(),
             ),
-            Data::Enum(_) => Shape::Enum,
+            Data::Enum(data) => Shape::Enum(misplaced(data)),
             Data::Union(data) => {
                 let token = &data.union_token;
                 Shape::Union(quote!(#token))
             }
         };
-        let arenas = attr::struct_attrs(cx, &input.attrs)
+        let type_attrs = attr::struct_attrs(cx, &input.attrs);
+        let type_krate = type_attrs.krate.map(|(path, _)| path);
+        let arenas = type_attrs
+            .arenas
             .into_iter()
             .map(|a| {
                 let kind = if a.pool.is_some() {
@@ -124,7 +144,12 @@ impl<'a> Input<'a> {
                     no_drop: a.no_drop,
                     second_kind: a.second_kind,
                     capacity: a.capacity,
-                    krate: a.krate.map_or_else(default_krate, |(path, _)| path),
+                    krate: a
+                        .krate
+                        .map(|(path, _)| path)
+                        .or_else(|| type_krate.as_ref().map(copy_path))
+                        .unwrap_or_else(default_krate),
+                    third_kind: a.third_kind,
                     tokens: a.tokens,
                     malformed: a.malformed,
                 }
@@ -137,6 +162,7 @@ impl<'a> Input<'a> {
             shape,
             packed: packed(input),
             arenas,
+            krate: type_krate.unwrap_or_else(default_krate),
         }
     }
 
@@ -144,13 +170,58 @@ impl<'a> Input<'a> {
     pub(crate) fn fields(&self) -> &[Field<'a>] {
         match &self.shape {
             Shape::Struct(fields) => fields,
-            Shape::Enum | Shape::Union(_) => &[],
+            Shape::Enum(_) | Shape::Union(_) => &[],
         }
     }
 
     /// Whether some attribute asks for a pool arena.
     pub(crate) fn has_pool(&self) -> bool {
         self.arenas.iter().any(|a| a.kind == Kind::Pool)
+    }
+
+    /// The last field's type and what it is, when it makes the type unsized as written: a
+    /// slice, `str`, a trait object, or a type parameter declared `?Sized`.
+    pub(crate) fn unsized_field(&self) -> Option<(&'a Type, &'static str)> {
+        let last = self.fields().last()?;
+        let kind = match last.ty {
+            Type::Slice(_) => "a slice",
+            Type::TraitObject(_) => "a trait object",
+            Type::Path(path) if path.path.is_ident("str") => "`str`",
+            Type::Path(path) if self.is_maybe_sized_param(&path.path) => {
+                "a type parameter declared `?Sized`"
+            }
+            _ => return None,
+        };
+        Some((last.ty, kind))
+    }
+
+    /// Whether `path` is a type parameter with a `?Sized` bound (in `<...>` or in `where`).
+    fn is_maybe_sized_param(&self, path: &Path) -> bool {
+        let Some(name) = path.get_ident() else {
+            return false;
+        };
+        let declared = self
+            .generics
+            .type_params()
+            .filter(|param| param.ident == *name)
+            .flat_map(|param| param.bounds.iter());
+        let in_where = self
+            .generics
+            .where_clause
+            .iter()
+            .flat_map(|w| w.predicates.iter())
+            .filter_map(|pred| match pred {
+                WherePredicate::Type(t)
+                    if matches!(&t.bounded_ty, Type::Path(p) if p.path.is_ident(name)) =>
+                {
+                    Some(t.bounds.iter())
+                }
+                _ => None,
+            })
+            .flatten();
+        declared.chain(in_where).any(|bound| {
+            matches!(bound, TypeParamBound::Trait(t) if matches!(t.modifier, TraitBoundModifier::Maybe(_)))
+        })
     }
 
     /// Whether the type has type or const parameters (lifetimes alone do not count: checks
@@ -164,7 +235,7 @@ impl<'a> Input<'a> {
 impl Arena {
     /// The arena an attribute-less `#[derive(ArenaAlloc)]` would most likely have meant: bounded,
     /// default name and crate, no capacity (for the fallback).
-    pub(crate) fn implicit(ident: &Ident) -> Self {
+    pub(crate) fn implicit(ident: &Ident, krate: &Path) -> Self {
         Arena {
             tokens: TokenStream::new(),
             name: default_name(ident, Kind::Bounded),
@@ -173,8 +244,9 @@ impl Arena {
             kind_token: None,
             no_drop: None,
             second_kind: None,
+            third_kind: None,
             capacity: None,
-            krate: default_krate(),
+            krate: copy_path(krate),
             malformed: false,
         }
     }
@@ -199,6 +271,30 @@ pub(crate) fn plain(ident: &Ident) -> String {
     ident.unraw().to_string()
 }
 
+/// The `#[arena(...)]` attributes on an enum's variants and on their fields.
+fn misplaced(data: &syn::DataEnum) -> Vec<Misplaced> {
+    let arena_attrs = |attrs: &[syn::Attribute], on_field: bool| -> Vec<Misplaced> {
+        attrs
+            .iter()
+            .filter(|attr| attr.path().is_ident("arena"))
+            .map(|attr| Misplaced {
+                attr: attr.to_token_stream(),
+                on_field,
+            })
+            .collect()
+    };
+    data.variants
+        .iter()
+        .flat_map(|variant| {
+            let mut found = arena_attrs(&variant.attrs, false);
+            for field in &variant.fields {
+                found.extend(arena_attrs(&field.attrs, true));
+            }
+            found
+        })
+        .collect()
+}
+
 /// The `packed` token of a `#[repr(..., packed, ...)]` or `#[repr(packed(N))]` attribute.
 fn packed(input: &DeriveInput) -> Option<TokenStream> {
     input
@@ -214,6 +310,40 @@ fn packed(input: &DeriveInput) -> Option<TokenStream> {
         .flatten()
         .find(|meta| meta.path().is_ident("packed"))
         .map(|meta| meta.path().to_token_stream())
+}
+
+/// `'base`, or `'base_`, `'base__`...: a lifetime that is not a parameter of `generics`, for a
+/// generated impl that adds one (a type may have a lifetime named `'__atomicarena`).
+pub(crate) fn fresh_lifetime(generics: &Generics, base: &str) -> Lifetime {
+    let taken: Vec<String> = generics
+        .lifetimes()
+        .map(|l| l.lifetime.ident.to_string())
+        .collect();
+    let mut name = base.to_owned();
+    while taken.contains(&name) {
+        name.push('_');
+    }
+    Lifetime::new(&format!("'{name}"), Span::call_site())
+}
+
+/// `base`, or `base_`, `base__`...: an identifier that is not a type or const parameter of
+/// `generics`, for a generated method that adds a type parameter.
+pub(crate) fn fresh_ident(generics: &Generics, base: &str) -> Ident {
+    let taken: Vec<String> = generics
+        .type_params()
+        .map(|t| t.ident.to_string())
+        .chain(generics.const_params().map(|c| c.ident.to_string()))
+        .collect();
+    let mut name = base.to_owned();
+    while taken.contains(&name) {
+        name.push('_');
+    }
+    Ident::new(&name, Span::call_site())
+}
+
+/// A copy of `path` (syn's `Clone` impls are not enabled, to keep the derive's build small).
+fn copy_path(path: &Path) -> Path {
+    syn::parse_quote!(#path)
 }
 
 /// `::atomicarena`.
@@ -282,6 +412,63 @@ mod tests {
     }
 
     #[test]
+    fn a_type_level_crate_applies_to_every_arena_and_kinds_take_a_capacity() {
+        let cx = Ctxt::default();
+        let derive = input(quote! {
+            #[arena(crate = "arena2")]
+            #[arena(capacity = 4)]
+            #[arena(ring = 2)]
+            #[arena(pool = N * 2, crate = "other")]
+            struct S { a: u8 }
+        });
+        let view = Input::from_syn(&cx, &derive);
+        let arenas: Vec<(String, String, String)> = view
+            .arenas
+            .iter()
+            .map(|a| {
+                (
+                    a.name.to_string(),
+                    a.capacity.to_token_stream().to_string(),
+                    a.krate.to_token_stream().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            arenas,
+            [
+                ("SArena".into(), "4".into(), "arena2".into()),
+                ("SRing".into(), "2".into(), "arena2".into()),
+                ("SPool".into(), "N * 2".into(), "other".into()),
+            ]
+        );
+        assert_eq!(view.krate.to_token_stream().to_string(), "arena2");
+        assert!(cx.into_error().is_none());
+    }
+
+    #[test]
+    fn the_capacity_given_twice_and_a_second_type_level_crate_are_one_error_each() {
+        let cx = Ctxt::default();
+        let derive = input(quote! {
+            #[arena(crate = "a")]
+            #[arena(crate = "b")]
+            #[arena(ring = 2, capacity = 3)]
+            #[arena(pool = 2, pool = 3)]
+            struct S { a: u8 }
+        });
+        let _ = Input::from_syn(&cx, &derive);
+        let messages: Vec<String> = cx
+            .into_error()
+            .unwrap()
+            .into_iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(messages[0].starts_with("duplicate type-level"));
+        assert!(messages[1].starts_with("the capacity is given twice: `ring = ...`"));
+        assert!(messages[2].starts_with("duplicate `pool` option"));
+    }
+
+    #[test]
     fn enums_have_a_shape_and_kinds_their_keyword() {
         let cx = Ctxt::default();
         let derive = input(quote! {
@@ -290,7 +477,7 @@ mod tests {
             enum E { A, B(u8) }
         });
         let view = Input::from_syn(&cx, &derive);
-        assert!(matches!(view.shape, Shape::Enum));
+        assert!(matches!(view.shape, Shape::Enum(_)));
         assert!(view.fields().is_empty());
         let names: Vec<String> = view.arenas.iter().map(|a| a.name.to_string()).collect();
         assert_eq!(names, ["EArena", "EPool"]);

@@ -35,6 +35,19 @@ pub(crate) struct ArenaAttr {
     /// The attribute's syntax was broken (already reported): options may be missing because
     /// they could not be read, so none is reported as missing.
     pub(crate) malformed: bool,
+    /// The kind keyword whose value gave the capacity (`ring = 16`), if one did.
+    pub(crate) capacity_from_kind: Option<String>,
+    /// The third of `ring`, `pool` and `scoped`, when all three were given.
+    pub(crate) third_kind: Option<Ident>,
+}
+
+/// The struct-level attributes: one `ArenaAttr` per arena, and the type-level settings.
+pub(crate) struct TypeAttrs {
+    /// One per `#[arena(...)]` attribute that generates an arena, in source order.
+    pub(crate) arenas: Vec<ArenaAttr>,
+    /// `#[arena(crate = "path")]` on its own: the runtime's path for every arena of the type
+    /// (an arena's own `crate = ...` overrides it).
+    pub(crate) krate: Option<(Path, LitStr)>,
 }
 
 /// One field's reset option (pool arenas only).
@@ -67,16 +80,51 @@ pub(crate) const STRUCT_OPTIONS: &[&str] = &[
 /// The options a field attribute takes.
 pub(crate) const FIELD_OPTIONS: &[&str] = &["clear", "reset", "reset_with", "keep", "nested"];
 
-/// Reads every `#[arena(...)]` among a struct's attributes, one `ArenaAttr` per attribute.
+/// Reads every `#[arena(...)]` among a struct's attributes: one `ArenaAttr` per attribute that
+/// generates an arena, and the type-level `#[arena(crate = "...")]` (an attribute with no
+/// other option), which may be given once.
 ///
 /// An attribute whose syntax is broken is still returned, with what could be read, so the
 /// fallback can generate the arena it was meant to name.
-pub(crate) fn struct_attrs(cx: &Ctxt, attrs: &[Attribute]) -> Vec<ArenaAttr> {
-    attrs
-        .iter()
-        .filter(|attr| attr.path().is_ident("arena"))
-        .map(|attr| struct_attr(cx, attr))
-        .collect()
+pub(crate) fn struct_attrs(cx: &Ctxt, attrs: &[Attribute]) -> TypeAttrs {
+    let mut out = TypeAttrs {
+        arenas: Vec::new(),
+        krate: None,
+    };
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("arena")) {
+        let arena = struct_attr(cx, attr);
+        if !arena.generates_an_arena() {
+            if let Some((path, lit)) = arena.krate {
+                if out.krate.is_some() {
+                    cx.error_spanned_by(
+                        attr,
+                        "duplicate type-level `#[arena(crate = \"...\")]`; give it once (it \
+                         applies to every arena of the type)",
+                    );
+                } else {
+                    out.krate = Some((path, lit));
+                }
+                continue;
+            }
+        }
+        out.arenas.push(arena);
+    }
+    out
+}
+
+impl ArenaAttr {
+    /// Whether the attribute says anything about an arena (rather than only `crate = ...`, a
+    /// type-level setting). A malformed attribute counts as one: what it meant is unknown.
+    fn generates_an_arena(&self) -> bool {
+        self.malformed
+            || self.capacity.is_some()
+            || self.name.is_some()
+            || self.ring.is_some()
+            || self.pool.is_some()
+            || self.scoped.is_some()
+            || self.no_drop.is_some()
+            || self.krate.is_none()
+    }
 }
 
 fn struct_attr(cx: &Ctxt, attr: &Attribute) -> ArenaAttr {
@@ -91,6 +139,8 @@ fn struct_attr(cx: &Ctxt, attr: &Attribute) -> ArenaAttr {
         second_kind: None,
         krate: None,
         malformed: false,
+        capacity_from_kind: None,
+        third_kind: None,
     };
     if !matches!(attr.meta, Meta::List(_)) {
         cx.error_spanned_by(
@@ -117,8 +167,24 @@ fn struct_attr(cx: &Ctxt, attr: &Attribute) -> ArenaAttr {
         };
         match key.as_str() {
             "capacity" => {
+                if !meta.input.peek(Token![=]) {
+                    return Err(meta.error(
+                        "`capacity` takes a value: `capacity = N`, the number of slots (a \
+                         `usize` constant expression)",
+                    ));
+                }
                 let expr: Expr = meta.value()?.parse()?;
-                set_once(cx, &meta.path, &mut out.capacity, expr);
+                if let Some(kind) = &out.capacity_from_kind {
+                    cx.error_spanned_by(
+                        &meta.path,
+                        format_args!(
+                            "the capacity is given twice: `{kind} = ...` gives it already; keep \
+                             one of them"
+                        ),
+                    );
+                } else {
+                    set_once(cx, &meta.path, &mut out.capacity, expr);
+                }
             }
             "name" => {
                 let value = meta.value()?;
@@ -136,13 +202,30 @@ fn struct_attr(cx: &Ctxt, attr: &Attribute) -> ArenaAttr {
                         set_once(cx, &meta.path, &mut out.name, ident);
                     }
                 } else {
-                    let ident: Ident = value.parse()?;
-                    set_once(cx, &meta.path, &mut out.name, ident);
+                    let path: Path = value.call(Path::parse_mod_style)?;
+                    match path.get_ident() {
+                        Some(ident) => set_once(cx, &meta.path, &mut out.name, ident.clone()),
+                        None => {
+                            cx.error_spanned_by(
+                                &path,
+                                "`name` takes the identifier of the generated type, which is \
+                                 defined next to the deriving type: `name = Store`, not a path",
+                            );
+                            // For the fallback stub: the last segment is what uses will name.
+                            if let Some(last) = path.segments.last() {
+                                set_once(cx, &meta.path, &mut out.name, last.ident.clone());
+                            }
+                        }
+                    }
                 }
             }
             "ring" | "pool" | "scoped" | "no_drop" => {
                 let ident = path_ident(&meta.path);
-                no_value(cx, &meta, &key)?;
+                if key != "no_drop" && meta.input.peek(Token![=]) {
+                    kind_capacity(cx, &meta, &key, &mut out)?;
+                } else {
+                    no_value(cx, &meta, &key)?;
+                }
                 let kinds = [&out.ring, &out.pool, &out.scoped];
                 let kind_given = kinds.iter().any(|kind| kind.is_some());
                 let (slot, other) = match key.as_str() {
@@ -151,8 +234,12 @@ fn struct_attr(cx: &Ctxt, attr: &Attribute) -> ArenaAttr {
                     "scoped" => (&mut out.scoped, kind_given),
                     _ => (&mut out.no_drop, false),
                 };
-                if other && slot.is_none() && out.second_kind.is_none() {
-                    out.second_kind = Some(ident.clone());
+                if other && slot.is_none() {
+                    if out.second_kind.is_none() {
+                        out.second_kind = Some(ident.clone());
+                    } else if out.third_kind.is_none() {
+                        out.third_kind = Some(ident.clone());
+                    }
                 }
                 set_once(cx, &meta.path, slot, ident);
             }
@@ -228,8 +315,22 @@ pub(crate) fn field_attr(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttr {
                     no_value(cx, &meta, &key)?;
                     ResetOption::Nested(path_ident(&meta.path))
                 }
-                "reset" => ResetOption::Assign(meta.value()?.parse()?),
+                "reset" => {
+                    if !meta.input.peek(Token![=]) {
+                        return Err(meta.error(
+                            "`reset` takes the value to assign between rounds: \
+                             `#[arena(reset = EXPR)]`; for `Default::default()`, give no option",
+                        ));
+                    }
+                    ResetOption::Assign(meta.value()?.parse()?)
+                }
                 "reset_with" => {
+                    if !meta.input.peek(Token![=]) {
+                        return Err(meta.error(
+                            "`reset_with` takes a function: `#[arena(reset_with = path)]`, \
+                             called as `path(&mut field)`",
+                        ));
+                    }
                     let value = meta.value()?;
                     if value.peek(LitStr) {
                         let lit: LitStr = value.parse()?;
@@ -295,6 +396,52 @@ fn set_once<T>(cx: &Ctxt, path: &Path, slot: &mut Option<T>, value: T) {
     } else {
         *slot = Some(value);
     }
+}
+
+/// `ring = N` (likewise `pool`, `scoped`): the kind and its capacity in one option, so that
+/// several attributes of different kinds do not each repeat `capacity = ...` (which clippy's
+/// `duplicated_attributes` reads as one attribute given twice). `ring = true` is a flag given a
+/// value: reported as such.
+fn kind_capacity(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta,
+    key: &str,
+    out: &mut ArenaAttr,
+) -> syn::Result<()> {
+    let expr: Expr = meta.value()?.parse()?;
+    if let Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Bool(_),
+        ..
+    }) = &expr
+    {
+        cx.error_spanned_by(
+            &meta.path,
+            format_args!(
+                "`{key}` takes no boolean: write `{key}` alone, or `{key} = N` for {} of `N` slots",
+                if key == "ring" {
+                    "a ring"
+                } else if key == "pool" {
+                    "a pool"
+                } else {
+                    "a scoped arena"
+                }
+            ),
+        );
+    } else if out.capacity_from_kind.is_some() {
+        // `ring = 4, ring = 8`: reported once, as a duplicate `ring`, by the caller.
+    } else if out.capacity.is_some() {
+        cx.error_spanned_by(
+            &meta.path,
+            format_args!(
+                "the capacity is given twice: `capacity = ...` gives it already; keep one of \
+                 them (`{key} = N` is short for `{key}, capacity = N`)"
+            ),
+        );
+    } else {
+        out.capacity = Some(expr);
+        out.capacity_from_kind = Some(key.to_owned());
+    }
+    Ok(())
 }
 
 /// For a flag: reports and skips a value if one was given (`ring = true`).

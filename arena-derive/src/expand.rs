@@ -8,43 +8,41 @@
 //! and checks rather than re-implementing them. What the macro cannot see (types) is checked by
 //! the compiler in code spanned on the user's tokens: `const _: () = assert!(...)` for
 //! capacities and drop glue, trait-bounded calls for the pool fields.
+//!
+//! One arena is built by [`expand_arena`] from named steps, one per generated item:
+//! [`Gen::new`] (the capacity, evaluated once, in `CAPACITY`), [`Gen::checks`] (where the capacity,
+//! the size and the drop glue are checked), [`Gen::arena_struct`], [`Gen::inherent_impl`]
+//! (`CAPACITY`, `new`), [`Gen::new_boxed_impl`], [`Gen::deref_impls`], [`Gen::iteration_impl`],
+//! [`Gen::bounded_arena_impl`], [`Gen::default_and_debug_impls`] and [`Gen::zeroable_impl`].
+//! The fallback (`fallback.rs`) calls the same steps in [`Mode::Stub`].
 
 use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
-use syn::{DeriveInput, Expr, GenericParam, Ident, Lifetime};
+use syn::{Expr, GenericParam, Ident, Lifetime};
 
 use crate::ast::{plain, Arena, Input, Kind};
 use crate::attr::ResetOption;
-use crate::ctxt::Ctxt;
-use crate::{fallback, valid};
+use crate::valid;
 
-/// The whole derive: read, check, then generate (or fall back to stubs next to the errors).
-pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
-    let cx = Ctxt::default();
-    let input = Input::from_syn(&cx, input);
-    valid::check(&cx, &input);
-    match cx.into_error() {
-        None => {
-            let arenas = input
-                .arenas
-                .iter()
-                .map(|arena| expand_arena(&input, arena, arena.kind, Mode::Full));
-            // One `FieldReset` impl per type, however many pool attributes it has.
-            let reset = input
-                .arenas
-                .iter()
-                .find(|arena| arena.kind == Kind::Pool)
-                .map(|arena| {
-                    let alias = private_alias(arena);
-                    field_reset(&input, &quote!(#alias))
-                });
-            quote! {
-                #(#arenas)*
-                #reset
-            }
-        }
-        Some(error) => fallback::expand(&input, error),
+/// Everything for a valid input: one arena per attribute, and one `FieldReset` impl per type,
+/// however many pool attributes it has.
+pub(crate) fn expand(input: &Input) -> TokenStream {
+    let arenas = input
+        .arenas
+        .iter()
+        .map(|arena| expand_arena(input, arena, arena.kind, Mode::Full));
+    let reset = input
+        .arenas
+        .iter()
+        .find(|arena| arena.kind == Kind::Pool)
+        .map(|arena| {
+            let alias = private_alias(arena);
+            field_reset(input, &quote!(#alias))
+        });
+    quote! {
+        #(#arenas)*
+        #reset
     }
 }
 
@@ -63,166 +61,268 @@ pub(crate) enum Mode {
 /// `kind` is `arena.kind`, except for a fallback stub of an attribute that asked for two kinds.
 /// In `Mode::Stub`, `arena.capacity` is used only if it is usable; otherwise 1.
 pub(crate) fn expand_arena(input: &Input, arena: &Arena, kind: Kind, mode: Mode) -> TokenStream {
+    let g = Gen::new(input, arena, kind, mode);
     let krate = &arena.krate;
-    // Every path into the runtime goes through one private `use` of `#krate::__private`: if the
-    // runtime is not at `#krate` (a renamed dependency without `crate = "..."`), the `use` is
-    // the one error, and rustc reports nothing for the paths through it.
     let alias = private_alias(arena);
-    let p = quote!(#alias);
-    let ident = input.ident;
-    let vis = &input.original.vis;
-    let generics = input.generics;
-    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
-    let name = &arena.name;
-    // The `unsafe impl` is made only of tokens spanned at the call site, so that it reads as the
-    // macro's code (which it is), not the user's: `#![forbid(unsafe_code)]` crates accept it.
-    // The identifier is kept as it is (a raw `r#Match` stays raw), only its span changes.
-    let mut name_call_site = name.clone();
-    name_call_site.set_span(Span::call_site());
+    let arena_struct = g.arena_struct();
+    let (eager, deferred) = g.checks();
+    let inherent = g.inherent_impl(&deferred);
+    let new_boxed = g.new_boxed_impl(&deferred);
+    let deref = g.deref_impls();
+    let iteration = g.iteration_impl();
+    let bounded = g.bounded_arena_impl(&deferred);
+    let default_and_debug = g.default_and_debug_impls();
+    let zeroable = g.zeroable_impl();
+    quote! {
+        #[doc(hidden)]
+        use #krate::__private as #alias;
 
-    // Without the user's outer parentheses: `(N + 1)` in `const CAPACITY: usize = (N + 1);`
-    // would be linted as `unused_parens` on the user's tokens.
-    let usable = |expr: &Expr| match mode {
-        Mode::Full => true,
-        Mode::Stub => {
-            valid::capacity_problem(expr).is_none()
-                && valid::find_self(expr.to_token_stream()).is_none()
-        }
-    };
-    let capacity: TokenStream = match &arena.capacity {
-        Some(expr) if usable(expr) => valid::strip_delimiters(expr).to_token_stream(),
-        _ => quote!(1),
-    };
-    let no_drop = arena.no_drop.as_ref().filter(|_| kind == Kind::Bounded);
+        #arena_struct
 
-    let elem = quote!(#ident #ty_generics);
-    let kind_path = runtime_kind(kind, no_drop.is_some());
-    let runtime = quote!(#p::#kind_path<#elem, { #capacity }>);
+        #(#eager)*
 
-    // Compile-time checks: eager `const _` items when the type can be named without its type and
-    // const parameters; otherwise an associated const that every constructor evaluates. They
-    // say the runtime's checks again, on the user's tokens and with the type's name; the
-    // runtime's own (`Storage::CHECKS`, evaluated by its constructors) still run.
-    let mut eager = Vec::new();
-    let mut deferred = Vec::new();
-    if mode == Mode::Full {
-        let concrete = concrete_type(input);
-        let name = plain(name);
-        let ident = plain(ident);
+        const _: () = {
+            #inherent
+            #new_boxed
+            #deref
+            #iteration
+            #bounded
+            #default_and_debug
+            #zeroable
+        };
+    }
+}
+
+/// What the steps of one arena share: the input, the arena, and the tokens every item uses.
+pub(crate) struct Gen<'a> {
+    input: &'a Input<'a>,
+    arena: &'a Arena,
+    kind: Kind,
+    mode: Mode,
+    /// The arena's private alias of `#krate::__private`. Every path into the runtime goes
+    /// through it: if the runtime is not at `#krate` (a renamed dependency without
+    /// `crate = "..."`), its `use` is the one error, and rustc reports nothing for the paths
+    /// through it.
+    p: TokenStream,
+    /// The capacity as generated code names it: the user's literal; `<Name>::CAPACITY` (the
+    /// generated associated const, which holds the user's expression) for an expression on a
+    /// type without type or const parameters; the expression itself otherwise (a generic
+    /// const argument cannot name `Self`'s consts on stable Rust); or `1` in a stub whose
+    /// capacity is missing or unusable.
+    capacity: TokenStream,
+    /// The user's capacity expression, when `CAPACITY` holds it and `capacity` names it.
+    capacity_held: Option<TokenStream>,
+    /// `no_drop`, when it applies (bounded arenas only).
+    no_drop: Option<&'a Ident>,
+    /// `Particle<'a, T>`: the element type.
+    elem: TokenStream,
+    /// `Arena`, `DroplessArena`, `Ring`, `Pool` or `ScopedArena`.
+    kind_path: Ident,
+    /// `#p::Arena<Particle, { N }>`: the runtime type the struct wraps.
+    runtime: TokenStream,
+    /// The rustdoc of the generated items.
+    docs: Docs,
+}
+
+impl<'a> Gen<'a> {
+    fn new(input: &'a Input<'a>, arena: &'a Arena, kind: Kind, mode: Mode) -> Self {
+        let alias = private_alias(arena);
+        let p = quote!(#alias);
+        // Without the user's outer parentheses: `(N + 1)` in `const CAPACITY: usize = (N + 1);`
+        // would be linted as `unused_parens` on the user's tokens.
+        let usable = |expr: &Expr| match mode {
+            Mode::Full => true,
+            Mode::Stub => {
+                valid::capacity_problem(expr).is_none()
+                    && valid::find_self(expr.to_token_stream()).is_none()
+            }
+        };
+        let mut capacity: TokenStream = match &arena.capacity {
+            Some(expr) if usable(expr) => valid::strip_delimiters(expr).to_token_stream(),
+            _ => quote!(1),
+        };
+        // The capacity, evaluated once: in `CAPACITY`, named everywhere else as
+        // `Name::<'static, ..>::CAPACITY`. A capacity that fails (an underflow, an unknown
+        // name) is then one error, on the user's expression, not one per place the derive uses
+        // it; rustdoc shows the user's expression on `CAPACITY`, and `{ Name::CAPACITY }` in the
+        // runtime type.
+        let mut capacity_held = None;
         if let Some(expr) = &arena.capacity {
-            let generic = mentions_params(expr, input);
-            if !valid::is_int_literal(expr) {
-                let message = format!(
-                    "atomicarena: the capacity of `{name}` must be at least 1 (`capacity = {}`)",
-                    valid::display_capacity(expr)
-                );
-                // Typed `usize` on its own line: `1 << 31` is then a `usize`, not an `i32`.
-                let check = spanned_assert(expr, &p, quote!(__atomicarena_capacity > 0), &message);
-                let check = quote! {
-                    let __atomicarena_capacity: usize = #capacity;
-                    #check
+            if mode == Mode::Full
+                && !valid::is_int_literal(expr)
+                && !input.has_type_or_const_params()
+            {
+                capacity_held = Some(capacity);
+                let mut name = arena.name.clone();
+                name.set_span(Span::call_site());
+                let lifetimes = input
+                    .generics
+                    .lifetimes()
+                    .map(|_| Lifetime::new("'static", Span::call_site()));
+                capacity = if input.generics.params.is_empty() {
+                    quote!(#name::CAPACITY)
+                } else {
+                    quote!(#name::<#(#lifetimes),*>::CAPACITY)
                 };
+            }
+        }
+        let no_drop = arena.no_drop.as_ref().filter(|_| kind == Kind::Bounded);
+        let ident = input.ident;
+        let (_, ty_generics, _) = input.generics.split_for_impl();
+        let elem = quote!(#ident #ty_generics);
+        let kind_path = runtime_kind(kind, no_drop.is_some());
+        let runtime = quote!(#p::#kind_path<#elem, { #capacity }>);
+        let docs = Docs::new(input, arena, kind, &capacity);
+        Gen {
+            input,
+            arena,
+            kind,
+            mode,
+            p,
+            capacity,
+            capacity_held,
+            no_drop,
+            elem,
+            kind_path,
+            runtime,
+            docs,
+        }
+    }
+
+    /// The struct: `repr(transparent)` over the runtime type.
+    fn arena_struct(&self) -> TokenStream {
+        let vis = &self.input.original.vis;
+        let generics = self.input.generics;
+        let where_clause = &generics.where_clause;
+        let name = &self.arena.name;
+        let runtime = &self.runtime;
+        let doc = self.docs.struct_doc();
+        quote! {
+            #[doc = #doc]
+            #[repr(transparent)]
+            #vis struct #name #generics #where_clause {
+                inner: #runtime,
+            }
+        }
+    }
+
+    /// The compile-time checks, on the user's tokens, in the type's name: eager `const _` items
+    /// when the type can be named without its type and const parameters (first), otherwise
+    /// statements for an associated const that every constructor evaluates (second). They say
+    /// the runtime's checks again (at least one slot, the storage fits in memory, no drop glue
+    /// in a `no_drop` arena); the runtime's own (`Storage::CHECKS`, evaluated by its
+    /// constructors) still run. None for a stub.
+    fn checks(&self) -> (Vec<TokenStream>, Vec<TokenStream>) {
+        let mut eager = Vec::new();
+        let mut deferred = Vec::new();
+        if self.mode == Mode::Stub {
+            return (eager, deferred);
+        }
+        let concrete = concrete_type(self.input);
+        if let Some(expr) = &self.arena.capacity {
+            let generic = mentions_params(expr, self.input);
+            if let Some(check) = self.capacity_at_least_one(expr) {
                 if generic {
                     deferred.push(check);
                 } else {
                     eager.push(check);
                 }
             }
-            // Without type parameters, report an oversized arena here, on the capacity, before
-            // rustc's "too big for the current architecture" (the runtime's own check is
-            // post-monomorphization and so only fires once a constructor is used). The test is
-            // the runtime's (`fits`), on the very runtime type the struct wraps.
             if let (Some(concrete), false) = (&concrete, generic) {
-                let message = format!(
-                    "atomicarena: `{name}` does not fit in memory: capacity × (size_of::<{ident}>() \
-                     + bookkeeping) bytes exceeds isize::MAX; lower the capacity (or box the large \
-                     fields of `{ident}`)"
-                );
-                let fits = quote!(#p::fits::<#p::#kind_path<#concrete, { #capacity }>>());
-                eager.push(spanned_assert(expr, &p, fits, &message));
+                eager.push(self.fits_in_memory(expr, concrete));
             }
         }
-        if let Some(token) = no_drop {
-            let message = format!(
-                "atomicarena: `{name}` is `no_drop`, but `{ident}` has drop glue (a field owns \
-                 memory or has a destructor), and a `no_drop` arena never drops its values: they \
-                 would leak. Remove `no_drop`, or make the fields of `{ident}` free of drop glue \
-                 (e.g. `&'a str` instead of `String`)"
-            );
-            let checked = concrete.clone().unwrap_or_else(|| elem.clone());
-            let no_glue = quote!(!#p::core::mem::needs_drop::<#checked>());
-            let check = spanned_assert(token, &p, no_glue, &message);
+        if let Some(check) = self.no_drop_without_glue(concrete.as_ref()) {
             if concrete.is_some() {
                 eager.push(check);
             } else {
                 deferred.push(check);
             }
         }
+        let eager = eager
+            .into_iter()
+            .map(|check| quote!(const _: () = { #check };))
+            .collect();
+        (eager, deferred)
     }
-    let eager = eager.iter().map(|check| quote!(const _: () = { #check };));
-    let (checks_const, run_checks) = if deferred.is_empty() {
-        (None, None)
-    } else {
-        (
-            Some(quote! {
+
+    /// "At least 1", for a capacity that is an expression (a literal was checked by the macro).
+    fn capacity_at_least_one(&self, expr: &Expr) -> Option<TokenStream> {
+        if valid::is_int_literal(expr) {
+            return None;
+        }
+        let (p, capacity) = (&self.p, &self.capacity);
+        let message = format!(
+            "atomicarena: the capacity of `{}` must be at least 1 (`capacity = {}`)",
+            plain(&self.arena.name),
+            valid::display_capacity(expr)
+        );
+        // Typed `usize` on its own line: `1 << 31` is then a `usize`, not an `i32`.
+        let check = spanned_assert(expr, p, quote!(__atomicarena_capacity > 0), &message);
+        Some(quote! {
+            let __atomicarena_capacity: usize = #capacity;
+            #check
+        })
+    }
+
+    /// Without type parameters, an oversized arena is reported here, on the capacity, before
+    /// rustc's "too big for the current architecture" (the runtime's own check is
+    /// post-monomorphization and so only fires once a constructor is used). The test is the
+    /// runtime's (`fits`), on the very runtime type the struct wraps.
+    fn fits_in_memory(&self, expr: &Expr, concrete: &TokenStream) -> TokenStream {
+        let (p, capacity, kind_path) = (&self.p, &self.capacity, &self.kind_path);
+        let (name, ident) = (plain(&self.arena.name), plain(self.input.ident));
+        let message = format!(
+            "atomicarena: `{name}` does not fit in memory: capacity × (size_of::<{ident}>() \
+             + bookkeeping) bytes exceeds isize::MAX; lower the capacity (or box the large \
+             fields of `{ident}`)"
+        );
+        let fits = quote!(#p::fits::<#p::#kind_path<#concrete, { #capacity }>>());
+        spanned_assert(expr, p, fits, &message)
+    }
+
+    /// `no_drop` on a type with drop glue, on the `no_drop` token.
+    fn no_drop_without_glue(&self, concrete: Option<&TokenStream>) -> Option<TokenStream> {
+        let token = self.no_drop?;
+        let (name, ident) = (plain(&self.arena.name), plain(self.input.ident));
+        let message = format!(
+            "atomicarena: `{name}` is `no_drop`, but `{ident}` has drop glue (a field owns \
+             memory or has a destructor), and a `no_drop` arena never drops its values: they \
+             would leak. Remove `no_drop`, or make the fields of `{ident}` free of drop glue \
+             (e.g. `&'a str` instead of `String`)"
+        );
+        let p = &self.p;
+        let checked = concrete.unwrap_or(&self.elem);
+        let no_glue = quote!(!#p::core::mem::needs_drop::<#checked>());
+        Some(spanned_assert(token, p, no_glue, &message))
+    }
+
+    /// `let () = Self::__ATOMICARENA_CHECKS;`, when there are deferred checks.
+    fn run_checks(deferred: &[TokenStream]) -> Option<TokenStream> {
+        (!deferred.is_empty()).then(|| quote!(let () = Self::__ATOMICARENA_CHECKS;))
+    }
+
+    /// `CAPACITY`, the deferred checks' associated const, and `const fn new()`.
+    fn inherent_impl(&self, deferred: &[TokenStream]) -> TokenStream {
+        let (name, runtime) = (&self.arena.name, &self.runtime);
+        // The user's expression, if the rest of the generated code names `CAPACITY` for it.
+        let capacity = self.capacity_held.as_ref().unwrap_or(&self.capacity);
+        let (impl_generics, ty_generics, where_clause) = self.input.generics.split_for_impl();
+        let (capacity_doc, new_doc) = (self.docs.capacity_doc(), self.docs.new_doc());
+        let checks_const = (!deferred.is_empty()).then(|| {
+            quote! {
                 #[doc(hidden)]
                 const __ATOMICARENA_CHECKS: () = { #(#deferred)* };
-            }),
-            Some(quote!(let () = Self::__ATOMICARENA_CHECKS;)),
-        )
-    };
-
-    let docs = Docs::new(input, arena, kind, &capacity);
-    let struct_doc = docs.struct_doc();
-    let capacity_doc = docs.capacity_doc();
-    let new_doc = docs.new_doc();
-    let new_boxed_doc = docs.new_boxed_doc();
-    let name_str = plain(name);
-    let where_predicates: Vec<_> = where_clause
-        .map(|w| w.predicates.iter().collect())
-        .unwrap_or_default();
-    let iteration = into_iterator(input, name, kind, &runtime);
-    let bounded = (kind == Kind::Bounded).then(|| {
-        quote! {
-            // What a field of a `#[derive(Arenas)]` bundle must be: forwarded to the runtime
-            // type, with this type's own checks added to the runtime's.
-            #[automatically_derived]
-            impl #impl_generics #p::BoundedArena for #name #ty_generics #where_clause {
-                type Elem = #elem;
-                type Raw = <#runtime as #p::BoundedArena>::Raw;
-                #[inline]
-                fn checks() {
-                    <#runtime as #p::BoundedArena>::checks();
-                    #run_checks
-                }
-                #[inline]
-                fn raw(&self) -> &Self::Raw {
-                    #p::BoundedArena::raw(&self.inner)
-                }
-                #[inline]
-                fn raw_mut(&mut self) -> &mut Self::Raw {
-                    #p::BoundedArena::raw_mut(&mut self.inner)
-                }
             }
-        }
-    });
-
-    quote! {
-        #[doc(hidden)]
-        use #krate::__private as #alias;
-
-        #[doc = #struct_doc]
-        #[repr(transparent)]
-        #vis struct #name #generics #where_clause {
-            inner: #runtime,
-        }
-
-        #(#eager)*
-
-        const _: () = {
+        });
+        let run_checks = Self::run_checks(deferred);
+        quote! {
             #[automatically_derived]
             impl #impl_generics #name #ty_generics #where_clause {
                 #[doc = #capacity_doc]
+                // A capacity that overflows fails to evaluate (E0080, on the expression):
+                // rustc's lint would say it a second time.
+                #[allow(arithmetic_overflow)]
                 pub const CAPACITY: usize = #capacity;
 
                 #checks_const
@@ -234,22 +334,40 @@ pub(crate) fn expand_arena(input: &Input, arena: &Arena, kind: Kind, mode: Mode)
                     Self { inner: <#runtime>::new() }
                 }
             }
+        }
+    }
 
-            // The runtime's heap constructor for a wrapper: it evaluates the runtime's checks
-            // (so an oversized arena is the runtime's message, not a layout error in `core`),
-            // checks that `Self` has the layout of the runtime type, and builds it zeroed on
-            // the heap (see the `Zeroable` impl below).
+    /// `new_boxed()`, with the `alloc` feature: the runtime's heap constructor for a wrapper. It
+    /// evaluates the runtime's checks (so an oversized arena is the runtime's message, not a
+    /// layout error in `core`), checks that `Self` has the layout of the runtime type, and
+    /// builds it zeroed on the heap (see `zeroable_impl`).
+    fn new_boxed_impl(&self, deferred: &[TokenStream]) -> TokenStream {
+        let (p, name, runtime) = (&self.p, &self.arena.name, &self.runtime);
+        let (impl_generics, ty_generics, where_clause) = self.input.generics.split_for_impl();
+        let doc = self.docs.new_boxed_doc();
+        let run_checks = Self::run_checks(deferred);
+        quote! {
             #p::if_alloc! {
                 #[automatically_derived]
                 impl #impl_generics #name #ty_generics #where_clause {
-                    #[doc = #new_boxed_doc]
+                    #[doc = #doc]
                     pub fn new_boxed() -> #p::Box<Self> {
                         #run_checks
-                        #p::new_boxed_as::<#runtime, Self>()
+                        // SAFETY: `Self` is the `repr(transparent)` struct above, whose only
+                        // field is of this very type (both written by the derive from the same
+                        // tokens, whatever the runtime's path is).
+                        unsafe { #p::new_boxed_as::<#runtime, Self>() }
                     }
                 }
             }
+        }
+    }
 
+    /// `Deref` and `DerefMut` to the runtime type: its whole API.
+    fn deref_impls(&self) -> TokenStream {
+        let (p, name, runtime) = (&self.p, &self.arena.name, &self.runtime);
+        let (impl_generics, ty_generics, where_clause) = self.input.generics.split_for_impl();
+        quote! {
             #[automatically_derived]
             impl #impl_generics #p::core::ops::Deref for #name #ty_generics #where_clause {
                 type Target = #runtime;
@@ -266,11 +384,53 @@ pub(crate) fn expand_arena(input: &Input, arena: &Arena, kind: Kind, mode: Mode)
                     &mut self.inner
                 }
             }
+        }
+    }
 
-            #iteration
+    /// What a field of a `#[derive(Arenas)]` bundle must be (bounded kinds only): forwarded to
+    /// the runtime type, with this type's own checks added to the runtime's.
+    fn bounded_arena_impl(&self, deferred: &[TokenStream]) -> Option<TokenStream> {
+        if self.kind != Kind::Bounded {
+            return None;
+        }
+        let (p, name, runtime, elem) = (&self.p, &self.arena.name, &self.runtime, &self.elem);
+        let capacity = &self.capacity;
+        let (impl_generics, ty_generics, where_clause) = self.input.generics.split_for_impl();
+        let run_checks = Self::run_checks(deferred);
+        // The `Arena<T, N>` that both bounded kinds are underneath (`Arena`'s `Raw` is itself,
+        // `DroplessArena`'s its inner `Arena`), named directly: no projection for the compiler
+        // to normalize, and, if the runtime's path does not resolve (one error, on its `use`),
+        // no qualified path through the unresolved trait, which would add "ambiguous associated
+        // type" (E0223).
+        let raw = quote!(#p::Arena<#elem, { #capacity }>);
+        Some(quote! {
+            #[automatically_derived]
+            impl #impl_generics #p::BoundedArena for #name #ty_generics #where_clause {
+                type Elem = #elem;
+                type Raw = #raw;
+                #[inline]
+                fn checks() {
+                    <#runtime as #p::BoundedArena>::checks();
+                    #run_checks
+                }
+                #[inline]
+                fn raw(&self) -> &#raw {
+                    #p::BoundedArena::raw(&self.inner)
+                }
+                #[inline]
+                fn raw_mut(&mut self) -> &mut #raw {
+                    #p::BoundedArena::raw_mut(&mut self.inner)
+                }
+            }
+        })
+    }
 
-            #bounded
-
+    /// `Default` (`new()`) and `Debug` (the runtime's, under this type's name).
+    fn default_and_debug_impls(&self) -> TokenStream {
+        let (p, name) = (&self.p, &self.arena.name);
+        let (impl_generics, ty_generics, where_clause) = self.input.generics.split_for_impl();
+        let name_str = plain(name);
+        quote! {
             #[automatically_derived]
             impl #impl_generics #p::core::default::Default for #name #ty_generics #where_clause {
                 /// Same as `new()`.
@@ -287,15 +447,33 @@ pub(crate) fn expand_arena(input: &Input, arena: &Arena, kind: Kind, mode: Mode)
                     #p::fmt_renamed(f, #name_str, &**self)
                 }
             }
+        }
+    }
 
+    /// `unsafe impl Zeroable`, bounded on `Zeroable` for the runtime type: what `new_boxed`
+    /// relies on.
+    fn zeroable_impl(&self) -> TokenStream {
+        let (p, runtime) = (&self.p, &self.runtime);
+        let (impl_generics, ty_generics, where_clause) = self.input.generics.split_for_impl();
+        let where_predicates: Vec<_> = where_clause
+            .map(|w| w.predicates.iter().collect())
+            .unwrap_or_default();
+        // The `unsafe impl` is made only of tokens spanned at the call site, so that it reads as
+        // the macro's code (which it is), not the user's: `#![forbid(unsafe_code)]` crates
+        // accept it. The identifier is kept as it is (a raw `r#Match` stays raw), only its span
+        // changes.
+        let mut name_call_site = self.arena.name.clone();
+        name_call_site.set_span(Span::call_site());
+        quote! {
             // SAFETY: the struct is `repr(transparent)` over its only field, and the `where`
-            // clause makes the compiler prove that the field's type is `Zeroable`; so the
-            // all-zero bytes are a valid value of the struct, and the same empty arena that
-            // `new()` builds. This impl is what lets `new_boxed()` build the arena in place on the
-            // heap. No `#[allow(unsafe_code)]`: an `unsafe impl` generated by a derive is not
-            // linted in the user's crate, and an `allow` would be a hard error (E0453) in a
-            // `#![forbid(unsafe_code)]` crate. Hidden: an implementation detail of `new_boxed`,
-            // not something for the user's docs.
+            // clause makes the compiler prove that the field's type is `Zeroable` (the very
+            // trait implemented here, through the same path, so a user-chosen `crate = "..."`
+            // cannot vouch for it): the all-zero bytes are a valid value of the struct, and the
+            // same empty arena that `new()` builds. This impl is what lets `new_boxed()` build
+            // the arena in place on the heap. No `#[allow(unsafe_code)]`: an `unsafe impl`
+            // generated by a derive is not linted in the user's crate, and an `allow` would be
+            // a hard error (E0453) in a `#![forbid(unsafe_code)]` crate. Hidden: an
+            // implementation detail of `new_boxed`, not something for the user's docs.
             #[automatically_derived]
             #[doc(hidden)]
             unsafe impl #impl_generics #p::Zeroable for #name_call_site #ty_generics
@@ -303,7 +481,15 @@ pub(crate) fn expand_arena(input: &Input, arena: &Arena, kind: Kind, mode: Mode)
                 #runtime: #p::Zeroable,
                 #(#where_predicates,)*
             {}
-        };
+        }
+    }
+
+    /// `IntoIterator` for a reference to the generated type, forwarded to the same impl of the
+    /// runtime type: `for v in &mut arena` (bounded, `no_drop`) and `for (handle, v) in &ring`.
+    /// The item and iterator types are the runtime's, named through its `IntoIterator` impl.
+    /// A scoped arena has none (its values are reached through scopes only).
+    fn iteration_impl(&self) -> TokenStream {
+        into_iterator(self.input, &self.arena.name, self.kind, &self.runtime)
     }
 }
 
@@ -333,7 +519,8 @@ fn into_iterator(input: &Input, name: &Ident, kind: Kind, runtime: &TokenStream)
     if kind == Kind::Scoped {
         return TokenStream::new();
     }
-    let lifetime = Lifetime::new("'__atomicarena", Span::call_site());
+    // Not a lifetime of the type's own (a type may name one `'__atomicarena`).
+    let lifetime = crate::ast::fresh_lifetime(input.generics, "__atomicarena");
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     // `<'__atomicarena, ...the type's parameters...>`: the type's `<...>` with the lifetime
     // spliced in front (lifetimes come first).
@@ -607,11 +794,11 @@ impl Docs {
             ),
             Kind::Scoped => format!(
                 " A lock-free arena of [`{ident}`]s that recycles itself without `&mut`, \
-                 generated by `#[derive(ArenaAlloc)]`: two epochs of {n} slots each.\n\n\
-                 [`scope`]({krate}::ScopedArena::scope) enters the current epoch, and \
+                 generated by `#[derive(ArenaAlloc)]`: {n} slots in segments.\n\n\
+                 [`scope`]({krate}::ScopedArena::scope) enters a segment with room, and \
                  [`Scope::alloc`]({krate}::Scope::alloc) stores a value there and returns a \
-                 `&mut {ident}` that lives as long as the scope. When the last scope of an epoch \
-                 leaves, the epoch is reset (its values dropped), so a `static` of this type \
+                 `&mut {ident}` that lives as long as the scope. When the last scope of a segment \
+                 leaves, the segment is reset (its values dropped), so a `static` of this type \
                  serves requests or frames forever."
             ),
         };

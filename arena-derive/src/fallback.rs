@@ -22,10 +22,15 @@ use crate::expand::{self, Mode};
 /// The errors, and stubs for every arena that can be named.
 pub(crate) fn expand(input: &Input, error: syn::Error) -> TokenStream {
     let errors = error.to_compile_error();
+    if input.unsized_field().is_some() {
+        // No arena of an unsized type can exist, not even a stub: naming one would repeat the
+        // error (reported on the field) at every place the stub names the type.
+        return errors;
+    }
     let implicit;
     let arenas: Vec<&Arena> = if input.arenas.is_empty() {
         // No attribute at all: the user most likely uses the default name.
-        implicit = Arena::implicit(input.ident);
+        implicit = Arena::implicit(input.ident, &input.krate);
         vec![&implicit]
     } else {
         input.arenas.iter().collect()

@@ -6,7 +6,8 @@
 //! provide. The phases follow thiserror and serde_derive: `attr.rs` reads the attributes,
 //! `ast.rs` is a typed view of the input, `valid.rs` checks it (collecting every error in a
 //! `ctxt::Ctxt`), `expand.rs` generates code, and `fallback.rs` generates stubs next to the
-//! errors when the input is wrong, so a mistake is reported once and not twenty times.
+//! errors when the input is wrong (with `expand.rs`'s steps, which know nothing of it), so a
+//! mistake is reported once and not twenty times. `arena_alloc` below runs the phases.
 //! `bundle.rs` is `#[derive(Arenas)]`, the same phases in one module.
 
 mod ast;
@@ -67,22 +68,26 @@ use syn::{parse_macro_input, DeriveInput};
 /// | `name = Ident` | the generated type's name; default by kind: `{Type}Arena`, `{Type}Ring`, `{Type}Pool`, `{Type}ScopedArena` |
 /// | `ring` | a ring (`atomicarena::Ring`): `push` overwrites the oldest value |
 /// | `pool` | a pool (`atomicarena::Pool`): values are reset field by field and reused (structs only: an enum has no fields to reset) |
-/// | `scoped` | a scoped arena (`atomicarena::ScopedArena`): two epochs of `N` slots, each reset by the last [scope](https://docs.rs/atomicarena/latest/atomicarena/struct.Scope.html) to leave it, so a `static` recycles without `&mut` |
+/// | `scoped` | a scoped arena (`atomicarena::ScopedArena`): `N` slots in up to 16 segments, each reset by the last [scope](https://docs.rs/atomicarena/latest/atomicarena/struct.Scope.html) to leave it, so a `static` recycles without `&mut` |
+/// | `ring = EXPR`, `pool = EXPR`, `scoped = EXPR` | the kind and its capacity in one option: `ring = 16` is `ring, capacity = 16` |
 /// | `no_drop` | bounded arenas only: an `atomicarena::DroplessArena`, which never drops its values, so values may borrow each other; allowed only for types with no drop glue (a compile-time error otherwise) |
-/// | `crate = "path"` | where the runtime is, if not `::atomicarena` (a renamed dependency, a re-export) |
+/// | `crate = "path"` | where the runtime is, if not `::atomicarena` (a renamed dependency, a re-export); in an attribute of its own, `#[arena(crate = "path")]`, it applies to every arena of the type (an arena's own `crate = ...` overrides it) |
 ///
 /// One type can carry one attribute of each kind without `name =`, and several attributes of a
-/// kind with names (clippy's `duplicated_attributes` may flag a second `capacity = ...` that
-/// starts an attribute: a known false positive for derive attributes, rust-clippy#13238; allow
-/// it on the type, or start the attribute with another option):
+/// kind with names. Write them so that no option repeats from one attribute to the next: each
+/// kind with its capacity (`ring = 16`), the runtime's path once, in an attribute of its own.
+/// Clippy's `duplicated_attributes` reads derive helper attributes like any other, so two
+/// `#[arena(...)]` attributes that both hold `capacity = <literal>`, `ring`, or the same
+/// `crate = "..."` are "duplicated" to it (rust-clippy#13238), and `-D warnings` builds fail. The
+/// forms below are linted in CI, through a renamed runtime, with `-D warnings`:
 ///
 /// ```
 /// use atomicarena::ArenaAlloc;
 ///
 /// #[derive(ArenaAlloc, Default)]
 /// #[arena(capacity = 64)]                // -> `EventArena`
-/// #[arena(capacity = 16, ring)]          // -> `EventRing`
-/// #[arena(capacity = 8, pool)]           // -> `EventPool`
+/// #[arena(ring = 16)]                    // -> `EventRing`
+/// #[arena(pool = 8)]                     // -> `EventPool`
 /// #[arena(name = Burst, capacity = 4)]   // -> `Burst`
 /// struct Event(u32);
 ///
@@ -103,6 +108,21 @@ use syn::{parse_macro_input, DeriveInput};
 /// }
 /// assert_eq!(latest, (4..20).collect::<Vec<u32>>()); // the last 16
 /// assert_eq!(EventPool::CAPACITY, 8);
+/// ```
+///
+/// Through a renamed runtime (`arena2 = { package = "atomicarena", ... }` in `Cargo.toml`):
+///
+/// ```
+/// # extern crate atomicarena as arena2;
+/// use arena2::ArenaAlloc;
+///
+/// #[derive(ArenaAlloc, Default)]
+/// #[arena(crate = "arena2")]             // once, for every arena below
+/// #[arena(capacity = 64)]                // -> `JobArena`
+/// #[arena(ring = 16)]                    // -> `JobRing`
+/// struct Job(u32);
+///
+/// assert_eq!((JobArena::CAPACITY, JobRing::CAPACITY), (64, 16));
 /// ```
 ///
 /// # Graphs: `no_drop`
@@ -149,31 +169,86 @@ use syn::{parse_macro_input, DeriveInput};
 /// A slot's first value is `Default::default()` with this reset applied, so a field marked
 /// `reset = 64` holds 64 from the first `take` on, not only from the second round.
 ///
+/// The reset runs in `FieldReset::reset_fields(&mut self)`, one field after the other in
+/// declaration order, so `EXPR` may read `self`: the value being reset, whose earlier fields
+/// are already reset and whose later ones still hold the last round's values.
+///
+/// ```
+/// use atomicarena::ArenaAlloc;
+///
+/// #[derive(ArenaAlloc, Default)]
+/// #[arena(capacity = 2, pool)]
+/// struct Budget {
+///     #[arena(keep)]
+///     base: u32,
+///     #[arena(reset = self.base * 2)] // reads the kept `base`
+///     left: u32,
+/// }
+///
+/// let mut pool = BudgetPool::new();
+/// let budget = pool.take().unwrap();
+/// (budget.base, budget.left) = (5, 1);
+/// pool.reset();
+/// let budget = pool.take().unwrap();
+/// assert_eq!((budget.base, budget.left), (5, 10));
+/// ```
+///
 /// A `#[repr(packed)]` type is reset by assignment only (`reset = EXPR`, no option, `keep`):
 /// its fields may be unaligned, and Rust gives no `&mut` to them, which `clear`, `reset_with`
 /// and `nested` need (a compile error on the option).
+///
+/// # What is generated, and what is not copied
+///
+/// The generated types get the derive input's visibility and generics, and none of its other
+/// attributes: lint attributes such as `#[allow(non_camel_case_types)]` on the input do not
+/// reach them (a `#[cfg(...)]` does, as it is applied before the derive runs). So a name a lint
+/// flags is flagged on the generated type: `r#type` gives `typeArena`, which warns
+/// `non_camel_case_types`; choose the name with `name = TypeArena`. A capacity that is an
+/// expression is evaluated once, in the generated `CAPACITY`, which the runtime type then names
+/// (`Arena<T, { ParticleArena::CAPACITY }>`), for a type without type or const parameters. The
+/// generated impls add a lifetime (for `IntoIterator`) and a bundle's `alloc` two type
+/// parameters; their names are picked so as not to collide with the type's own parameters,
+/// whatever those are called.
 ///
 /// # Errors
 ///
 /// Misuse is a compile error on the token at fault, saying how to fix it: a missing or zero
 /// capacity, a capacity naming `Self`, an unknown option (with the closest known one), an option
-/// given twice, two attributes generating the same name, two of `ring`, `pool` and `scoped`,
-/// `pool` on an enum, a union, `no_drop` on a ring, pool or scoped arena or on a type with drop
-/// glue, a field option without a
-/// `pool` attribute, a pool field with no `Default` and no option, `clear`, `reset_with` or
-/// `nested` on a `repr(packed)` type, a capacity whose storage would exceed `isize::MAX` bytes.
+/// given twice or with a missing value, the capacity given twice (`ring = N` with
+/// `capacity = ...`), a `name` that is a path or a string, two attributes generating the same
+/// name, two or three of `ring`, `pool` and `scoped`, `pool` on an enum, a union, an unsized type
+/// (a last field `[T]`, `str`, `dyn Trait`, or a `T: ?Sized`), `no_drop` on a ring, pool or
+/// scoped arena or on a type with drop glue, an `#[arena(...)]` on an enum variant or on a
+/// variant's field, a field option without a `pool` attribute, a pool field with no `Default`
+/// and no option, `clear`, `reset_with` or `nested` on a `repr(packed)` type, a capacity whose
+/// storage would exceed `isize::MAX` bytes.
 ///
-/// Two errors come from rustc, because a macro cannot see other crates or items:
+/// Some errors come from rustc, because a macro cannot see other crates, items or values:
 ///
 /// - `unresolved import atomicarena` on the derive: the runtime is not at `::atomicarena` (the
 ///   dependency is renamed in `Cargo.toml`, or re-exported): add
 ///   `#[arena(crate = "the_name")]`. It is reported once per attribute, with no follow-on errors.
 /// - `the name ParticleArena is defined multiple times`: an item of yours has the generated
 ///   name; pick another with `name = ...`.
+/// - A capacity expression that fails (an underflow, an unknown name): one error, on the
+///   expression; rustc adds "no method named `alloc`" where the arena is used, since the
+///   arena's type has no capacity.
 #[proc_macro_derive(ArenaAlloc, attributes(arena))]
 pub fn derive_arena_alloc(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    expand::derive(&input).into()
+    arena_alloc(&input).into()
+}
+
+/// `ArenaAlloc`'s phases: read, check, then generate (`expand`), or, after errors, emit them
+/// next to stubs (`fallback`, which builds its stubs with `expand`'s steps).
+fn arena_alloc(input: &DeriveInput) -> proc_macro2::TokenStream {
+    let cx = ctxt::Ctxt::default();
+    let input = ast::Input::from_syn(&cx, input);
+    valid::check(&cx, &input);
+    match cx.into_error() {
+        None => expand::expand(&input),
+        Some(error) => fallback::expand(&input, error),
+    }
 }
 
 /// Derives an arena *bundle*: one struct of bounded arenas, with `alloc(value)` sent by the
@@ -231,21 +306,26 @@ pub fn derive_arena_alloc(input: TokenStream) -> TokenStream {
 /// generated: every arena is `Debug`, so `#[derive(Debug)]` works.
 ///
 /// Its options, in `#[arenas(...)]` on the struct: `crate = "path"` only, where the runtime is if
-/// not `::atomicarena`.
+/// not `::atomicarena`. Like `ArenaAlloc`, it copies none of the struct's other attributes onto
+/// what it generates, and names its own generic parameters so as not to collide with the
+/// struct's.
 ///
 /// # Errors
 ///
 /// - A type that no field stores does not compile, where it is allocated: "`Ast<'_>` has no
-///   arena for `Foo`: add a field of type `FooArena`".
+///   arena for `Foo`: add a field of type `atomicarena::Arena<Foo, N>`" (a one-field bundle
+///   included).
 /// - Two fields that store one type: an error on the second field when both types are written
 ///   alike; otherwise (`Arena<u32, 4>` and a generated `U32Arena`) "conflicting implementations
 ///   of trait `OneArenaPerType<u32>`" pointing at both fields. In a struct with type parameters
 ///   (`Arena<T, 4>` next to `Arena<u32, 4>`) the definition compiles, and an `alloc` of a value
 ///   that two fields could store is ambiguous (E0283, "type annotations needed").
-/// - A field that is not a bounded arena (a `Ring`, a `Pool`, a `usize`): "... is not a bounded
-///   arena, so it cannot be a field of a `#[derive(Arenas)]` bundle", on the field (repeated on
-///   the derive for the generated code that uses the field, and, for a type without a `new()`,
-///   rustc's "no function named `new`").
+/// - A field that is plainly not an arena, as written (a reference `&Arena<..>`, a
+///   `Box<Arena<..>>`, a number, a `String`, a tuple...): one error on the field, saying what to
+///   write instead.
+/// - A field of another type that is not a bounded arena (a `Ring`, a `Pool`): "... is not a
+///   bounded arena, so it cannot be a field of a `#[derive(Arenas)]` bundle", on the field.
+///   Such a bundle has no usable `new_boxed()`: a call to it repeats the error there.
 /// - The derive on an enum or a union, on a struct with no field, or an unknown option.
 #[proc_macro_derive(Arenas, attributes(arenas))]
 pub fn derive_arenas(input: TokenStream) -> TokenStream {

@@ -5,19 +5,36 @@
 //! types (a field without `Default`, a capacity too large for the type) cannot be seen here and
 //! is left to compile-time checks in the generated code (`expand.rs`).
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::{Expr, ExprLit, Lit, UnOp};
 
-use crate::ast::{plain, Input, Kind, Shape};
+use crate::ast::{plain, Arena, Input, Kind, Shape};
 use crate::attr::ResetOption;
 use crate::ctxt::Ctxt;
 
-/// Records every misuse in `input`.
+/// Records every misuse in `input`, one named check after the other.
 pub(crate) fn check(cx: &Ctxt, input: &Input) {
-    let ident = plain(input.ident);
+    check_not_a_union(cx, input);
+    check_has_an_attribute(cx, input);
+    let mut names = BTreeSet::new();
+    for arena in &input.arenas {
+        check_capacity(cx, input, arena);
+        check_pool_on_enum(cx, input, arena);
+        check_one_kind(cx, arena);
+        check_no_drop_kind(cx, arena);
+        check_name(cx, input, arena, &mut names);
+    }
+    check_misplaced_on_variants(cx, input);
+    check_sized(cx, input);
+    check_packed_pool_options(cx, input);
+    check_field_options_need_a_pool(cx, input);
+}
+
+/// A union: the arena could not know which field to drop.
+fn check_not_a_union(cx: &Ctxt, input: &Input) {
     if let Shape::Union(keyword) = &input.shape {
         cx.error_spanned_by(
             keyword,
@@ -25,7 +42,12 @@ pub(crate) fn check(cx: &Ctxt, input: &Input) {
              not know which field to drop); wrap the union in a struct to store it",
         );
     }
+}
+
+/// No `#[arena(...)]` attribute: nothing says which arena to generate.
+fn check_has_an_attribute(cx: &Ctxt, input: &Input) {
     if input.arenas.is_empty() {
+        let ident = plain(input.ident);
         cx.error_spanned_by(
             input.ident,
             format_args!(
@@ -34,141 +56,208 @@ pub(crate) fn check(cx: &Ctxt, input: &Input) {
             ),
         );
     }
+}
 
-    let mut names = BTreeMap::new();
-    for arena in &input.arenas {
-        match &arena.capacity {
-            // Already reported as a syntax error; the capacity may be in the part not read.
-            None if arena.malformed => {}
-            None => cx.error_spanned_by(
-                &arena.tokens,
-                "missing `capacity`: every arena has a fixed number of slots; write \
-                 `#[arena(capacity = N)]`",
-            ),
-            Some(expr) => {
-                if let Some(message) = capacity_problem(expr) {
-                    cx.error_spanned_by(expr, message);
-                } else if let Some(self_token) = find_self(expr.to_token_stream()) {
-                    let suggestion =
-                        syn::parse2::<Expr>(replace_self(expr.to_token_stream(), input.ident))
-                            .map_or_else(|_| format!("{ident}::..."), |e| display_capacity(&e));
-                    cx.error_spanned_by(
-                        self_token,
-                        format_args!(
-                            "the capacity cannot name `Self`: it is read outside of `{ident}`'s \
-                             impls, where `Self` means nothing; use the type's name \
-                             (`capacity = {suggestion}`) or a free constant"
-                        ),
-                    );
-                }
-            }
-        }
-        if let (Shape::Enum, Kind::Pool) = (&input.shape, arena.kind) {
-            let message = "`pool` needs a struct: a pool resets its values field by field, and \
-                           an enum has none to reset; use a bounded arena or a `ring`, or put \
-                           the enum in a field of a struct and derive the pool for that";
-            match &arena.kind_token {
-                Some(pool) => cx.error_spanned_by(pool, message),
-                None => cx.error_spanned_by(&arena.tokens, message),
-            }
-        }
-        if let Some(second) = &arena.second_kind {
-            // The two keywords in a fixed order (`ring`, `pool`, `scoped`), whatever the order
-            // they were written in.
-            let order = |k: &str| ["ring", "pool", "scoped"].iter().position(|o| *o == k);
-            let first = arena
-                .kind_token
-                .as_ref()
-                .map_or_else(String::new, ToString::to_string);
-            let second_str = second.to_string();
-            let (a, b) = if order(&first) <= order(&second_str) {
-                (first, second_str)
-            } else {
-                (second_str, first)
-            };
-            cx.error_spanned_by(
-                second,
-                format_args!(
-                    "an arena is either `{a}` or `{b}`, not both; for one arena of each kind, use \
-                     two `#[arena(...)]` attributes with different `name`s"
-                ),
-            );
-        }
-        if let Some(no_drop) = &arena.no_drop {
-            let (kind, why) = match arena.kind {
-                Kind::Bounded => ("", ""),
-                Kind::Ring => ("ring", "a ring drops every value it overwrites"),
-                Kind::Pool => (
-                    "pool",
-                    "a pool keeps its values and drops them when it is dropped",
-                ),
-                Kind::Scoped => (
-                    "scoped",
-                    "a scoped arena drops the values of an epoch when the epoch's last scope \
-                     leaves",
-                ),
-            };
-            if arena.kind != Kind::Bounded {
+/// The capacity: given, a nonzero integer if a literal, and not naming `Self`.
+fn check_capacity(cx: &Ctxt, input: &Input, arena: &Arena) {
+    let ident = plain(input.ident);
+    match &arena.capacity {
+        // Already reported as a syntax error; the capacity may be in the part not read.
+        None if arena.malformed => {}
+        None => cx.error_spanned_by(
+            &arena.tokens,
+            "missing `capacity`: every arena has a fixed number of slots; write \
+             `#[arena(capacity = N)]`",
+        ),
+        Some(expr) => {
+            if let Some(message) = capacity_problem(expr) {
+                cx.error_spanned_by(expr, message);
+            } else if let Some(self_token) = find_self(expr.to_token_stream()) {
+                let suggestion =
+                    syn::parse2::<Expr>(replace_self(expr.to_token_stream(), input.ident))
+                        .map_or_else(|_| format!("{ident}::..."), |e| display_capacity(&e));
                 cx.error_spanned_by(
-                    no_drop,
+                    self_token,
                     format_args!(
-                        "`no_drop` applies to bounded arenas only, not to a `{kind}`: {why}; \
-                         remove `no_drop`"
+                        "the capacity cannot name `Self`: it is read outside of `{ident}`'s \
+                         impls, where `Self` means nothing; use the type's name \
+                         (`capacity = {suggestion}`) or a free constant"
                     ),
                 );
             }
         }
-        let name = plain(&arena.name);
-        if name == ident {
-            cx.error_spanned_by(
-                &arena.name,
-                format_args!(
-                    "the arena needs a name of its own: `{ident}` is the type itself; try \
-                     `name = {ident}Arena`"
-                ),
-            );
-        } else if names.insert(name.clone(), ()).is_some() {
-            let message = format!(
-                "two `#[arena(...)]` attributes generate `{name}`; give this one another name \
-                 with `name = ...`"
-            );
-            if arena.name_given {
-                cx.error_spanned_by(&arena.name, message);
-            } else {
-                cx.error_spanned_by(&arena.tokens, message);
-            }
+    }
+}
+
+/// `pool` on an enum: a pool resets field by field.
+fn check_pool_on_enum(cx: &Ctxt, input: &Input, arena: &Arena) {
+    if let (Shape::Enum(_), Kind::Pool) = (&input.shape, arena.kind) {
+        let message = "`pool` needs a struct: a pool resets its values field by field, and \
+                       an enum has none to reset; use a bounded arena or a `ring`, or put \
+                       the enum in a field of a struct and derive the pool for that";
+        match &arena.kind_token {
+            Some(pool) => cx.error_spanned_by(pool, message),
+            None => cx.error_spanned_by(&arena.tokens, message),
         }
     }
+}
 
-    if input.packed.is_some() && input.has_pool() {
-        for field in input.fields() {
-            let (option, token) = match field.attrs.reset.as_ref().map(|(option, _)| option) {
-                Some(ResetOption::Clear(clear)) => ("clear", clear.to_token_stream()),
-                Some(ResetOption::With(path)) => ("reset_with", path.to_token_stream()),
-                Some(ResetOption::Nested(nested)) => ("nested", nested.to_token_stream()),
-                _ => continue,
-            };
+/// Two or three of `ring`, `pool` and `scoped` in one attribute: one error, naming them.
+fn check_one_kind(cx: &Ctxt, arena: &Arena) {
+    if let (Some(second), Some(third)) = (&arena.second_kind, &arena.third_kind) {
+        cx.error_spanned_by(
+            quote::quote!(#second #third),
+            "an arena has one kind, and this one is given three: `ring`, `pool` and \
+             `scoped`; keep one of them (or none, for a bounded arena)",
+        );
+    } else if let Some(second) = &arena.second_kind {
+        // The two keywords in a fixed order (`ring`, `pool`, `scoped`), whatever the order
+        // they were written in.
+        let order = |k: &str| ["ring", "pool", "scoped"].iter().position(|o| *o == k);
+        let first = arena
+            .kind_token
+            .as_ref()
+            .map_or_else(String::new, ToString::to_string);
+        let second_str = second.to_string();
+        let (a, b) = if order(&first) <= order(&second_str) {
+            (first, second_str)
+        } else {
+            (second_str, first)
+        };
+        cx.error_spanned_by(
+            second,
+            format_args!(
+                "an arena is either `{a}` or `{b}`, not both; for one arena of each kind, use \
+                 two `#[arena(...)]` attributes with different `name`s"
+            ),
+        );
+    }
+}
+
+/// `no_drop` on a ring, pool or scoped arena, which all drop their values.
+fn check_no_drop_kind(cx: &Ctxt, arena: &Arena) {
+    let Some(no_drop) = &arena.no_drop else {
+        return;
+    };
+    let (kind, why) = match arena.kind {
+        Kind::Bounded => return,
+        Kind::Ring => ("ring", "a ring drops every value it overwrites"),
+        Kind::Pool => (
+            "pool",
+            "a pool keeps its values and drops them when it is dropped",
+        ),
+        Kind::Scoped => (
+            "scoped",
+            "a scoped arena drops the values of an epoch when the epoch's last scope leaves",
+        ),
+    };
+    cx.error_spanned_by(
+        no_drop,
+        format_args!(
+            "`no_drop` applies to bounded arenas only, not to a `{kind}`: {why}; remove \
+             `no_drop`"
+        ),
+    );
+}
+
+/// The generated name: not the type's own, and not generated twice by this derive.
+fn check_name(cx: &Ctxt, input: &Input, arena: &Arena, names: &mut BTreeSet<String>) {
+    let ident = plain(input.ident);
+    let name = plain(&arena.name);
+    if name == ident {
+        cx.error_spanned_by(
+            &arena.name,
+            format_args!(
+                "the arena needs a name of its own: `{ident}` is the type itself; try \
+                 `name = {ident}Arena`"
+            ),
+        );
+    } else if !names.insert(name.clone()) {
+        let message = format!(
+            "two `#[arena(...)]` attributes generate `{name}`; give this one another name \
+             with `name = ...`"
+        );
+        if arena.name_given {
+            cx.error_spanned_by(&arena.name, message);
+        } else {
+            cx.error_spanned_by(&arena.tokens, message);
+        }
+    }
+}
+
+/// `#[arena(...)]` on an enum's variants or their fields, where it would do nothing.
+fn check_misplaced_on_variants(cx: &Ctxt, input: &Input) {
+    let Shape::Enum(misplaced) = &input.shape else {
+        return;
+    };
+    for m in misplaced {
+        let message = if m.on_field {
+            "`#[arena(...)]` does nothing on a field of an enum variant: field options say \
+             how a pool resets a struct's fields, and an enum cannot be a pool; remove it"
+        } else {
+            "`#[arena(...)]` does nothing on an enum variant: it goes on the type, \
+             `#[arena(capacity = N)]` above `enum`, one attribute per arena to generate; \
+             remove it"
+        };
+        cx.error_spanned_by(&m.attr, message);
+    }
+}
+
+/// The field options that need a `&mut` to the field, on a `repr(packed)` pool type.
+fn check_packed_pool_options(cx: &Ctxt, input: &Input) {
+    if input.packed.is_none() || !input.has_pool() {
+        return;
+    }
+    for field in input.fields() {
+        let (option, token) = match field.attrs.reset.as_ref().map(|(option, _)| option) {
+            Some(ResetOption::Clear(clear)) => ("clear", clear.to_token_stream()),
+            Some(ResetOption::With(path)) => ("reset_with", path.to_token_stream()),
+            Some(ResetOption::Nested(nested)) => ("nested", nested.to_token_stream()),
+            _ => continue,
+        };
+        cx.error_spanned_by(
+            token,
+            format_args!(
+                "`{option}` needs a `&mut` to the field, and a field of a `repr(packed)` \
+                 type may be unaligned, so Rust gives none (E0793); reset it by assignment \
+                 instead: `#[arena(reset = EXPR)]`, or no option for `Default::default()`"
+            ),
+        );
+    }
+}
+
+/// Field options without a `pool` attribute: nothing would read them.
+fn check_field_options_need_a_pool(cx: &Ctxt, input: &Input) {
+    if input.has_pool() {
+        return;
+    }
+    for field in input.fields() {
+        for attr in &field.attrs.attrs {
             cx.error_spanned_by(
-                token,
-                format_args!(
-                    "`{option}` needs a `&mut` to the field, and a field of a `repr(packed)` \
-                     type may be unaligned, so Rust gives none (E0793); reset it by assignment \
-                     instead: `#[arena(reset = EXPR)]`, or no option for `Default::default()`"
-                ),
+                attr,
+                "field options apply to pool arenas only (they say how `reset` recycles the \
+                 field); add `pool` to an `#[arena(...)]` attribute, or remove this attribute",
             );
         }
     }
+}
 
-    if !input.has_pool() {
-        for field in input.fields() {
-            for attr in &field.attrs.attrs {
-                cx.error_spanned_by(
-                    attr,
-                    "field options apply to pool arenas only (they say how `reset` recycles the \
-                     field); add `pool` to an `#[arena(...)]` attribute, or remove this attribute",
-                );
-            }
-        }
+/// An arena stores its values inline, in slots of one size: the type must be `Sized`. Only the
+/// last field of a struct can make it unsized (`[u8]`, `str`, `dyn Trait`, or a type parameter
+/// declared `?Sized`); that is reported once, on the field's type, instead of at every place the
+/// generated code names the type.
+fn check_sized(cx: &Ctxt, input: &Input) {
+    if let Some((ty, kind)) = input.unsized_field() {
+        let ident = plain(input.ident);
+        cx.error_spanned_by(
+            ty,
+            format_args!(
+                "an arena stores `{ident}` inline, in slots of one size, so `{ident}` must be \
+                 `Sized`; its last field is {kind}, which has no size known at compile time: \
+                 store it behind a pointer (`Box<...>`, `&'a ...`) or as an owned buffer \
+                 (`Vec<...>`, `String`)"
+            ),
+        );
     }
 }
 

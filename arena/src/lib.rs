@@ -35,7 +35,7 @@
 //! | bounded, dropless | [`DroplessArena<T, N>`](DroplessArena) (`no_drop`) | the same | the same | values borrow each other (graphs, ASTs, cycles); only for types without drop glue |
 //! | ring | [`Ring<T, N>`](Ring) (`ring`) | a [`Handle`], read through [`Ref`] guards | none: overwrites the oldest value | the last `N` events of a long run (logs, flight recorders), read from other threads. A log that overwrites, not a queue: there is no `pop`, and readers do not consume values (for a bounded MPMC queue use crossbeam's [`ArrayQueue`](https://docs.rs/crossbeam-queue/latest/crossbeam_queue/struct.ArrayQueue.html)) |
 //! | pool | [`Pool<T, N>`](Pool) (`pool`) | `&mut T` to a recycled value | `Full` | values own buffers worth keeping from one round to the next |
-//! | scoped | [`ScopedArena<T, N>`](ScopedArena) (`scoped`) | `&mut T` that lives as long as its [`Scope`] | `Full` | a `static` arena that must recycle without `&mut` (servers, engines): two epochs, each reset by its last scope |
+//! | scoped | [`ScopedArena<T, N>`](ScopedArena) (`scoped`) | `&mut T` that lives as long as its [`Scope`] | `Full`, only when the scope's segment is full and no segment is free | a `static` arena that must recycle without `&mut` (servers, engines): `N` slots in up to 16 segments, each reset by its last scope; a stalled scope pins only its own segments |
 //! | per-thread handle | [`Local`], [`PoolLocal`] (from `local()`) | `&mut T`, bump-allocated in a claimed chunk | `Full` | one thread allocates a lot into a shared arena or pool |
 //!
 //! **Bounded arena**: each slot is handed out at most once per round, which is what makes
@@ -217,7 +217,7 @@
 //! program. That fits data that lives forever (configuration, interned names, a registry built
 //! at start-up). A `static` [`Ring`] recycles by itself, so it suits a log that runs forever,
 //! and a `static` [`ScopedArena`] recycles bounded storage by itself: each request or task
-//! enters a [`Scope`], and the last scope of an epoch to leave resets it.
+//! enters a [`Scope`], and the last scope to leave a segment resets it.
 //!
 //! ```compile_fail,E0596
 //! static EVENTS: atomicarena::Arena<u64, 64> = atomicarena::Arena::new();
@@ -356,7 +356,7 @@ pub use crate::local::{Local, PoolLocal};
 pub use crate::pool::Pool;
 pub use crate::reset::FieldReset;
 pub use crate::ring::{Handle, Ref, Ring, RingIter};
-pub use crate::scoped::{Scope, ScopedArena};
+pub use crate::scoped::{Scope, ScopeLocal, ScopedArena};
 
 /// Derives named arena types for a struct; see the [crate docs](crate) and the README.
 #[cfg(feature = "derive")]
@@ -437,9 +437,15 @@ pub mod __private {
     /// The runtime's `new_boxed` for a generated wrapper `W` of the kind `R`: evaluates `R`'s
     /// compile-time checks (so an oversized or empty arena is reported by the runtime's message,
     /// not by a layout error in `core`), then builds the empty `W` in place on the heap.
+    ///
+    /// # Safety
+    ///
+    /// `W` is a `repr(transparent)` wrapper of `R` (the derive's generated types are, by
+    /// construction): only then are `R`'s checks the ones that `W`'s all-zero value needs.
+    /// Another `W` of the same layout would be built without its own kind's checks.
     #[cfg(feature = "alloc")]
     #[must_use]
-    pub fn new_boxed_as<R: Storage + Zeroable, W: Zeroable>() -> Box<W> {
+    pub unsafe fn new_boxed_as<R: Storage + Zeroable, W: Zeroable>() -> Box<W> {
         let () = R::CHECKS;
         let () = SameLayout::<R, W>::CHECK;
         crate::zeroable::new_boxed_zeroed::<W>()
@@ -523,7 +529,7 @@ pub mod __private {
     #[diagnostic::on_unimplemented(
         message = "pool field of type `{Self}` has no reset option and `{Self}` does not implement `Default`",
         label = "a pool resets this field to `Default::default()` between rounds",
-        note = "give the field a reset option: `#[arena(reset = EXPR)]`, `#[arena(reset_with = path)]`, `#[arena(clear)]`, `#[arena(nested)]` or `#[arena(keep)]`; or implement `Default` for `{Self}`"
+        note = "give the field a reset option: `#[arena(reset = EXPR)]`, `#[arena(reset_with = path)]`, `#[arena(clear)]`, `#[arena(nested)]` or `#[arena(keep)]`; or implement `Default` for `{Self}` (for a type parameter: add the bound `{Self}: Default` to the type)"
     )]
     pub trait PoolFieldDefault {
         /// `Default::default()`.
@@ -549,7 +555,7 @@ pub mod __private {
     #[diagnostic::on_unimplemented(
         message = "`#[arena(nested)]` field of type `{Self}` needs `{Self}: FieldReset`",
         label = "`nested` resets this field with `FieldReset::reset_fields`",
-        note = "derive `ArenaAlloc` for `{Self}` with a `pool` attribute, or implement `atomicarena::FieldReset` for it by hand; or give the field another option: `#[arena(reset = EXPR)]`, `#[arena(reset_with = path)]`, `#[arena(clear)]` or `#[arena(keep)]`"
+        note = "derive `ArenaAlloc` for `{Self}` with a `pool` attribute, or implement `atomicarena::FieldReset` for it by hand (for a type parameter: add the bound `{Self}: atomicarena::FieldReset` to the type); or give the field another option: `#[arena(reset = EXPR)]`, `#[arena(reset_with = path)]`, `#[arena(clear)]` or `#[arena(keep)]`"
     )]
     pub trait PoolFieldNested {
         /// `FieldReset::reset_fields`.
@@ -572,7 +578,7 @@ pub mod __private {
     #[cfg(all(feature = "alloc", not(loom)))]
     pub use crate::bundle::new_boxed_bundle;
     #[cfg(not(loom))]
-    pub use crate::bundle::{BoundedArena, Holds, Idx, RawArena};
+    pub use crate::bundle::{BoundedArena, Fields, Holds, Idx, RawArena, Unstorable};
     pub use crate::error::Full;
 }
 

@@ -14,6 +14,7 @@
 //! leaked (never dropped, never iterated), as `mem::forget` of a `Vec::drain` leaks.
 
 use core::fmt;
+use core::mem;
 use core::ops::Range;
 use core::slice;
 
@@ -624,7 +625,15 @@ impl<'a, T, const N: usize> PoolLocal<'a, T, N> {
         let i = self.next_slot().ok_or(Full::pool(()))?;
         // SAFETY: `i` lies in this handle's chunk (`< N`), claimed from the cursor and handed
         // out by this handle once.
-        Ok(unsafe { self.pool.take_slot(i) })
+        let skip = SkipOnPanic {
+            cursor: &self.pool.cursor,
+            start: &mut self.start,
+            slot: i,
+        };
+        // SAFETY: as above.
+        let r = unsafe { self.pool.take_slot(i, false) };
+        mem::forget(skip);
+        Ok(r)
     }
 
     /// Like [`Pool::alloc`](crate::Pool::alloc), from the handle's chunk.
@@ -644,7 +653,17 @@ impl<'a, T, const N: usize> PoolLocal<'a, T, N> {
     pub fn alloc(&mut self, value: T) -> Result<&'a mut T, Full<T>> {
         match self.next_slot() {
             // SAFETY: as in `take`.
-            Some(i) => Ok(unsafe { self.pool.put_slot(i, value) }),
+            Some(i) => {
+                let skip = SkipOnPanic {
+                    cursor: &self.pool.cursor,
+                    start: &mut self.start,
+                    slot: i,
+                };
+                // SAFETY: as in `take`.
+                let r = unsafe { self.pool.put_slot(i, value, false) };
+                mem::forget(skip);
+                Ok(r)
+            }
             None => Err(Full::pool(value)),
         }
     }
@@ -657,6 +676,22 @@ impl<'a, T, const N: usize> PoolLocal<'a, T, N> {
         let pool = self.pool;
         self.chunk
             .next_slot(&mut self.start, &mut self.word, &pool.cursor, N, None)
+    }
+}
+
+/// If a `PoolLocal`'s `T::default()`, reset or old value's destructor panics: the slots of the
+/// chunk before `slot` are committed, and `slot` stays out of the next commit, so it stays
+/// counted as a hole (it holds no value) while the handle's other slots are counted as usual.
+struct SkipOnPanic<'x> {
+    cursor: &'x CursorCore,
+    start: &'x mut usize,
+    slot: usize,
+}
+
+impl Drop for SkipOnPanic<'_> {
+    fn drop(&mut self) {
+        self.cursor.sub_holes(self.slot - *self.start);
+        *self.start = self.slot + 1;
     }
 }
 

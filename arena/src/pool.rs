@@ -42,11 +42,15 @@ use crate::reset::FieldReset;
 use crate::sync::TrackedCell;
 
 /// Counts a claimed slot as a hole if the code it guards panics (dropped without `forget`).
-struct HoleOnPanic<'a>(&'a CursorCore);
+/// `None`: the caller (a `PoolLocal`, whose uncommitted slots are counted as holes already)
+/// counts it itself.
+struct HoleOnPanic<'a>(Option<&'a CursorCore>);
 
 impl Drop for HoleOnPanic<'_> {
     fn drop(&mut self) {
-        self.0.add_holes(1);
+        if let Some(cursor) = self.0 {
+            cursor.add_holes(1);
+        }
     }
 }
 
@@ -240,7 +244,7 @@ impl<T, const N: usize> Pool<T, N> {
     {
         let i = self.cursor.claim_one(None).ok_or(Full::pool(()))?;
         // SAFETY: `claim_one` returned `i < N`, claimed by this call alone this round.
-        Ok(unsafe { self.take_slot(i) })
+        Ok(unsafe { self.take_slot(i, true) })
     }
 
     /// The value of slot `i`, built as `T::default()` reset field by field if the slot holds
@@ -252,7 +256,7 @@ impl<T, const N: usize> Pool<T, N> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     #[allow(clippy::mut_from_ref)] // the caller owns the slot (see # Safety)
-    pub(crate) unsafe fn take_slot(&self, i: usize) -> &mut T
+    pub(crate) unsafe fn take_slot(&self, i: usize, count_hole: bool) -> &mut T
     where
         T: Default + FieldReset,
     {
@@ -265,7 +269,7 @@ impl<T, const N: usize> Pool<T, N> {
             // either call leaves the slot uninitialised and `EMPTY` (invariant 2), and the
             // unwinding drops the new value (invariant 3).
             // If either panics, the slot is a hole (claimed, holding no value).
-            let hole = HoleOnPanic(&self.cursor);
+            let hole = HoleOnPanic(count_hole.then_some(&*self.cursor));
             let mut value = T::default();
             value.reset_fields();
             mem::forget(hole);
@@ -298,7 +302,7 @@ impl<T, const N: usize> Pool<T, N> {
             return Err(Full::pool(value));
         };
         // SAFETY: `claim_one` returned `i < N`, claimed by this call alone this round.
-        Ok(unsafe { self.put_slot(i, value) })
+        Ok(unsafe { self.put_slot(i, value, true) })
     }
 
     /// Stores `value` in slot `i`, dropping what the slot held.
@@ -309,7 +313,7 @@ impl<T, const N: usize> Pool<T, N> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     #[allow(clippy::mut_from_ref)] // the caller owns the slot (see # Safety)
-    pub(crate) unsafe fn put_slot(&self, i: usize, value: T) -> &mut T {
+    pub(crate) unsafe fn put_slot(&self, i: usize, value: T, count_hole: bool) -> &mut T {
         debug_assert!(i < N);
         // SAFETY: `i < N` (caller).
         let (state, slot) = unsafe { (self.state.get_unchecked(i), self.slots.get_unchecked(i)) };
@@ -318,7 +322,7 @@ impl<T, const N: usize> Pool<T, N> {
         // slot, never one dropped twice (invariant 3); `value` is then dropped by the unwinding.
         if unsafe { take_state(state, i) } {
             // A panicking destructor leaves the slot a hole (claimed, holding no value).
-            let hole = HoleOnPanic(&self.cursor);
+            let hole = HoleOnPanic(count_hole.then_some(&*self.cursor));
             // SAFETY: the state said the slot holds a value; it is dropped once, here.
             unsafe { (*slot.get()).assume_init_drop() };
             mem::forget(hole);

@@ -92,7 +92,11 @@ pub(crate) const fn chunk_len(n: usize) -> usize {
     }
     // Under Miri, whose tests use arenas of a few hundred slots, chunks of several slots all
     // the same, so that their tails are exercised.
-    let c = if cfg!(miri) { n / 32 } else { n / (64 * STRIPES) };
+    let c = if cfg!(miri) {
+        n / 32
+    } else {
+        n / (64 * STRIPES)
+    };
     if c < 1 {
         1
     } else if c > 256 {

@@ -11,6 +11,16 @@
 ///
 /// Implement only for types for which `core::mem::zeroed::<Self>()` is a valid value that
 /// behaves exactly as a freshly constructed, empty one.
+///
+/// For a generic type whose constructors evaluate compile-time checks (every arena kind's
+/// `Storage::CHECKS`), "freshly constructed" covers the instantiations that pass them: whoever
+/// builds a zeroed value (the crate-private `new_boxed_zeroed`, behind the `unsafe`
+/// `__private::new_boxed_as` and `__private::new_boxed_bundle`) evaluates those checks first.
+///
+/// A derive must bound its `unsafe impl` of this trait on this very trait (`where Field:
+/// Zeroable`), reached through the same path as the trait it implements: then a user-chosen
+/// `crate = "..."` path that re-exports this trait cannot make the compiler accept an impl for
+/// a type whose fields are not `Zeroable` (a field holding a reference, say).
 pub unsafe trait Zeroable {}
 
 /// Allocates a zeroed `Box<T>`: the empty `T`, built in place on the heap.

@@ -12,18 +12,41 @@
 //!   is 18, so the chunks are 16, 18, 18, ... (at 12 slots they are all 1).
 //! * `Arena<Cp, 4096>` (not under Miri): large enough for the shared path's per-thread chunks
 //!   (`stripes.rs`). Used from one thread it must hand out the same slots, in the same order,
-//!   with the same statistics as an arena without them, so the same model applies unchanged.
+//!   with the same statistics as an arena without them, so the same model applies; the one
+//!   difference the model knows is that its table adds 16 words for handles after the 4
+//!   inline ones.
 //!
-//! The model keeps one entry per claimed slot (`len` of them): a value, a hole, or, inside a
-//! live handle's chunk, a value not committed yet or a slot not used yet. From the
-//! documentation of `local.rs` it predicts exactly which slots a handle's chunk claims (first
-//! chunk `min(16, max)`, doubling up to `max`, fewer only at the end of capacity), which
-//! values a refill or drop commits, which unused tail goes back to the cursor on drop (only if
-//! it still ends at the cursor) and which stays holes, and that a forgotten handle leaks the
-//! values it stored since its last refill (never iterated, never dropped) and leaves its
-//! unused slots as holes. In particular, iteration and drain after dropped and forgotten
-//! handles must show exactly the values stored this round, minus what a forgotten handle
-//! leaked.
+//! [`run_in_turn`] applies the same sequences with every operation on a freshly spawned
+//! thread, joined before the next: the same model must hold, slot for slot.
+//!
+//! The model keeps one entry per claimed slot (the cursor): a value, a hole, a free slot kept
+//! in a *word* (`words.rs`), or, inside a live handle's chunk, a value not committed yet or a
+//! slot not used yet; and the words themselves, in the order claims visit them (empty, owned
+//! by a handle, or holding a free range). From the documentation of `cursor.rs`, `words.rs` and
+//! `local.rs` it predicts exactly:
+//!
+//! * single claims: the cursor, then the front of the first word with a free range, else
+//!   `Full`;
+//! * batches: every free range that ends at the cursor goes back to it (repeatedly, so chains
+//!   go back), then the cursor, then the front of the first word with enough free slots;
+//! * handles: at its first refill a handle owns the first empty word, or failing that takes
+//!   over the first word's free range as its first chunk, or has no word and claims one slot at
+//!   a time; a refill gives the tails back, then claims up to its chunk size from the cursor
+//!   (first chunk `min(16, max)`, doubling up to `max`), then from the front of a word; on
+//!   drop it commits its values, gives its unused tail back if it ends at the cursor and
+//!   otherwise publishes it in its word as a free range (a handle with no word leaves it as
+//!   holes); a forgotten handle leaks the values it stored since its last refill (never
+//!   iterated, never dropped), leaves its chunk as holes, and its word owned until the next
+//!   `&mut` operation;
+//! * `&mut` operations give the tails back and empty the forgotten handles' words; free ranges
+//!   stay free (skipped by iteration, `get_mut`, drain), `fill_default` fills them, reset and
+//!   a finished drain empty every word;
+//! * statistics: `len` counts values only (a live handle's chunk counts as holes until
+//!   committed), `remaining` the slots above the cursor and in the words' free ranges,
+//!   `high_water` the largest `len` of a round (a drain records it before it drains).
+//!
+//! In particular, iteration and drain after dropped and forgotten handles must show exactly
+//! the values stored this round, minus what a forgotten handle leaked.
 //!
 //! After every step `run` compares, with a message naming the arena, the step and the
 //! operation: every reference handed out (its value, and its address, which must be the slot
@@ -40,11 +63,14 @@
 //! to. References handed out in a phase are re-read after each of its steps, so a slot that is
 //! written twice shows up at once.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::fmt;
 use std::marker::PhantomData;
 use std::mem::{self, ManuallyDrop};
 use std::ops::Range;
+use std::panic;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread;
 
 use arbitrary::Arbitrary;
 use atomicarena::{Arena, Full, Local};
@@ -205,64 +231,102 @@ impl Op {
 /// to the reference model, and panics at the first disagreement (see the module docs).
 pub fn run(ops: &[Op]) {
     support::quiet_planned_panics();
-    Harness::<Val, SMALL>::new("Arena<Val, 12>").run(ops);
-    Harness::<Cp, LARGE>::new("Arena<Cp, 576>").run(ops);
+    Harness::<Val, SMALL>::new("Arena<Val, 12>").run(ops, false);
+    Harness::<Cp, LARGE>::new("Arena<Cp, 576>").run(ops, false);
     // Too slow under Miri, which retags the whole arena on every access.
     if !cfg!(miri) {
-        Harness::<Cp, STRIPED>::new("Arena<Cp, 4096>").run(ops);
+        Harness::<Cp, STRIPED>::new("Arena<Cp, 4096>").run(ops, false);
+    }
+}
+
+/// [`run`] with the operations applied by several threads in turn: each operation (with the
+/// checks after it) runs on a freshly spawned thread, joined before the next one starts;
+/// handles and references handed out move from thread to thread, and the `&mut` checks after
+/// a phase run on a thread of their own.
+/// Used from one thread at a time, an arena must behave exactly as used from one thread (the
+/// issue's contract): the same model applies, to the same slots. On the striped arena every
+/// phase's thread gets a stripe of its own (threads are assigned stripes round-robin), so the
+/// stripes' tails left by finished threads are what the next thread continues from.
+pub fn run_in_turn(ops: &[Op]) {
+    support::quiet_planned_panics();
+    Harness::<Val, SMALL>::new("Arena<Val, 12>, threads in turn").run(ops, true);
+    Harness::<Cp, LARGE>::new("Arena<Cp, 576>, threads in turn").run(ops, true);
+    if !cfg!(miri) {
+        Harness::<Cp, STRIPED>::new("Arena<Cp, 4096>, threads in turn").run(ops, true);
     }
 }
 
 // ---- element types ------------------------------------------------------------------------
 
-/// Per-thread state of the element types: the id counter, the drop counts and the fuses that
-/// make `Clone` or `Default` panic on purpose.
+/// State of the element types for one harness run: the id counter, the drop counts and the
+/// fuses that make `Clone` or `Default` panic on purpose. Each thread reaches it through
+/// [`CTX`]; the threads of a run in turn ([`run_in_turn`]) share their harness's.
 ///
 /// Drops are counted here by id rather than in `support::DropLog`, whose `Tracked` values
 /// hold an `Rc` to the log: a value leaked on purpose (by a forgotten handle) would keep the
 /// log alive and Miri would report the leak.
+#[derive(Default)]
 struct Ctx {
     /// How often each value (by id) was dropped.
-    drops: RefCell<Vec<u32>>,
-    next_id: Cell<u64>,
+    drops: Vec<u32>,
+    next_id: u64,
     /// `Some(k)`: the next `k` clones succeed, the one after panics.
-    clone_fuse: Cell<Option<usize>>,
+    clone_fuse: Option<usize>,
     /// `Some(k)`: the next `k` defaults succeed, the one after panics.
-    default_fuse: Cell<Option<usize>>,
+    default_fuse: Option<usize>,
 }
 
+/// A run's [`Ctx`], shared by the threads that apply its operations.
+type SharedCtx = Arc<Mutex<Ctx>>;
+
 thread_local! {
-    static CTX: Ctx = const {
-        Ctx {
-            drops: RefCell::new(Vec::new()),
-            next_id: Cell::new(0),
-            clone_fuse: Cell::new(None),
-            default_fuse: Cell::new(None),
-        }
-    };
+    /// The calling thread's run (made on first use).
+    static CTX: RefCell<Option<SharedCtx>> = const { RefCell::new(None) };
+}
+
+/// The calling thread's run context.
+fn shared_ctx() -> SharedCtx {
+    CTX.with(|c| {
+        c.borrow_mut()
+            .get_or_insert_with(SharedCtx::default)
+            .clone()
+    })
+}
+
+/// Makes `ctx` the calling thread's run context.
+fn install_ctx(ctx: SharedCtx) {
+    CTX.with(|c| *c.borrow_mut() = Some(ctx));
+}
+
+/// Runs `f` on the calling thread's run context (a failed check elsewhere may have poisoned
+/// the lock: the data is still what the checks need).
+fn with_ctx<R>(f: impl FnOnce(&mut Ctx) -> R) -> R {
+    let ctx = shared_ctx();
+    let mut guard = ctx.lock().unwrap_or_else(PoisonError::into_inner);
+    f(&mut guard)
 }
 
 /// Takes the next id.
 fn take_id() -> u64 {
-    CTX.with(|c| {
-        let id = c.next_id.get();
-        c.next_id.set(id + 1);
-        c.drops.borrow_mut().push(0);
+    with_ctx(|c| {
+        let id = c.next_id;
+        c.next_id += 1;
+        c.drops.push(0);
         id
     })
 }
 
 /// Burns one unit of a fuse; panics (planned) if it was at zero.
-fn burn(fuse: fn(&Ctx) -> &Cell<Option<usize>>) {
-    let fire = CTX.with(|c| {
+fn burn(fuse: fn(&mut Ctx) -> &mut Option<usize>) {
+    let fire = with_ctx(|c| {
         let fuse = fuse(c);
-        match fuse.get() {
+        match *fuse {
             Some(0) => {
-                fuse.set(None);
+                *fuse = None;
                 true
             }
             Some(k) => {
-                fuse.set(Some(k - 1));
+                *fuse = Some(k - 1);
                 false
             }
             None => false,
@@ -291,7 +355,7 @@ fn key<E: Elem>(e: &E) -> Key {
 }
 
 /// What the harness needs from an element type.
-trait Elem: Sized + Default + Clone + fmt::Debug {
+trait Elem: Sized + Default + Clone + fmt::Debug + Send + Sync {
     /// Drops are counted; `Clone` makes a new id and obeys the clone fuse.
     /// Otherwise (a `Copy` type) a clone keeps the id and never panics.
     const TRACKED: bool;
@@ -335,11 +399,13 @@ impl Val {
 impl Drop for Val {
     fn drop(&mut self) {
         // `try_with`: nothing to record once the thread is being torn down.
-        let _ = CTX.try_with(|c| {
-            if let Some(d) = c.drops.borrow_mut().get_mut(self.id as usize) {
+        let ctx = CTX.try_with(|c| c.borrow().clone()).ok().flatten();
+        if let Some(ctx) = ctx {
+            let mut c = ctx.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(d) = c.drops.get_mut(self.id as usize) {
                 *d += 1;
             }
-        });
+        }
     }
 }
 
@@ -351,7 +417,7 @@ impl fmt::Debug for Val {
 
 impl Clone for Val {
     fn clone(&self) -> Self {
-        burn(|c| &c.clone_fuse);
+        burn(|c| &mut c.clone_fuse);
         let payload = self.payload;
         Val::with_payload(|_| payload)
     }
@@ -359,7 +425,7 @@ impl Clone for Val {
 
 impl Default for Val {
     fn default() -> Self {
-        burn(|c| &c.default_fuse);
+        burn(|c| &mut c.default_fuse);
         Val::with_payload(|_| DEFAULT_PAYLOAD)
     }
 }
@@ -404,7 +470,7 @@ struct Cp {
 
 impl Default for Cp {
     fn default() -> Self {
-        burn(|c| &c.default_fuse);
+        burn(|c| &mut c.default_fuse);
         Cp {
             id: take_id() as u32,
             payload: DEFAULT_PAYLOAD,
@@ -481,7 +547,7 @@ impl<E: Elem> ExactSizeIterator for Liar<E> {}
 
 // ---- the reference model ------------------------------------------------------------------
 
-/// A claimed slot, as the model sees it.
+/// A claimed slot (below the cursor), as the model sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Slot {
     /// Holds this value.
@@ -493,6 +559,30 @@ enum Slot {
     Reserved,
     /// Claimed, holds nothing.
     Hole,
+    /// In a word's free range: claimable by any claim, counted by `remaining`.
+    Free,
+}
+
+/// A word of the cursor (`words.rs`), as the model sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Word {
+    /// Holds nothing.
+    Empty,
+    /// Owned by a handle (alive, or forgotten until the next `&mut` operation).
+    Owned,
+    /// A free range (never empty).
+    Free(Range<usize>),
+}
+
+/// The word of a handle (`local.rs`'s `WordState`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HWord {
+    /// Not asked for yet (no refill so far).
+    Unasked,
+    /// None was to be had: the handle claims one slot at a time.
+    NoWord,
+    /// Owns word `k`.
+    Owned(usize),
 }
 
 /// The model of a live handle: the fields `local.rs` documents.
@@ -506,6 +596,7 @@ struct MLocal {
     /// Size of the next chunk to claim.
     chunk: usize,
     max_chunk: usize,
+    word: HWord,
 }
 
 /// What the model predicts an allocation returns.
@@ -519,13 +610,28 @@ enum Pred {
     Panicked,
 }
 
+/// Words a handle can own, in the order every claim visits them: the cursor's 4 inline words,
+/// and for a striped arena (`stripes.rs`) the table's 16 handle words after them. (The
+/// stripes' own words sit between the two in the runtime; used from one thread at a time, a
+/// stripe's range is the part of the cursor the model has not handed out yet, so the model
+/// keeps it above its cursor.)
+fn words_for(n: usize) -> usize {
+    if n >= STRIPED {
+        4 + 16
+    } else {
+        4
+    }
+}
+
 struct Model {
     n: usize,
     /// Drops are counted (`Elem::TRACKED`).
     tracked: bool,
     /// One entry per claimed slot: `slots.len()` is the cursor.
     slots: Vec<Slot>,
-    /// Largest `len` of the finished rounds.
+    /// The words, in the order claims visit them (see [`words_for`]).
+    words: Vec<Word>,
+    /// Largest `len` of the finished rounds (and of a drain's start).
     high: usize,
     failed: usize,
     next_id: u64,
@@ -540,6 +646,7 @@ impl Model {
             n,
             tracked,
             slots: Vec::new(),
+            words: vec![Word::Empty; words_for(n)],
             high: 0,
             failed: 0,
             next_id: 0,
@@ -548,8 +655,43 @@ impl Model {
         }
     }
 
-    fn len(&self) -> usize {
+    /// The cursor: slots claimed from it this round.
+    fn cursor(&self) -> usize {
         self.slots.len()
+    }
+
+    /// `len()`: the values handed out this round (a live handle's chunk counts as holes).
+    fn len(&self) -> usize {
+        self.slots
+            .iter()
+            .filter(|s| matches!(s, Slot::Value(_)))
+            .count()
+    }
+
+    /// `remaining()`: the slots above the cursor and those in the words' free ranges.
+    fn remaining(&self) -> usize {
+        let free = self.slots.iter().filter(|s| **s == Slot::Free).count();
+        self.n - self.cursor() + free
+    }
+
+    /// Model self-check: the `Free` slots are exactly the words' ranges.
+    fn check_words(&self) {
+        let mut free = vec![false; self.cursor()];
+        for w in &self.words {
+            if let Word::Free(r) = w {
+                assert!(
+                    !r.is_empty() && r.end <= self.cursor(),
+                    "model error: {w:?}"
+                );
+                for i in r.clone() {
+                    assert!(!free[i], "model error: slot {i} in two words");
+                    free[i] = true;
+                }
+            }
+        }
+        for (i, s) in self.slots.iter().enumerate() {
+            assert_eq!(*s == Slot::Free, free[i], "model error: slot {i} is {s:?}");
+        }
     }
 
     fn new_id(&mut self) -> u64 {
@@ -599,38 +741,120 @@ impl Model {
         }
     }
 
-    /// `Cursor::claim_one`: one slot (a hole until written) or a failure.
+    /// Marks `range` (taken from a word or the cursor) as `to`.
+    fn fill(&mut self, range: Range<usize>, to: Slot) {
+        for slot in &mut self.slots[range] {
+            *slot = to;
+        }
+    }
+
+    /// `words::take_front` on the first word (in order) whose range qualifies: its first
+    /// `want` slots (`exact`), or up to `want` of them.
+    fn take_front(&mut self, want: usize, exact: bool) -> Option<Range<usize>> {
+        let w = self.words.iter_mut().find(|w| match w {
+            Word::Free(r) => !exact || r.len() >= want,
+            _ => false,
+        })?;
+        let Word::Free(r) = w.clone() else {
+            unreachable!()
+        };
+        let taken = r.start..r.start + want.min(r.len());
+        *w = if taken.end == r.end {
+            Word::Empty
+        } else {
+            Word::Free(taken.end..r.end)
+        };
+        Some(taken)
+    }
+
+    /// `give_back_tails`: every word's range that ends at the cursor goes back to it, until
+    /// none does.
+    fn give_back_tails(&mut self) {
+        loop {
+            let cursor = self.cursor();
+            let Some(w) = self
+                .words
+                .iter_mut()
+                .find(|w| matches!(w, Word::Free(r) if r.end == cursor))
+            else {
+                return;
+            };
+            let Word::Free(r) = mem::replace(w, Word::Empty) else {
+                unreachable!()
+            };
+            self.slots.truncate(r.start);
+        }
+    }
+
+    /// `Cursor::claim_one`: one slot (a hole until written) from the cursor, else the front of
+    /// the first word with a free range, else a failure.
     fn claim_one(&mut self) -> Option<usize> {
-        if self.len() < self.n {
+        if self.cursor() < self.n {
             self.slots.push(Slot::Hole);
-            Some(self.len() - 1)
+            Some(self.cursor() - 1)
+        } else if let Some(r) = self.take_front(1, true) {
+            self.fill(r.clone(), Slot::Hole);
+            Some(r.start)
         } else {
             self.failed += 1;
             None
         }
     }
 
-    /// `Cursor::claim`: `len >= 1` contiguous slots, all or nothing.
+    /// `Cursor::claim`: `len >= 1` contiguous slots, all or nothing: the tails at the
+    /// cursor's end go back, then the cursor, then the first word with `len` free slots.
     fn claim(&mut self, len: usize) -> Option<usize> {
-        let start = self.len();
-        if len > self.n - start {
-            self.failed += 1;
-            return None;
+        self.give_back_tails();
+        let start = self.cursor();
+        if len <= self.n - start {
+            self.slots.resize(start + len, Slot::Hole);
+            return Some(start);
         }
-        self.slots.resize(start + len, Slot::Hole);
-        Some(start)
+        match self.take_front(len, true) {
+            Some(r) => {
+                self.fill(r.clone(), Slot::Hole);
+                Some(r.start)
+            }
+            None => {
+                self.failed += 1;
+                None
+            }
+        }
     }
 
-    /// `Cursor::claim_up_to`: `1..=want` slots, fewer only at the end of capacity.
-    fn claim_up_to(&mut self, want: usize) -> Option<Range<usize>> {
-        let start = self.len();
-        if start >= self.n {
-            self.failed += 1;
-            return None;
+    /// `Cursor::claim_chunk`: the tails at the cursor's end go back, then `1..=want` slots of
+    /// the cursor (fewer only at the end of capacity), else up to `want` from the front of the
+    /// first word with a free range.
+    fn claim_chunk(&mut self, want: usize) -> Option<Range<usize>> {
+        self.give_back_tails();
+        let start = self.cursor();
+        if start < self.n {
+            let end = start + want.min(self.n - start);
+            self.slots.resize(end, Slot::Reserved);
+            return Some(start..end);
         }
-        let end = start + want.min(self.n - start);
-        self.slots.resize(end, Slot::Reserved);
-        Some(start..end)
+        match self.take_front(want, false) {
+            Some(r) => {
+                self.fill(r.clone(), Slot::Reserved);
+                Some(r)
+            }
+            None => {
+                self.failed += 1;
+                None
+            }
+        }
+    }
+
+    /// Under `&mut` (`settle`): the tails at the cursor's end go back, the words of forgotten
+    /// handles are emptied; the other free ranges stay free.
+    fn settle(&mut self) {
+        assert!(self.handles.iter().all(Option::is_none), "model error");
+        self.give_back_tails();
+        for w in &mut self.words {
+            if *w == Word::Owned {
+                *w = Word::Empty;
+            }
+        }
     }
 
     /// A batch of `len` values made one by one (`make(i)` is value `i`, or `None` to stop
@@ -665,6 +889,8 @@ impl Model {
         Pred::Stored(start, made)
     }
 
+    /// The end of a round: `high_water` takes its `len`, the values are dropped, every word
+    /// is emptied.
     fn reset(&mut self) {
         self.high = self.high.max(self.len());
         for slot in mem::take(&mut self.slots) {
@@ -672,6 +898,7 @@ impl Model {
                 self.dropped(k.0);
             }
         }
+        self.words.fill(Word::Empty);
     }
 
     /// `Arena::local` / `local_with_chunk`, as documented.
@@ -693,6 +920,7 @@ impl Model {
             end: 0,
             chunk,
             max_chunk,
+            word: HWord::Unasked,
         });
     }
 
@@ -713,11 +941,51 @@ impl Model {
         self.handles[h] = Some(l);
     }
 
-    /// A handle's refill: commit, then claim the next chunk (which doubles, up to the max).
+    /// `CursorCore::own_word`: among the 4 inline words, the first empty one, else the first
+    /// with a free range (returned: it becomes the handle's first chunk); then the same among
+    /// the table's handle words (striped arenas only); else none.
+    fn own_word(&mut self) -> (HWord, Option<Range<usize>>) {
+        let groups = [
+            0..4.min(self.words.len()),
+            4.min(self.words.len())..self.words.len(),
+        ];
+        for group in groups {
+            if let Some(k) = group.clone().find(|&k| self.words[k] == Word::Empty) {
+                self.words[k] = Word::Owned;
+                return (HWord::Owned(k), None);
+            }
+            if let Some(k) = group
+                .clone()
+                .find(|&k| matches!(self.words[k], Word::Free(_)))
+            {
+                let Word::Free(r) = mem::replace(&mut self.words[k], Word::Owned) else {
+                    unreachable!()
+                };
+                return (HWord::Owned(k), Some(r));
+            }
+        }
+        (HWord::NoWord, None)
+    }
+
+    /// A handle's refill: commit, own a word at the first refill, then claim the next chunk
+    /// (which doubles, up to the max; one slot at a time for a handle with no word).
     fn refill(&mut self, h: usize) -> bool {
         self.commit(h);
         let mut l = self.handle(h);
-        let Some(r) = self.claim_up_to(l.chunk) else {
+        let mut taken = None;
+        if l.word == HWord::Unasked {
+            (l.word, taken) = self.own_word();
+            self.handles[h] = Some(l);
+        }
+        let want = if l.word == HWord::NoWord { 1 } else { l.chunk };
+        let got = match taken {
+            Some(r) => {
+                self.fill(r.clone(), Slot::Reserved);
+                Some(r)
+            }
+            None => self.claim_chunk(want),
+        };
+        let Some(r) = got else {
             return false;
         };
         (l.start, l.next, l.end) = (r.start, r.start, r.end);
@@ -768,25 +1036,37 @@ impl Model {
     }
 
     /// Dropping a handle: commit; give the unused tail back if it ends at the cursor, else
-    /// leave it as holes.
+    /// publish it in the handle's word as a free range (a handle with no word leaves it as
+    /// holes); release the word.
     fn drop_local(&mut self, h: usize) {
         self.commit(h);
         let l = self.handles[h].take().expect("model error: no such handle");
-        if l.next == l.end {
-            return;
+        for i in l.next..l.end {
+            assert_eq!(self.slots[i], Slot::Reserved, "model error: slot {i}");
         }
-        if self.len() == l.end {
-            self.slots.truncate(l.next);
+        let unused = l.next..l.end;
+        let left = if unused.is_empty() {
+            None
+        } else if self.cursor() == unused.end {
+            self.slots.truncate(unused.start);
+            None
         } else {
-            for i in l.next..l.end {
-                assert_eq!(self.slots[i], Slot::Reserved, "model error: slot {i}");
-                self.slots[i] = Slot::Hole;
+            Some(unused)
+        };
+        match (l.word, left) {
+            (HWord::Owned(k), Some(r)) => {
+                self.fill(r.clone(), Slot::Free);
+                self.words[k] = Word::Free(r);
             }
+            (HWord::Owned(k), None) => self.words[k] = Word::Empty,
+            (_, Some(r)) => self.fill(r, Slot::Hole),
+            (_, None) => {}
         }
     }
 
     /// Forgetting a handle: its uncommitted values leak (holes, never dropped), its unused
-    /// slots are holes; everything stays claimed.
+    /// slots are holes; everything stays claimed, and its word stays owned until the next
+    /// `&mut` operation.
     fn forget_local(&mut self, h: usize) {
         let l = self.handles[h].take().expect("model error: no such handle");
         for slot in &mut self.slots[l.start..l.end] {
@@ -845,21 +1125,37 @@ struct Harness<E, const N: usize> {
     m: Model,
     /// Address of slot 0, learned from the first reference handed out.
     base: Option<usize>,
+    /// Each operation runs on a fresh thread (see [`run_in_turn`]).
+    in_turn: bool,
     _e: PhantomData<E>,
+}
+
+/// Runs `f` on a freshly spawned thread that shares the run's context and is joined at once
+/// (`in_turn`), or on the calling thread. A failed check on the spawned thread fails the run
+/// here.
+fn on_thread<R: Send>(in_turn: bool, f: impl FnOnce() -> R + Send) -> R {
+    if !in_turn {
+        return f();
+    }
+    let ctx = shared_ctx();
+    thread::scope(|s| {
+        s.spawn(move || {
+            install_ctx(ctx);
+            f()
+        })
+        .join()
+    })
+    .unwrap_or_else(|payload| panic::resume_unwind(payload))
 }
 
 impl<E: Elem, const N: usize> Harness<E, N> {
     fn new(name: &'static str) -> Self {
-        CTX.with(|c| {
-            c.drops.borrow_mut().clear();
-            c.next_id.set(0);
-            c.clone_fuse.set(None);
-            c.default_fuse.set(None);
-        });
+        install_ctx(SharedCtx::default());
         Harness {
             name,
             m: Model::new(N, E::TRACKED),
             base: None,
+            in_turn: false,
             _e: PhantomData,
         }
     }
@@ -873,25 +1169,18 @@ impl<E: Elem, const N: usize> Harness<E, N> {
         }
     }
 
-    fn run(mut self, ops: &[Op]) {
+    /// Applies `ops` phase by phase, each on a fresh thread if `in_turn` (see
+    /// [`run_in_turn`]).
+    fn run(mut self, ops: &[Op], in_turn: bool) {
         // If a check fails, the arena is leaked rather than dropped while unwinding: after a
         // bug its slots may hold garbage, whose destructor would crash the test binary before
         // the failure is reported (or shrunk).
         let mut arena: ManuallyDrop<Arena<E, N>> = ManuallyDrop::new(Arena::new());
         self.check_values(&mut arena, self.at(0, None, "new arena"));
         let mut k = 0;
+        self.in_turn = in_turn;
         while k < ops.len() {
-            if ops[k].needs_mut() {
-                let at = self.at(k, Some(&ops[k]), "after");
-                self.exclusive_step(&mut arena, &ops[k], at);
-                self.check_values(&mut arena, at);
-                k += 1;
-            } else {
-                let end = self.shared_phase(&arena, ops, k);
-                let at = self.at(end, ops.get(end), "handles dropped before it");
-                self.check_values(&mut arena, at);
-                k = end;
-            }
+            k = self.phase(&mut arena, ops, k);
         }
         let at = self.at(ops.len(), None, "arena dropped");
         drop(ManuallyDrop::into_inner(arena));
@@ -903,14 +1192,34 @@ impl<E: Elem, const N: usize> Harness<E, N> {
         self.check_drops(at);
     }
 
+    /// Applies the phase that starts at `ops[k]` (one `&mut` operation, or the `&Arena`
+    /// operations up to the next one) and checks everything after it; returns where the next
+    /// phase starts.
+    fn phase(&mut self, arena: &mut Arena<E, N>, ops: &[Op], k: usize) -> usize {
+        let in_turn = self.in_turn;
+        if ops[k].needs_mut() {
+            let at = self.at(k, Some(&ops[k]), "after");
+            on_thread(in_turn, || {
+                self.exclusive_step(arena, &ops[k], at);
+                self.check_values(arena, at);
+            });
+            k + 1
+        } else {
+            let end = self.shared_phase(arena, ops, k);
+            let at = self.at(end, ops.get(end), "handles dropped before it");
+            on_thread(in_turn, || self.check_values(arena, at));
+            end
+        }
+    }
+
     // ---- checks ----
 
     fn check_stats(&self, arena: &Arena<E, N>, at: At<'_>) {
-        let len = self.m.len();
+        let (len, remaining) = (self.m.len(), self.m.remaining());
         assert_eq!(arena.len(), len, "{at}: len");
         assert_eq!(arena.is_empty(), len == 0, "{at}: is_empty");
-        assert_eq!(arena.remaining(), N - len, "{at}: remaining");
-        assert_eq!(arena.is_full(), len == N, "{at}: is_full");
+        assert_eq!(arena.remaining(), remaining, "{at}: remaining");
+        assert_eq!(arena.is_full(), remaining == 0, "{at}: is_full");
         assert_eq!(arena.capacity(), N, "{at}: capacity");
         assert_eq!(
             arena.bytes_used(),
@@ -923,11 +1232,11 @@ impl<E: Elem, const N: usize> Harness<E, N> {
 
     /// Values created (by `run`, clones, defaults, iterators) and drops, per value.
     fn check_drops(&self, at: At<'_>) {
-        let made = CTX.with(|c| c.next_id.get());
+        let made = with_ctx(|c| c.next_id);
         assert_eq!(made, self.m.next_id, "{at}: number of values created");
         if E::TRACKED {
-            CTX.with(|c| {
-                let drops = c.drops.borrow();
+            with_ctx(|c| {
+                let drops = &c.drops;
                 assert_eq!(drops.len(), self.m.drops.len(), "model error: ids");
                 for (id, (&got, &want)) in drops.iter().zip(&self.m.drops).enumerate() {
                     assert_eq!(got, u32::from(want), "{at}: drops of value {id}");
@@ -938,10 +1247,12 @@ impl<E: Elem, const N: usize> Harness<E, N> {
 
     /// Everything, under `&mut`: no handle can be alive.
     fn check_values(&mut self, arena: &mut Arena<E, N>, at: At<'_>) {
-        assert!(self.m.handles.iter().all(Option::is_none), "model error");
+        // `iter_mut` and `get_mut` settle the arena first.
+        self.m.settle();
+        self.m.check_words();
         for (i, s) in self.m.slots.iter().enumerate() {
             assert!(
-                matches!(s, Slot::Value(_) | Slot::Hole),
+                matches!(s, Slot::Value(_) | Slot::Hole | Slot::Free),
                 "model error: slot {i} is {s:?} with no handle alive"
             );
         }
@@ -950,7 +1261,7 @@ impl<E: Elem, const N: usize> Harness<E, N> {
         assert_eq!(got, self.m.values(), "{at}: iter_mut (slot order)");
         // Under Miri every `get_mut` retags the whole arena: there, check the first slots and
         // the first free one (iteration above covers every value).
-        let len = self.m.len();
+        let len = self.m.cursor();
         let indices = (0..=len).filter(|&i| !cfg!(miri) || i < 16 || i == len);
         for i in indices {
             let want = match self.m.slots.get(i) {
@@ -1079,20 +1390,26 @@ impl<E: Elem, const N: usize> Harness<E, N> {
     fn shared_phase<'a>(&mut self, arena: &'a Arena<E, N>, ops: &[Op], mut k: usize) -> usize {
         let mut locals: [Option<Local<'a, E, N>>; 2] = [None, None];
         let mut held: Held<'a, E> = Vec::new();
+        let in_turn = self.in_turn;
         while let Some(op) = ops.get(k).filter(|op| !op.needs_mut()) {
             let at = self.at(k, Some(op), "after");
-            self.shared_step(arena, &mut locals, &mut held, op, at);
-            self.check_shared(arena, &locals, &held, at);
+            let (locals, held) = (&mut locals, &mut held);
+            on_thread(in_turn, || {
+                self.shared_step(arena, locals, held, op, at);
+                self.check_shared(arena, locals, held, at);
+            });
             k += 1;
         }
         let at = self.at(k, ops.get(k), "dropping the handles still alive before it");
-        for (h, local) in locals.iter_mut().enumerate() {
-            if let Some(local) = local.take() {
-                drop(local);
-                self.m.drop_local(h);
+        on_thread(in_turn, || {
+            for (h, local) in locals.iter_mut().enumerate() {
+                if let Some(local) = local.take() {
+                    drop(local);
+                    self.m.drop_local(h);
+                }
             }
-        }
-        self.check_shared(arena, &locals, &held, at);
+            self.check_shared(arena, &locals, &held, at);
+        });
         k
     }
 
@@ -1159,9 +1476,9 @@ impl<E: Elem, const N: usize> Harness<E, N> {
                         Ok(Some(m.clone_of(keys[i])))
                     }
                 });
-                CTX.with(|c| c.clone_fuse.set(panic_at));
+                with_ctx(|c| c.clone_fuse = panic_at);
                 let real = catch_planned(|| arena.alloc_slice_clone(&src));
-                CTX.with(|c| c.clone_fuse.set(None));
+                with_ctx(|c| c.clone_fuse = None);
                 self.compare_batch(real, pred, held, at);
                 self.drop_sources(src, &keys);
             }
@@ -1296,9 +1613,17 @@ impl<E: Elem, const N: usize> Harness<E, N> {
         match *op {
             Op::FillDefault { panic_at } => {
                 let panic_at = panic_at.map(usize::from);
-                // Model: every free slot is claimed as a hole, then the holes are filled in
-                // slot order until a default panics.
+                // Model: every slot that holds no value (holes, free ranges, above the
+                // cursor) is claimed as a hole and the words are emptied, then the holes are
+                // filled in slot order until a default panics.
+                self.m.settle();
                 self.m.slots.resize(N, Slot::Hole);
+                for slot in &mut self.m.slots {
+                    if *slot == Slot::Free {
+                        *slot = Slot::Hole;
+                    }
+                }
+                self.m.words.fill(Word::Empty);
                 let mut made = 0;
                 let mut want = Ok(());
                 for i in 0..N {
@@ -1313,10 +1638,10 @@ impl<E: Elem, const N: usize> Harness<E, N> {
                     }
                 }
                 let want = want.map(|()| self.m.values());
-                CTX.with(|c| c.default_fuse.set(panic_at));
+                with_ctx(|c| c.default_fuse = panic_at);
                 let got: Result<Vec<Key>, ()> =
                     catch_planned(|| arena.fill_default().iter().map(key).collect());
-                CTX.with(|c| c.default_fuse.set(None));
+                with_ctx(|c| c.default_fuse = None);
                 assert_eq!(got, want, "{at}: fill_default's slice (Err: panicked)");
             }
             Op::Reset => {
@@ -1330,6 +1655,9 @@ impl<E: Elem, const N: usize> Harness<E, N> {
                 }
             }
             Op::Drain(end) => {
+                // The drain settles the arena, and its `len` peaks now.
+                self.m.settle();
+                self.m.high = self.m.high.max(self.m.len());
                 let values = self.m.values();
                 let mut drain = arena.drain();
                 let got: Vec<E> = match end {
@@ -1374,6 +1702,7 @@ impl<E: Elem, const N: usize> Harness<E, N> {
                 }
             }
             Op::IterMut => {
+                self.m.settle();
                 let mut got = Vec::new();
                 for v in arena.iter_mut() {
                     got.push(key(v));
@@ -1388,6 +1717,7 @@ impl<E: Elem, const N: usize> Harness<E, N> {
             }
             Op::GetMut { index, set } => {
                 let i = usize::from(index) % (N + 2);
+                self.m.settle();
                 let slot = self.m.slots.get_mut(i);
                 let want = match &slot {
                     Some(Slot::Value(k)) => Some(*k),

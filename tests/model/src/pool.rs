@@ -3,8 +3,12 @@
 //!
 //! The reference model keeps, per slot, the value it holds (none before first use, or after
 //! `clear`, a panicking reset or a panicking `Default`) and whether the slot was handed out
-//! this round; plus the cursor (which also counts slots claimed by handles and not used), the
-//! high-water mark, the failure count and, per handle, its chunk and next chunk size.
+//! this round; per claimed slot (the cursor), whether `len` counts it, it is a hole (a live or
+//! forgotten handle's chunk) or free in a *word* (`words.rs`); the cursor's 4 inline words; the
+//! high-water mark, the failure count and, per handle, its chunk, word and next chunk size.
+//! Claims, refills, the give-back of tails at the cursor's end and the publication of a
+//! dropped handle's unused tail follow the same rules as in the arena's model (see
+//! `arena.rs`).
 //!
 //! Every value is a `V` with a unique id whose drop is logged ([`DropLog`]). Its
 //! `reset_fields` follows the [`Mode`] the test gave it: keep the payload (so a value from an
@@ -309,7 +313,13 @@ fn shared_segment<'p, const N: usize>(
                 let (local, mh) = &mut handles[k];
                 let slot = model.next_slot(mh);
                 let got = take_via(model, slot, default_panics, &step, || local.take());
+                let panicked = got.is_err();
                 refs.extend(model.handed(slot, got, default_panics, payload, mode, &step));
+                if let (true, Some(i)) = (panicked, slot) {
+                    // `PoolLocal::take` unwound: it committed the slots before `i`, and `i`
+                    // (a hole) stays out of its commits.
+                    model.commit_before(mh, i);
+                }
             }
             Op::LocalAlloc {
                 handle,
@@ -328,15 +338,16 @@ fn shared_segment<'p, const N: usize>(
             }
             Op::LocalDrop { handle } => {
                 if !handles.is_empty() {
-                    let (local, mh) = handles.remove(usize::from(handle) % handles.len());
+                    let (local, mut mh) = handles.remove(usize::from(handle) % handles.len());
                     drop(local);
-                    model.give_back(&mh);
+                    model.give_back(&mut mh);
                 }
             }
             Op::LocalForget { handle } => {
                 if !handles.is_empty() {
-                    let (local, _) = handles.remove(usize::from(handle) % handles.len());
+                    let (local, mh) = handles.remove(usize::from(handle) % handles.len());
                     mem::forget(local);
+                    model.forget(&mh);
                 }
             }
             Op::Reset | Op::Clear | Op::IterMut | Op::DropPool => unreachable!("not shared"),
@@ -345,9 +356,9 @@ fn shared_segment<'p, const N: usize>(
         at += 1;
     }
     if !handles.is_empty() {
-        for (local, mh) in handles {
+        for (local, mut mh) in handles {
             drop(local);
-            model.give_back(&mh);
+            model.give_back(&mut mh);
         }
         model.check(pool, log, &Step { n: N, at, op: None });
     }
@@ -482,12 +493,50 @@ impl Val {
     }
 }
 
-/// A handle's chunk `next..end` and the size of its next chunk.
+/// A claimed slot (below the cursor), as the model counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cl {
+    /// Handed out by a call, or by a handle that committed it: counted by `len`.
+    Used,
+    /// Handed out by a live handle, not committed yet (refill or drop): counted as a hole.
+    Pending,
+    /// In a live handle's chunk, not used yet: counted as a hole.
+    Reserved,
+    /// Claimed, counted as a hole: a forgotten handle's chunk, the tail of a handle with no
+    /// word, a `take` whose `V::default()` panicked.
+    Hole,
+    /// In a word's free range: claimable, counted by `remaining`.
+    Free,
+}
+
+/// A word of the cursor (`words.rs`): the pool's 4 inline words, in the order claims visit
+/// them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Word {
+    Empty,
+    /// Owned by a handle (alive, or forgotten until the next `&mut` operation).
+    Owned,
+    /// A free range (never empty).
+    Free(std::ops::Range<usize>),
+}
+
+/// The word of a handle (`local.rs`'s `WordState`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HWord {
+    Unasked,
+    NoWord,
+    Owned(usize),
+}
+
+/// A handle's chunk `next..end`, its first slot not committed yet, its word and the size of
+/// its next chunk.
 struct ModelHandle {
+    start: usize,
     next: usize,
     end: usize,
     chunk: usize,
     max_chunk: usize,
+    word: HWord,
 }
 
 impl ModelHandle {
@@ -496,10 +545,12 @@ impl ModelHandle {
     fn new<const N: usize>() -> Self {
         let max_chunk = (N / 32).clamp(1, 1024);
         ModelHandle {
+            start: 0,
             next: 0,
             end: 0,
             chunk: 16.min(max_chunk),
             max_chunk,
+            word: HWord::Unasked,
         }
     }
 }
@@ -509,8 +560,10 @@ struct Model<const N: usize> {
     vals: Vec<Option<Val>>,
     /// Whether the slot was handed out this round (by `take` or `alloc`, whatever happened).
     handed: Vec<bool>,
-    /// Slots claimed this round, by calls or by handles' chunks.
-    cursor: usize,
+    /// One entry per slot claimed this round: `cl.len()` is the cursor.
+    cl: Vec<Cl>,
+    /// The cursor's inline words.
+    words: Vec<Word>,
     /// Largest `len` of the finished rounds.
     high_water: usize,
     failed: usize,
@@ -526,7 +579,8 @@ impl<const N: usize> Model<N> {
         Model {
             vals: vec![None; N],
             handed: vec![false; N],
-            cursor: 0,
+            cl: Vec::new(),
+            words: vec![Word::Empty; 4],
             high_water: 0,
             failed: 0,
             next_id: 0,
@@ -535,11 +589,100 @@ impl<const N: usize> Model<N> {
         }
     }
 
+    fn cursor(&self) -> usize {
+        self.cl.len()
+    }
+
+    /// `len()`: the slots handed out this round and committed.
+    fn len(&self) -> usize {
+        self.cl.iter().filter(|c| **c == Cl::Used).count()
+    }
+
+    /// `remaining()`: above the cursor, and in the words' free ranges.
+    fn remaining(&self) -> usize {
+        N - self.cursor() + self.cl.iter().filter(|c| **c == Cl::Free).count()
+    }
+
+    fn fill(&mut self, r: std::ops::Range<usize>, to: Cl) {
+        self.cl[r].fill(to);
+    }
+
+    /// `words::take_front` on the first word whose range qualifies.
+    fn take_front(&mut self, want: usize, exact: bool) -> Option<std::ops::Range<usize>> {
+        let w = self.words.iter_mut().find(|w| match w {
+            Word::Free(r) => !exact || r.len() >= want,
+            _ => false,
+        })?;
+        let Word::Free(r) = w.clone() else {
+            unreachable!()
+        };
+        let taken = r.start..r.start + want.min(r.len());
+        *w = if taken.end == r.end {
+            Word::Empty
+        } else {
+            Word::Free(taken.end..r.end)
+        };
+        Some(taken)
+    }
+
+    /// Every word's range that ends at the cursor goes back to it, until none does.
+    fn give_back_tails(&mut self) {
+        loop {
+            let cursor = self.cursor();
+            let Some(w) = self
+                .words
+                .iter_mut()
+                .find(|w| matches!(w, Word::Free(r) if r.end == cursor))
+            else {
+                return;
+            };
+            let Word::Free(r) = mem::replace(w, Word::Empty) else {
+                unreachable!()
+            };
+            self.cl.truncate(r.start);
+        }
+    }
+
+    /// Under `&mut` (`Pool::settle`): the tails at the cursor's end go back, the words of
+    /// forgotten handles are emptied. If there was one, the runtime recounts: a slot is then
+    /// counted by `len` exactly when it holds a value handed out this round (`LIVE`), so a
+    /// forgotten handle's handed-out values count again (a `take` whose `V::default()`
+    /// panicked stays a hole).
+    fn settle(&mut self) {
+        self.give_back_tails();
+        let mut forgotten = false;
+        for w in &mut self.words {
+            if *w == Word::Owned {
+                forgotten = true;
+                *w = Word::Empty;
+            }
+        }
+        if forgotten {
+            for i in 0..self.cursor() {
+                if self.cl[i] != Cl::Free {
+                    let live = self.handed[i] && self.vals[i].is_some();
+                    self.cl[i] = if live { Cl::Used } else { Cl::Hole };
+                }
+            }
+        }
+    }
+
+    /// The end of a round (after `settle`): `high_water` takes its `len`, the words empty.
+    fn end_round(&mut self) -> usize {
+        self.high_water = self.high_water.max(self.len());
+        self.words.fill(Word::Empty);
+        let claimed = self.cursor();
+        self.cl.clear();
+        claimed
+    }
+
     /// A new pool: everything but the ids and the drops.
     fn start_over(&mut self) {
         assert!(self.vals.iter().all(Option::is_none));
         self.handed.fill(false);
-        (self.cursor, self.high_water, self.failed) = (0, 0, 0);
+        self.cl.clear();
+        self.words.fill(Word::Empty);
+        (self.high_water, self.failed) = (0, 0);
     }
 
     /// The test makes a value (with the next id), as `Ctx::make` does.
@@ -550,35 +693,130 @@ impl<const N: usize> Model<N> {
         v
     }
 
+    /// A single claim: the cursor, else the front of the first word with a free range.
     fn claim_one(&mut self) -> Option<usize> {
-        if self.cursor < N {
-            self.cursor += 1;
-            Some(self.cursor - 1)
+        if self.cursor() < N {
+            self.cl.push(Cl::Used);
+            Some(self.cursor() - 1)
+        } else if let Some(r) = self.take_front(1, true) {
+            self.fill(r.clone(), Cl::Used);
+            Some(r.start)
         } else {
             self.failed += 1;
             None
         }
     }
 
-    fn next_slot(&mut self, h: &mut ModelHandle) -> Option<usize> {
-        if h.next == h.end {
-            if self.cursor >= N {
-                self.failed += 1;
-                return None;
+    /// A handle's take of slot `i` panicked: the slots before it are committed, and `i`, a
+    /// hole, is skipped (`SkipOnPanic` in `local.rs`).
+    fn commit_before(&mut self, h: &mut ModelHandle, i: usize) {
+        h.next = i;
+        self.commit(h);
+        assert_eq!(self.cl[i], Cl::Hole, "model error: slot {i}");
+        (h.start, h.next) = (i + 1, i + 1);
+    }
+
+    /// A handle's used slots are committed (counted by `len`).
+    fn commit(&mut self, h: &mut ModelHandle) {
+        for i in h.start..h.next {
+            match self.cl[i] {
+                Cl::Pending => self.cl[i] = Cl::Used,
+                // A `take` whose `V::default()` panicked: a hole, committed or not.
+                Cl::Hole => {}
+                other => panic!("model error: slot {i} is {other:?}"),
             }
-            let end = self.cursor + h.chunk.min(N - self.cursor);
-            (h.next, h.end, self.cursor) = (self.cursor, end, end);
-            h.chunk = (h.chunk * 2).min(h.max_chunk);
         }
+        h.start = h.next;
+    }
+
+    /// `CursorCore::own_word`: the first empty word, else the first word with a free range
+    /// (which becomes the handle's chunk), else none.
+    fn own_word(&mut self) -> (HWord, Option<std::ops::Range<usize>>) {
+        if let Some(k) = self.words.iter().position(|w| *w == Word::Empty) {
+            self.words[k] = Word::Owned;
+            return (HWord::Owned(k), None);
+        }
+        if let Some(k) = self.words.iter().position(|w| matches!(w, Word::Free(_))) {
+            let Word::Free(r) = mem::replace(&mut self.words[k], Word::Owned) else {
+                unreachable!()
+            };
+            return (HWord::Owned(k), Some(r));
+        }
+        (HWord::NoWord, None)
+    }
+
+    /// A handle's refill: commit; own a word at the first refill; the tails at the cursor's
+    /// end go back; up to `want` slots of the cursor, else up to `want` from the front of the
+    /// first word with a free range (`want` is 1 for a handle with no word).
+    fn refill(&mut self, h: &mut ModelHandle) -> bool {
+        self.commit(h);
+        let mut taken = None;
+        if h.word == HWord::Unasked {
+            (h.word, taken) = self.own_word();
+        }
+        let want = if h.word == HWord::NoWord { 1 } else { h.chunk };
+        let got = match taken {
+            Some(r) => Some(r),
+            None => {
+                self.give_back_tails();
+                let start = self.cursor();
+                if start < N {
+                    let end = start + want.min(N - start);
+                    self.cl.resize(end, Cl::Reserved);
+                    Some(start..end)
+                } else {
+                    self.take_front(want, false)
+                }
+            }
+        };
+        let Some(r) = got else {
+            self.failed += 1;
+            return false;
+        };
+        self.fill(r.clone(), Cl::Reserved);
+        (h.start, h.next, h.end) = (r.start, r.start, r.end);
+        h.chunk = (h.chunk * 2).min(h.max_chunk);
+        true
+    }
+
+    fn next_slot(&mut self, h: &mut ModelHandle) -> Option<usize> {
+        if h.next == h.end && !self.refill(h) {
+            return None;
+        }
+        self.cl[h.next] = Cl::Pending;
         h.next += 1;
         Some(h.next - 1)
     }
 
-    /// A dropped handle gives its unused slots back if they are still at the cursor's end.
-    fn give_back(&mut self, h: &ModelHandle) {
-        if h.next < h.end && self.cursor == h.end {
-            self.cursor = h.next;
+    /// A dropped handle commits, gives its unused slots back if they are still at the
+    /// cursor's end, and otherwise publishes them in its word (a handle with no word leaves
+    /// them as holes).
+    fn give_back(&mut self, h: &mut ModelHandle) {
+        self.commit(h);
+        let unused = h.next..h.end;
+        let left = if unused.is_empty() {
+            None
+        } else if self.cursor() == unused.end {
+            self.cl.truncate(unused.start);
+            None
+        } else {
+            Some(unused)
+        };
+        match (h.word, left) {
+            (HWord::Owned(k), Some(r)) => {
+                self.fill(r.clone(), Cl::Free);
+                self.words[k] = Word::Free(r);
+            }
+            (HWord::Owned(k), None) => self.words[k] = Word::Empty,
+            (_, Some(r)) => self.fill(r, Cl::Hole),
+            (_, None) => {}
         }
+    }
+
+    /// A forgotten handle: its chunk since the last commit is counted as holes (its word
+    /// stays owned until the next `&mut` operation).
+    fn forget(&mut self, h: &ModelHandle) {
+        self.fill(h.start..h.end, Cl::Hole);
     }
 
     fn drop_val(&mut self, i: usize) {
@@ -610,8 +848,10 @@ impl<const N: usize> Model<N> {
             Some(v) => v,
             None => {
                 if default_panics {
-                    // `take_via` checked that `V::default()` ran, so it panicked.
+                    // `take_via` checked that `V::default()` ran, so it panicked: the slot is
+                    // a hole (claimed, holding no value), whoever claimed it.
                     assert!(got.is_err(), "{step}: take of empty slot {i} panicked");
+                    self.cl[i] = Cl::Hole;
                     return None;
                 }
                 // A slot's first value is `V::default()` with `reset_fields` applied once
@@ -690,9 +930,8 @@ impl<const N: usize> Model<N> {
     /// handle and not used (stranded) keep their value as it is. At the first panicking reset,
     /// that value and every value in the rest of the round's slots are dropped.
     fn reset(&mut self) -> (bool, usize) {
-        let len = self.cursor;
-        self.high_water = self.high_water.max(len);
-        self.cursor = 0;
+        self.settle();
+        let len = self.end_round();
         let mut calls = 0;
         let mut panicked = false;
         for i in 0..len {
@@ -723,8 +962,8 @@ impl<const N: usize> Model<N> {
     }
 
     fn clear(&mut self) {
-        self.high_water = self.high_water.max(self.cursor);
-        self.cursor = 0;
+        self.settle();
+        self.end_round();
         self.drop_all();
     }
 
@@ -737,6 +976,7 @@ impl<const N: usize> Model<N> {
 
     /// The values `iter_mut` yields, in slot order; adds 1 to each payload as `run` does.
     fn iter_mut(&mut self) -> impl Iterator<Item = Val> + '_ {
+        self.settle();
         self.vals
             .iter_mut()
             .zip(&self.handed)
@@ -751,11 +991,11 @@ impl<const N: usize> Model<N> {
 
     /// Every statistic, and the drops since the last check.
     fn check(&mut self, pool: &Pool<V, N>, log: &DropLog, step: &Step<'_>) {
-        let len = self.cursor;
+        let (len, remaining) = (self.len(), self.remaining());
         assert_eq!(pool.len(), len, "{step}: len");
         assert_eq!(pool.is_empty(), len == 0, "{step}: is_empty");
-        assert_eq!(pool.remaining(), N - len, "{step}: remaining");
-        assert_eq!(pool.is_full(), len == N, "{step}: is_full");
+        assert_eq!(pool.remaining(), remaining, "{step}: remaining");
+        assert_eq!(pool.is_full(), remaining == 0, "{step}: is_full");
         assert_eq!(
             pool.bytes_used(),
             len * mem::size_of::<V>(),

@@ -1,36 +1,41 @@
 //! Model of `ScopedArena<T, N>`, single-threaded: scopes entered, used, left in any order and
-//! forgotten, against a plain model of the two epochs.
+//! forgotten, against a plain model of the segments.
 //!
-//! The reference model keeps, per epoch, the number of scopes inside (forgotten ones included),
-//! the values stored this round (by id, in allocation order), `high_water`, `failed_allocs` and
-//! whether a value with a panicking destructor is among them; plus the current epoch and
-//! `recycled`. From the issue and the docs it predicts:
+//! The reference model keeps, per segment, its capacity (`N / S`, the first `N % S` one more),
+//! the number of scopes inside (forgotten ones included), the values stored this round (by id,
+//! in allocation order), its completed resets and whether a value with a panicking destructor
+//! is among them; per open scope, the segments it holds and the one it allocates in; and the
+//! arena's hint and failed allocations. From the issue and the docs it predicts:
 //!
-//! * **Enter** (`scope()`): the current epoch, unless it is full and the other one has no scope
-//!   inside (then empty: every epoch starts empty and its last leaver resets it), in which case
-//!   the other one, which becomes current. The model asserts its own invariant that an epoch
-//!   with no scope inside holds no value.
-//! * **Alloc**: stored while the scope's epoch has room, `Full` with the same value handed back
-//!   otherwise (`failed_allocs` + 1).
-//! * **Leave**: the last scope of an epoch (current or not, full or not) resets it before its
-//!   drop returns: each of its values dropped exactly once, `len` back to 0, `high_water` kept,
-//!   `recycled` + 1. A value whose destructor panics makes the scope's drop panic after every
-//!   value was dropped; the epoch is empty and enterable again, and `recycled` is then *not*
-//!   incremented (what the implementation does: its count follows a reset that returned).
-//! * **Forget**: the epoch keeps the scope forever: never reset, its values dropped with the
+//! * **Enter** (`scope()`, `try_scope()`): going round the ring from the hint, the first segment
+//!   with room (which becomes the hint if it is not the hint already); if none has room, the
+//!   hint itself. The model asserts its own invariant that a segment with no scope inside holds
+//!   no value.
+//! * **Alloc**: stored while the scope's segment has room. Otherwise the scope *continues*:
+//!   going round from the hint, the first free segment (no scope inside) is entered, becomes
+//!   the scope's segment and the hint, and takes the value. No free segment: `Full` with the
+//!   same value handed back (`failed_allocs` + 1). This is the contract: `Full` only when the
+//!   scope's segment is full and no segment is free.
+//! * **Leave**: the scope leaves every segment it holds (lowest index first); the last scope of
+//!   a segment resets it before the drop returns: each of its values dropped exactly once, the
+//!   segment empty, `recycled` + 1. A value whose destructor panics makes the scope's drop panic
+//!   after every value was dropped and every other segment left; the segment is empty and
+//!   enterable again, and that reset is *not* counted in `recycled`.
+//! * **Forget**: the segments keep the scope forever: never reset, their values dropped with the
 //!   arena.
 //!
 //! After every step, `run` checks (the message names the capacity, the step and the
-//! operation): the epoch of every open scope, every value stored through an open scope, read
-//! back through the pointer `alloc` returned (id, payload, and the payload written through the
-//! `&mut` afterwards), every statistic through every open scope (`len`, `is_empty`,
-//! `remaining`, `is_full`, `capacity`, `bytes_used`, `high_water`, `failed_allocs`),
-//! `recycled()`, and the drop count of every value made so far (stored or refused) together
-//! with the payload it had when dropped. At the end, the open scopes are left in order and the
-//! arena dropped: every value must then have been dropped exactly once.
+//! operation): the segment and the number of segments held of every open scope, every value
+//! stored through an open scope, read back through the pointer `alloc` returned (id, payload,
+//! and the payload written through the `&mut` afterwards), `len`, `is_empty` and `remaining`
+//! through every open scope, `recycled()`, `failed_allocs()`, and the drop count of every value
+//! made so far (stored or refused) together with the payload it had when dropped. At the end,
+//! the open scopes are left in order and the arena dropped: every value must then have been
+//! dropped exactly once.
 //!
-//! Each run drives two arenas with the same operations: `N = 1` (every allocation fills the
-//! epoch, so scopes switch epochs often) and `N = 3`.
+//! Each run drives two arenas with the same operations: `N = 16` (one segment: the whole arena
+//! fills) and `N = 49` (three segments of 17, 16 and 16: scopes continue, hold several
+//! segments, and find none free).
 
 use std::cell::RefCell;
 use std::fmt;
@@ -84,7 +89,19 @@ pub enum Op {
         /// Which open scope.
         scope: u8,
     },
-    /// Check the `Debug` output of the arena and of each open scope, and `CAPACITY`.
+    /// `alloc` through open scope `scope % open` until its segment is full (the last one
+    /// continues in a free segment, or is refused), so that segments fill often.
+    Fill {
+        /// Which open scope.
+        scope: u8,
+        /// The first payload.
+        value: u32,
+    },
+    /// `try_scope()`: like `Enter` (it never returns `None` on one thread, where no reset is
+    /// in progress when it is called).
+    TryEnter,
+    /// Check the `Debug` output of the arena and of each open scope, `CAPACITY`, `SEGMENTS` and
+    /// `segment_capacity`.
     CheckStats,
 }
 
@@ -92,7 +109,7 @@ pub enum Op {
 pub const MAX_OPEN: usize = 4;
 
 /// The capacities every run drives, in order.
-pub const CAPACITIES: [usize; 2] = [1, 3];
+pub const CAPACITIES: [usize; 2] = [16, 49];
 
 /// What one capacity's run went through (so that tests can check that their strategies reach
 /// the interesting cases).
@@ -102,23 +119,25 @@ pub struct Coverage {
     pub capacity: usize,
     /// Scopes entered.
     pub entered: u64,
-    /// Scopes that entered the other epoch because the current one was full.
-    pub switches: u64,
-    /// Scopes that found the current epoch full and stayed (the other one was busy).
-    pub stayed_in_full: u64,
+    /// Scopes that entered a segment other than the hint (the hint had no room).
+    pub moved_on: u64,
+    /// Scopes that entered a full segment (no segment had room).
+    pub entered_full: u64,
+    /// Allocations that continued in a free segment.
+    pub continued: u64,
     /// Allocations refused with `Full`.
     pub refused: u64,
     /// Resets by a last leaver (panicking ones included).
     pub resets: u64,
-    /// Resets of an epoch that was not the current one.
-    pub resets_not_current: u64,
     /// Resets whose destructor panicked.
     pub panicked_resets: u64,
+    /// Scopes left while holding two segments or more.
+    pub multi_segment_leaves: u64,
     /// Scopes left other than the most recently entered open one.
     pub out_of_order_leaves: u64,
     /// Scopes forgotten.
     pub forgotten: u64,
-    /// Values left in the arena for its drop (forgotten epochs).
+    /// Values left in the arena for its drop (forgotten segments).
     pub dropped_by_arena: u64,
 }
 
@@ -131,7 +150,7 @@ pub fn run(ops: &[Op]) {
 /// [`run`], returning what each capacity's run went through, in the order of [`CAPACITIES`].
 pub fn run_counted(ops: &[Op]) -> [Coverage; 2] {
     quiet_planned_panics();
-    [run_on::<1>(ops), run_on::<3>(ops)]
+    [run_on::<16>(ops), run_on::<49>(ops)]
 }
 
 // ---- the element ------------------------------------------------------------------------------
@@ -223,15 +242,23 @@ fn touched(payload: u32) -> u32 {
 // ---- the model --------------------------------------------------------------------------------
 
 #[derive(Default)]
-struct EpochModel {
+struct SegmentModel {
+    /// Its slots.
+    cap: usize,
     /// Scopes inside, forgotten ones included.
     inside: usize,
     /// Ids of the values stored this round.
     values: Vec<u64>,
-    high_water: usize,
-    failed: usize,
+    /// Resets that returned.
+    resets: u64,
     /// A value among `values` panics when dropped.
     panicky: bool,
+}
+
+impl SegmentModel {
+    fn has_room(&self) -> bool {
+        self.values.len() < self.cap
+    }
 }
 
 /// One value made by the run (stored or refused), as the model sees it.
@@ -242,87 +269,138 @@ struct Made {
     drops: usize,
 }
 
-struct Model {
-    cap: usize,
-    epochs: [EpochModel; 2],
+/// An open scope, as the model sees it.
+#[derive(Clone, Default)]
+struct ScopeModel {
+    /// The segments it is inside.
+    held: Vec<usize>,
+    /// The one it allocates in.
     current: usize,
-    recycled: u64,
+}
+
+struct Model {
+    segments: Vec<SegmentModel>,
+    hint: usize,
+    failed: usize,
     /// Every value made, by id.
     made: Vec<Made>,
 }
 
 impl Model {
-    /// The epoch a new scope enters; counts the scope there.
-    fn enter(&mut self, cov: &mut Coverage) -> usize {
-        let e = self.current;
-        let other = e ^ 1;
-        self.epochs[e].inside += 1;
-        if self.epochs[e].values.len() == self.cap {
-            if self.epochs[other].inside == 0 {
-                assert!(
-                    self.epochs[other].values.is_empty(),
-                    "model: an epoch with no scope inside holds values"
-                );
-                self.epochs[other].inside += 1;
-                self.current = other;
-                cov.switches += 1;
-                // Never the last scope of `e` here (the one leaving was just counted in), but
-                // the model does not rely on it.
-                let panicked = self.leave(e, cov);
-                assert!(!panicked, "model: a switch reset a panicking epoch");
-                return other;
-            }
-            cov.stayed_in_full += 1;
+    fn new(n: usize) -> Self {
+        let s = (n / 16).clamp(1, 16);
+        let segments = (0..s)
+            .map(|k| SegmentModel {
+                cap: n / s + usize::from(k < n % s),
+                ..SegmentModel::default()
+            })
+            .collect();
+        Model {
+            segments,
+            hint: 0,
+            failed: 0,
+            made: Vec::new(),
         }
-        e
     }
 
-    /// A scope of epoch `e` leaves; returns whether its drop must panic.
-    fn leave(&mut self, e: usize, cov: &mut Coverage) -> bool {
-        let epoch = &mut self.epochs[e];
-        epoch.inside -= 1;
-        if epoch.inside > 0 {
-            return false;
+    /// The segment a new scope enters; counts the scope there.
+    fn enter(&mut self, cov: &mut Coverage) -> ScopeModel {
+        let s = self.segments.len();
+        let start = self.hint;
+        let k = (0..s)
+            .map(|j| (start + j) % s)
+            .find(|&k| self.segments[k].has_room());
+        let k = match k {
+            Some(k) => {
+                if k != start {
+                    cov.moved_on += 1;
+                    self.hint = k;
+                }
+                k
+            }
+            None => {
+                cov.entered_full += 1;
+                start
+            }
+        };
+        self.segments[k].inside += 1;
+        ScopeModel {
+            held: vec![k],
+            current: k,
         }
-        cov.resets += 1;
-        if e != self.current {
-            cov.resets_not_current += 1;
+    }
+
+    /// Where an allocation through `scope` goes: its segment, or a free one it continues in
+    /// (entered, held, and the hint). `None`: refused.
+    fn place(&mut self, scope: &mut ScopeModel, cov: &mut Coverage) -> Option<usize> {
+        if self.segments[scope.current].has_room() {
+            return Some(scope.current);
         }
-        epoch.high_water = epoch.high_water.max(epoch.values.len());
-        for id in epoch.values.drain(..) {
-            self.made[id as usize].drops += 1;
+        let s = self.segments.len();
+        let free = (0..s)
+            .map(|j| (self.hint + j) % s)
+            .find(|&k| self.segments[k].inside == 0)?;
+        let segment = &mut self.segments[free];
+        assert!(
+            segment.values.is_empty(),
+            "model: a segment with no scope inside holds values"
+        );
+        segment.inside = 1;
+        self.hint = free;
+        scope.held.push(free);
+        scope.current = free;
+        cov.continued += 1;
+        Some(free)
+    }
+
+    /// `scope` leaves every segment it holds; returns whether its drop must panic.
+    fn leave(&mut self, scope: &ScopeModel, cov: &mut Coverage) -> bool {
+        if scope.held.len() > 1 {
+            cov.multi_segment_leaves += 1;
         }
-        let panicked = mem::take(&mut epoch.panicky);
-        if panicked {
-            cov.panicked_resets += 1;
-        } else {
-            self.recycled += 1;
+        let mut held = scope.held.clone();
+        held.sort_unstable();
+        let mut panicked = false;
+        for k in held {
+            let segment = &mut self.segments[k];
+            segment.inside -= 1;
+            if segment.inside > 0 {
+                continue;
+            }
+            cov.resets += 1;
+            for id in segment.values.drain(..) {
+                self.made[id as usize].drops += 1;
+            }
+            if mem::take(&mut segment.panicky) {
+                cov.panicked_resets += 1;
+                panicked = true;
+            } else {
+                segment.resets += 1;
+            }
         }
         panicked
+    }
+
+    fn recycled(&self) -> u64 {
+        self.segments.iter().map(|s| s.resets).sum()
     }
 }
 
 // ---- the run ----------------------------------------------------------------------------------
 
-/// An open scope and the values stored through it: id and the pointer `alloc` returned (read
-/// only while the scope is open).
+/// An open scope, the model's view of it, and the values stored through it: id and the
+/// pointer `alloc` returned (read only while the scope is open).
 struct Open<'a, const N: usize> {
     scope: Scope<'a, Elem, N>,
-    /// The epoch the model says the scope is in.
-    epoch: usize,
+    model: ScopeModel,
     values: Vec<(u64, *const Elem)>,
 }
 
 fn run_on<const N: usize>(ops: &[Op]) -> Coverage {
     let drops = Drops::start();
     let arena: ScopedArena<Elem, N> = ScopedArena::new();
-    let mut model = Model {
-        cap: N,
-        epochs: Default::default(),
-        current: 0,
-        recycled: 0,
-        made: Vec::new(),
-    };
+    let mut model = Model::new(N);
+    assert_eq!(ScopedArena::<Elem, N>::SEGMENTS, model.segments.len());
     let mut cov = Coverage {
         capacity: N,
         ..Coverage::default()
@@ -332,15 +410,22 @@ fn run_on<const N: usize>(ops: &[Op]) -> Coverage {
     for (step, op) in ops.iter().enumerate() {
         let at = format!("N = {N}, step {step} ({op:?})");
         match *op {
-            Op::Enter => {
+            Op::Enter | Op::TryEnter => {
                 if open.len() < MAX_OPEN {
-                    let epoch = model.enter(&mut cov);
+                    let m = model.enter(&mut cov);
                     cov.entered += 1;
-                    let scope = arena.scope();
-                    assert_eq!(scope.epoch(), epoch, "{at}: entered the wrong epoch");
+                    let scope = match op {
+                        Op::Enter => arena.scope(),
+                        _ => arena.try_scope().expect("no reset in progress"),
+                    };
+                    assert_eq!(
+                        scope.segment(),
+                        m.current,
+                        "{at}: entered the wrong segment"
+                    );
                     open.push(Open {
                         scope,
-                        epoch,
+                        model: m,
                         values: Vec::new(),
                     });
                 }
@@ -364,12 +449,23 @@ fn run_on<const N: usize>(ops: &[Op]) -> Coverage {
                     }
                 }
             }
+            Op::Fill { scope, value } => {
+                if let Some(i) = pick(&open, scope) {
+                    let o = &mut open[i];
+                    let room = {
+                        let seg = &model.segments[o.model.current];
+                        seg.cap - seg.values.len()
+                    };
+                    for k in 0..=room as u32 {
+                        alloc(o, &mut model, &mut cov, value.wrapping_add(k), false, &at);
+                    }
+                }
+            }
             Op::AllocPanicking { scope, value } => {
                 if let Some(i) = pick(&open, scope) {
-                    // One panicking value in the whole arena at a time: two in one reset, or
-                    // one in each epoch when the arena drops them, would panic while
-                    // unwinding (an abort).
-                    let panics = !model.epochs.iter().any(|e| e.panicky);
+                    // One panicking value in the whole arena at a time: two in one leave, or in
+                    // the arena's drop, would panic while unwinding (an abort).
+                    let panics = !model.segments.iter().any(|e| e.panicky);
                     alloc(&mut open[i], &mut model, &mut cov, value, panics, &at);
                 }
             }
@@ -379,7 +475,7 @@ fn run_on<const N: usize>(ops: &[Op]) -> Coverage {
                         cov.out_of_order_leaves += 1;
                     }
                     let o = open.remove(i);
-                    let must_panic = model.leave(o.epoch, &mut cov);
+                    let must_panic = model.leave(&o.model, &mut cov);
                     let left = catch_planned(|| drop(o));
                     assert_eq!(
                         left.is_err(),
@@ -391,21 +487,30 @@ fn run_on<const N: usize>(ops: &[Op]) -> Coverage {
             Op::Forget { scope } => {
                 if let Some(i) = pick(&open, scope) {
                     cov.forgotten += 1;
-                    // The epoch keeps the scope: the model's `inside` is unchanged.
+                    // The segments keep the scope: the model's `inside` is unchanged.
                     mem::forget(open.remove(i).scope);
                 }
             }
             Op::CheckStats => {
                 assert_eq!(ScopedArena::<Elem, N>::CAPACITY, N, "{at}");
+                for (k, seg) in model.segments.iter().enumerate() {
+                    assert_eq!(arena.segment_capacity(k), seg.cap, "{at}: segment {k}");
+                }
                 let dbg = format!("{arena:?}");
                 assert!(
                     dbg.contains(&format!("capacity: {N}"))
-                        && dbg.contains(&format!("recycled: {}", model.recycled)),
+                        && dbg.contains(&format!("segments: {}", model.segments.len()))
+                        && dbg.contains(&format!("recycled: {}", model.recycled()))
+                        && dbg.contains(&format!("failed_allocs: {}", model.failed)),
                     "{at}: {dbg}"
                 );
                 for o in &open {
                     let dbg = format!("{:?}", o.scope);
-                    assert!(dbg.contains(&format!("epoch: {}", o.epoch)), "{at}: {dbg}");
+                    assert!(
+                        dbg.contains(&format!("segment: {}", o.model.current))
+                            && dbg.contains(&format!("segments_held: {}", o.model.held.len())),
+                        "{at}: {dbg}"
+                    );
                 }
             }
         }
@@ -414,15 +519,19 @@ fn run_on<const N: usize>(ops: &[Op]) -> Coverage {
 
     // Leave what is open, oldest first, then drop the arena: every value dropped exactly once.
     for o in open.drain(..) {
-        let must_panic = model.leave(o.epoch, &mut cov);
+        let must_panic = model.leave(&o.model, &mut cov);
         let left = catch_planned(|| drop(o));
         assert_eq!(left.is_err(), must_panic, "N = {N}, end: leaving");
     }
     drop(open);
     check(&arena, &[], &model, &drops, &format!("N = {N}, end"));
-    let left_over: Vec<u64> = model.epochs.iter().flat_map(|e| e.values.clone()).collect();
+    let left_over: Vec<u64> = model
+        .segments
+        .iter()
+        .flat_map(|e| e.values.clone())
+        .collect();
     cov.dropped_by_arena = left_over.len() as u64;
-    let panicky = model.epochs.iter().any(|e| e.panicky);
+    let panicky = model.segments.iter().any(|e| e.panicky);
     let dropped = catch_planned(|| drop(arena));
     assert_eq!(
         dropped.is_err(),
@@ -460,22 +569,24 @@ fn alloc<const N: usize>(
 ) {
     let id = model.made.len() as u64;
     model.made.push(Made { payload, drops: 0 });
-    let epoch = &mut model.epochs[o.epoch];
-    let fits = epoch.values.len() < N;
+    let place = model.place(&mut o.model, cov);
     match o.scope.alloc(Elem::new(id, payload, panics)) {
         Ok(r) => {
-            assert!(fits, "{at}: stored value {id} in a full epoch");
+            let Some(k) = place else {
+                panic!("{at}: stored value {id} with the segment full and none free")
+            };
             assert_eq!((r.id, r.payload, r.panics), (id, payload, panics), "{at}");
             r.payload = touched(payload);
             model.made[id as usize].payload = touched(payload);
-            epoch.values.push(id);
-            epoch.panicky |= panics;
+            let segment = &mut model.segments[k];
+            segment.values.push(id);
+            segment.panicky |= panics;
             o.values.push((id, &*r as *const Elem));
         }
         Err(full) => {
-            assert!(!fits, "{at}: Full with room in the epoch");
+            assert!(place.is_none(), "{at}: Full with room or a free segment");
             cov.refused += 1;
-            epoch.failed += 1;
+            model.failed += 1;
             let mut back = full.into_inner();
             assert_eq!((back.id, back.payload), (id, payload), "{at}: handed back");
             back.panics = false;
@@ -493,42 +604,34 @@ fn check<const N: usize>(
     drops: &Drops,
     at: &str,
 ) {
-    assert_eq!(arena.recycled(), model.recycled, "{at}: recycled");
+    assert_eq!(arena.recycled(), model.recycled(), "{at}: recycled");
+    assert_eq!(arena.failed_allocs(), model.failed, "{at}: failed_allocs");
     for (k, o) in open.iter().enumerate() {
         let s = &o.scope;
-        let e = &model.epochs[o.epoch];
-        assert_eq!(s.epoch(), o.epoch, "{at}: scope {k}'s epoch");
-        let len = e.values.len();
+        let seg = &model.segments[o.model.current];
+        let len = seg.values.len();
         let got = (
+            s.segment(),
+            s.segments_held(),
             s.len(),
             s.is_empty(),
             s.remaining(),
-            s.is_full(),
-            s.capacity(),
-            s.bytes_used(),
-            s.high_water(),
-            s.failed_allocs(),
         );
         let want = (
+            o.model.current,
+            o.model.held.len(),
             len,
             len == 0,
-            N - len,
-            len == N,
-            N,
-            len * mem::size_of::<Elem>(),
-            e.high_water.max(len),
-            e.failed,
+            seg.cap - len,
         );
         assert_eq!(
             got, want,
-            "{at}: scope {k} (epoch {}): (len, is_empty, remaining, is_full, capacity, \
-             bytes_used, high_water, failed_allocs)",
-            o.epoch
+            "{at}: scope {k}: (segment, segments_held, len, is_empty, remaining)"
         );
         for &(id, p) in &o.values {
-            // SAFETY: `p` came from `alloc` through `o.scope`, which is still open: its epoch
-            // cannot be reset while it is inside, so the value is alive and nothing else
-            // refers to its slot (the `&mut` it came from is no longer used).
+            // SAFETY: `p` came from `alloc` through `o.scope`, which is still open: its
+            // segments cannot be reset while it is inside, so the value is alive and nothing
+            // else refers to its slot (the `&mut` it came from is no longer used).
             let v = unsafe { &*p };
             assert_eq!(v.seal, seal(v.id), "{at}: torn value {v:?}");
             assert_eq!(

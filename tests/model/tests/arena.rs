@@ -2,7 +2,7 @@
 //! proptest, and fixed sequences for the interesting handle cases, all checked by
 //! `atomicarena_model::arena::run` (see its module docs for what it compares after each step).
 
-use atomicarena_model::arena::{run, DrainEnd, Op, Which};
+use atomicarena_model::arena::{run, run_in_turn, DrainEnd, Op, Which};
 use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;
@@ -90,6 +90,31 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: if cfg!(miri) { 3 } else { 128 },
+        failure_persistence: None,
+        rng_algorithm: RngAlgorithm::XorShift,
+        ..ProptestConfig::default()
+    })]
+
+    /// The same, with each phase of the sequence applied by a freshly spawned thread, joined
+    /// before the next phase: used from several threads in turn, every arena (the striped one
+    /// included) must behave exactly as used from one.
+    #[test]
+    fn arena_used_by_threads_in_turn_matches_model(
+        ops in vec(op(), 1..if cfg!(miri) { 24 } else { 80 })
+    ) {
+        run_in_turn(&ops);
+    }
+}
+
+/// A fixed sequence, from one thread and from threads in turn.
+fn check(ops: &[Op]) {
+    run(ops);
+    run_in_turn(ops);
+}
+
 use Op::*;
 use Which::{A, B};
 
@@ -117,11 +142,12 @@ fn iter(len: u8, yields: u8, panic_at: Option<u8>) -> Op {
     }
 }
 
-/// Two handles with chunks of 3, interleaved with shared allocations: A's tail is stranded
-/// (holes), B's goes back; iteration shows the values in slot order, by chunk.
+/// Two handles with chunks of 3, interleaved with shared allocations: A's tail is published in
+/// its word (free, claimable once the cursor is exhausted), B's goes back; iteration shows the
+/// values in slot order, by chunk. (Slots as in the 12-slot arena.)
 #[test]
-fn interleaved_handles_strand_or_give_back_their_tails() {
-    run(&[
+fn interleaved_handles_publish_or_give_back_their_tails() {
+    check(&[
         new_local(A, 3),
         new_local(B, 3),
         LocalAlloc(A), // A claims 0..3
@@ -129,7 +155,7 @@ fn interleaved_handles_strand_or_give_back_their_tails() {
         Alloc,         // slot 6
         LocalAlloc(A), // slot 1
         LocalAlloc(B), // slot 4
-        DropLocal(A),  // 2 stays a hole: not at the cursor's end
+        DropLocal(A),  // 2 is published in A's word: not at the cursor's end
         LocalAlloc(B), // slot 5
         LocalAlloc(B), // refill: 7..10
         DropLocal(B),  // 8..10 go back
@@ -138,17 +164,21 @@ fn interleaved_handles_strand_or_give_back_their_tails() {
         GetMut {
             index: 2,
             set: true,
-        },
+        }, // free: no value
+        AllocSliceCopy { len: 3 }, // 9..12
+        Alloc, // slot 2, from A's word
+        Alloc, // Full
         Drain(DrainEnd::All),
     ]);
 }
 
 /// Dropping the later handle first gives its unused chunk back, after which the earlier
 /// handle's tail is at the cursor's end and goes back too; in the opposite order the earlier
-/// tail is stranded.
+/// tail is published in its word, and goes back to the cursor once the later one did, at the
+/// next batch, refill or `&mut` operation.
 #[test]
 fn handles_dropped_in_reverse_give_both_tails_back() {
-    run(&[
+    check(&[
         new_local(A, 4),
         new_local(B, 4),
         LocalAlloc(A),       // A: 0..4
@@ -161,9 +191,10 @@ fn handles_dropped_in_reverse_give_both_tails_back() {
         new_local(B, 4),
         LocalAlloc(A),       // A: 2..6
         local_with(B, true), // B: 6..10
-        DropLocal(A),        // 3..6 stranded (B's chunk follows)
-        DropLocal(B),        // 6..10 go back: len 6
-        IterMut,
+        DropLocal(A),        // 3..6 published in A's word (B's chunk follows)
+        DropLocal(B),        // 6..10 go back
+        IterMut,             // 3..6 go back too: len 3
+        Alloc,               // slot 3
     ]);
 }
 
@@ -172,7 +203,7 @@ fn handles_dropped_in_reverse_give_both_tails_back() {
 /// are never dropped.
 #[test]
 fn forgotten_handle_leaks_exactly_its_uncommitted_values() {
-    run(&[
+    check(&[
         new_local(A, 2),
         LocalAlloc(A),
         LocalAlloc(A),
@@ -198,7 +229,7 @@ fn forgotten_handle_leaks_exactly_its_uncommitted_values() {
 /// handle forgotten afterwards leaks nothing.
 #[test]
 fn failed_refill_commits_before_a_forget() {
-    run(&[
+    check(&[
         AllocSliceCopy { len: 10 },
         new_local(A, 2),
         LocalAlloc(A),
@@ -211,10 +242,11 @@ fn failed_refill_commits_before_a_forget() {
 }
 
 /// A panicking constructor through a handle leaves the slot unused in the chunk: it goes back
-/// on drop, or stays a hole when forgotten or stranded.
+/// on drop (or is published in the handle's word when the chunk is no longer at the cursor's
+/// end), or stays a hole when the handle is forgotten.
 #[test]
 fn panicking_constructor_in_a_handle() {
-    run(&[
+    check(&[
         new_local(A, 3),
         local_with(A, true),
         local_with(A, false),
@@ -233,7 +265,7 @@ fn panicking_constructor_in_a_handle() {
 /// inside the chunk and straight from the arena. (In the small arena every chunk is 1.)
 #[test]
 fn adaptive_chunks_and_batches_through_a_handle() {
-    run(&[
+    check(&[
         LocalAlloc(A),        // A = arena.local(): claims 0..16
         local_copy(A, 14),    // inside the chunk: 1..15
         LocalAlloc(A),        // 15
@@ -241,17 +273,17 @@ fn adaptive_chunks_and_batches_through_a_handle() {
         local_copy(A, 20),    // 17 left in the chunk: 34..54 from the arena
         local_copy(A, 3),     // back inside the chunk: 17..20
         local_allocs(B, 40),  // B: 54..70, 70..88, 88..106; values 54..94
-        DropLocal(A),         // 20..34 stranded
+        DropLocal(A),         // 20..34 published in A's word
         local_allocs(A, 19),  // a new A: 106..122, 122..140; values 106..125
         ForgetLocal(A),       // 122..125 leak, 125..140 are holes
-        Drain(DrainEnd::All), // B dropped first: 94..106 stranded
+        Drain(DrainEnd::All), // B dropped first: 94..106 published in B's word
     ]);
 }
 
 /// Holes left in one round must not hide values after the hole tags wrap (255 rounds).
 #[test]
 fn holes_survive_tag_wrap() {
-    run(&[
+    check(&[
         AllocWith { panic: true },
         iter(5, 2, None),
         new_local(A, 3),
@@ -277,7 +309,7 @@ fn holes_survive_tag_wrap() {
 /// Batches that panic midway or whose iterator lies, next to a full arena.
 #[test]
 fn panicking_and_lying_batches() {
-    run(&[
+    check(&[
         AllocSliceClone {
             len: 4,
             panic_at: Some(2),
@@ -298,7 +330,7 @@ fn panicking_and_lying_batches() {
 /// (`local_with_chunk(0)` claims 1 slot, `local_with_chunk(255)` the whole arena).
 #[test]
 fn extreme_operands() {
-    run(&[
+    check(&[
         new_local(A, 0),
         local_allocs(A, 255),
         new_local(B, 255),
@@ -351,4 +383,96 @@ fn arbitrary_ops_are_valid_input() {
         }
         run(&ops);
     }
+}
+
+/// Once the cursor is exhausted, a single claim takes the front of the first word with a free
+/// range, and a batch of `k` the front of the first word with `k` free slots; `Full` only when
+/// nothing fits. (Slots as in the 12-slot arena.)
+#[test]
+fn exhausted_cursor_takes_from_the_words() {
+    check(&[
+        new_local(A, 4),
+        new_local(B, 4),
+        LocalAlloc(A),             // A: 0..4, word 0
+        LocalAlloc(B),             // B: 4..8, word 1
+        Alloc,                     // slot 8
+        DropLocal(A),              // 1..4 in word 0
+        DropLocal(B),              // 5..8 in word 1: remaining 9
+        AllocSliceCopy { len: 4 }, // Full: 3 at the cursor, 3 in each word
+        AllocSliceCopy { len: 3 }, // 9..12
+        Alloc,                     // slot 1, from word 0
+        AllocSliceCopy { len: 3 }, // word 0 has 2 left: 5..8 from word 1
+        Alloc,                     // slot 2
+        Alloc,                     // slot 3
+        Alloc,                     // Full
+        iter(1, 1, None),          // Full
+        IterMut,
+    ]);
+}
+
+/// A handle that finds no empty word takes the first word's free range as its first chunk;
+/// its refills take the front of the next word with a free range once the cursor is
+/// exhausted. (Slots as in the 12-slot arena.)
+#[test]
+fn handle_takes_a_free_range_as_its_first_chunk() {
+    let mut ops = Vec::new();
+    for _ in 0..4 {
+        // A new A owns the next empty word, claims 2 slots, uses 1; a shared allocation
+        // follows, so its tail is published: 1, 4, 7, 10 end up in words 0..4.
+        ops.extend([new_local(A, 2), LocalAlloc(A), Alloc, DropLocal(A)]);
+    }
+    ops.extend([
+        new_local(B, 2),
+        LocalAlloc(B), // no empty word: B takes word 0 and its range: slot 1
+        LocalAlloc(B), // refill: the front of word 1: slot 4
+        DropLocal(B),
+        Alloc, // slot 7
+        Alloc, // slot 10
+        Alloc, // Full
+        IterMut,
+    ]);
+    check(&ops);
+}
+
+/// With every word owned (here by forgotten handles, until the next `&mut` operation), a
+/// handle has no word: it claims one slot at a time, so it never holds a tail. (Slots as in
+/// the 12-slot arena; the striped arena has 16 more words.)
+#[test]
+fn handle_with_no_word_claims_one_slot_at_a_time() {
+    let mut ops = Vec::new();
+    for _ in 0..4 {
+        ops.extend([new_local(A, 1), LocalAlloc(A), ForgetLocal(A)]); // slots 0..4 leak
+    }
+    ops.extend([
+        new_local(B, 3),
+        LocalAlloc(B), // no word: slot 4 alone
+        LocalAlloc(B), // slot 5 alone
+        Alloc,         // slot 6
+        DropLocal(B),  // nothing unused
+        IterMut,       // the forgotten handles' words are emptied
+        new_local(A, 3),
+        LocalAlloc(A), // word 0 again: 7..10
+        DropLocal(A),  // 8..10 go back
+    ]);
+    check(&ops);
+}
+
+/// Tails that chain to the cursor's end go back one after the other (the give-back repeats
+/// until none does), so a batch finds the free slots contiguous again. (Slots as in the
+/// 12-slot arena.)
+#[test]
+fn give_back_cascade_restores_contiguous_room() {
+    check(&[
+        new_local(A, 3),
+        new_local(B, 3),
+        LocalAlloc(A),       // A: 0..3, word 0
+        local_with(B, true), // B: 3..6, word 1, nothing stored
+        DropLocal(A),        // 1..3 in word 0
+        new_local(A, 3),
+        local_with(A, true),        // A: 6..9, word 2, nothing stored
+        DropLocal(B),               // 3..6 in word 1
+        DropLocal(A),               // 6..9 go back: word 1 now ends at the cursor, then word 0
+        AllocSliceCopy { len: 11 }, // 1..12, after the cascade
+        Alloc,                      // Full
+    ]);
 }

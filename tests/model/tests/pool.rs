@@ -129,9 +129,11 @@ fn pool_with_last_round() -> Pool<Kept, 64> {
 }
 
 /// A handle drops with part of its chunk unused and no longer at the cursor's end: that slot
-/// (1) is stranded, and its value from the last round (101) is not this round's.
+/// (1) is published as a free range, and its value from the last round (101) is not this
+/// round's. It is not counted by `len`, it is by `remaining`, and once the cursor is exhausted
+/// a `take` gets it (with last round's value).
 #[test]
-fn iter_mut_skips_a_slot_stranded_by_a_dropped_local() {
+fn iter_mut_skips_the_free_slot_of_a_dropped_local() {
     let mut pool = pool_with_last_round();
     {
         let mut l = pool.local();
@@ -141,12 +143,20 @@ fn iter_mut_skips_a_slot_stranded_by_a_dropped_local() {
     pool.alloc(Kept(4)).unwrap();
     let seen: Vec<u32> = pool.iter_mut().map(|v| v.0).collect();
     assert_eq!(seen, [1, 2, 4]);
-    assert_eq!(pool.len(), 4, "the stranded slot is counted");
+    assert_eq!(pool.len(), 3, "the free slot is not counted");
+    assert_eq!(pool.remaining(), 61, "the free slot is claimable");
+    for i in 4..64 {
+        assert_eq!(pool.take().unwrap().0, 100 + i, "slot {i} from the cursor");
+    }
+    assert_eq!(pool.take().unwrap().0, 101, "slot 1, from the word");
+    assert!(pool.take().is_err());
+    assert_eq!((pool.len(), pool.remaining()), (64, 0));
 }
 
-/// The same with the handle forgotten: the rest of its chunk is stranded.
+/// The same with the handle forgotten: the rest of its chunk is a hole for the round (not
+/// counted by `len` nor by `remaining`).
 #[test]
-fn iter_mut_skips_a_slot_stranded_by_a_forgotten_local() {
+fn iter_mut_skips_the_hole_of_a_forgotten_local() {
     let mut pool = pool_with_last_round();
     {
         let mut l = pool.local();
@@ -157,7 +167,8 @@ fn iter_mut_skips_a_slot_stranded_by_a_forgotten_local() {
     pool.alloc(Kept(4)).unwrap();
     let seen: Vec<u32> = pool.iter_mut().map(|v| v.0).collect();
     assert_eq!(seen, [1, 2, 4]);
-    assert_eq!(pool.len(), 4);
+    assert_eq!(pool.len(), 3);
+    assert_eq!(pool.remaining(), 60);
 }
 
 fn local_take(handle: u8, payload: u32) -> Op {

@@ -17,10 +17,13 @@ fn scope() -> impl Strategy<Value = u8> {
     prop_oneof![4 => 0u8..4, 1 => any::<u8>()]
 }
 
-/// One operation, weighted so that epochs fill (and switch) and scopes leave in any order.
+/// One operation, weighted so that segments fill (and scopes continue) and scopes leave in any
+/// order.
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        6 => Just(Op::Enter),
+        5 => Just(Op::Enter),
+        1 => Just(Op::TryEnter),
+        2 => (scope(), any::<u32>()).prop_map(|(scope, value)| Op::Fill { scope, value }),
         8 => (scope(), any::<u32>()).prop_map(|(scope, value)| Op::Alloc { scope, value }),
         3 => (scope(), any::<u8>(), any::<u32>())
             .prop_map(|(scope, n, value)| Op::AllocMany { scope, n, value }),
@@ -51,8 +54,9 @@ proptest! {
 }
 
 /// The strategy reaches every interesting case, at every capacity, in a batch of sequences:
-/// switches, scopes staying in a full epoch, refusals, resets of a non-current epoch, panicking
-/// resets, out-of-order leaves, forgotten scopes and values left to the arena's drop.
+/// scopes entering past the hint, continuing, refused, entering a full segment (one segment),
+/// resets, panicking resets, leaves of scopes in several segments (several segments),
+/// out-of-order leaves, forgotten scopes and values left to the arena's drop.
 #[test]
 #[cfg_attr(
     miri,
@@ -70,12 +74,13 @@ fn strategy_reaches_the_interesting_cases() {
         for (t, c) in total.iter_mut().zip(run_counted(&ops)) {
             t.capacity = c.capacity;
             t.entered += c.entered;
-            t.switches += c.switches;
-            t.stayed_in_full += c.stayed_in_full;
+            t.moved_on += c.moved_on;
+            t.entered_full += c.entered_full;
+            t.continued += c.continued;
             t.refused += c.refused;
             t.resets += c.resets;
-            t.resets_not_current += c.resets_not_current;
             t.panicked_resets += c.panicked_resets;
+            t.multi_segment_leaves += c.multi_segment_leaves;
             t.out_of_order_leaves += c.out_of_order_leaves;
             t.forgotten += c.forgotten;
             t.dropped_by_arena += c.dropped_by_arena;
@@ -83,60 +88,68 @@ fn strategy_reaches_the_interesting_cases() {
     }
     for (t, cap) in total.iter().zip(CAPACITIES) {
         assert_eq!(t.capacity, cap);
-        let counts = [
-            t.switches,
-            t.stayed_in_full,
+        let mut counts = vec![
             t.refused,
             t.resets,
-            t.resets_not_current,
             t.panicked_resets,
             t.out_of_order_leaves,
             t.forgotten,
             t.dropped_by_arena,
         ];
+        if cap == CAPACITIES[0] {
+            // One segment: no scope continues or moves on; new scopes enter it full.
+            assert_eq!((t.moved_on, t.continued, t.multi_segment_leaves), (0, 0, 0));
+            counts.push(t.entered_full);
+        } else {
+            counts.extend([
+                t.moved_on,
+                t.continued,
+                t.multi_segment_leaves,
+                t.entered_full,
+            ]);
+        }
         assert!(counts.iter().all(|&n| n > 0), "a case never reached: {t:?}");
     }
 }
 
 use Op::*;
 
-/// Epoch 0 full with its scope open: new scopes go to epoch 1, then stay there when it is full
-/// too (refused); epoch 0, no longer current, is reset when its scope leaves; the next scope
-/// switches back.
+/// Segment 0 filled by scope 0, which continues in segment 1 (N = 49); scope 1 entered
+/// segment 0 earlier and is refused once segment 0 is full and the only other free segment is
+/// taken by scope 2; the leaves reset what their last scope leaves (N = 16: one segment, the
+/// same operations refuse more).
 #[test]
-fn switch_stay_and_switch_back() {
+fn continue_refuse_and_reset() {
     run(&[
         Enter,
-        AllocMany {
-            scope: 0,
-            n: 3,
-            value: 1,
-        },
-        Enter, // N = 1 and 3: epoch 0 is full, epoch 1 free
-        AllocMany {
+        Enter,
+        Fill { scope: 0, value: 1 }, // N = 49: continues in segment 1
+        Enter,                       // segment 1 has room
+        Fill {
+            scope: 2,
+            value: 100,
+        }, // segment 1 full: continues in segment 2
+        Alloc {
             scope: 1,
-            n: 3,
-            value: 10,
-        },
-        Enter, // both full, epoch 0 busy: stays in epoch 1
-        Alloc {
-            scope: 2,
-            value: 20,
-        },
-        Leave { scope: 0 }, // epoch 0 reset while not current
-        Enter,              // back to epoch 0
-        Alloc {
-            scope: 2,
-            value: 30,
-        },
+            value: 200,
+        }, // segment 0 full, none free: refused
         CheckStats,
-        Leave { scope: 1 },
-        Leave { scope: 0 },
+        Leave { scope: 0 }, // segment 1 still has scope 2; segment 0 has scope 1
+        Alloc {
+            scope: 0,
+            value: 300,
+        }, // scope 1 (now index 0): still refused, nothing free
+        Leave { scope: 1 }, // scope 2 leaves segments 1 and 2: both reset
+        Alloc {
+            scope: 0,
+            value: 400,
+        }, // scope 1 continues in a free segment
+        CheckStats,
         Leave { scope: 0 },
     ]);
 }
 
-/// A forgotten scope keeps its epoch (values kept until the arena drops), with a panicking
+/// A forgotten scope keeps its segment (values kept until the arena drops), with a panicking
 /// destructor among them; leaves in any order around it.
 #[test]
 fn forgotten_scope_with_a_panicking_value() {
@@ -156,8 +169,8 @@ fn forgotten_scope_with_a_panicking_value() {
     ]);
 }
 
-/// A panicking destructor in a reset: the leave panics, every value is dropped once, the epoch
-/// is usable again.
+/// A panicking destructor in a reset: the leave panics, every value is dropped once, the
+/// segment is usable again; also for a scope in two segments (the other one is still left).
 #[test]
 fn panicking_reset() {
     run(&[
@@ -173,6 +186,23 @@ fn panicking_reset() {
             value: 4,
         },
         Leave { scope: 0 },
+        CheckStats,
+        Enter,
+        AllocPanicking { scope: 0, value: 9 },
+        Fill {
+            scope: 0,
+            value: 10,
+        },
+        Fill {
+            scope: 0,
+            value: 40,
+        },
+        Leave { scope: 0 },
+        Enter,
+        Fill {
+            scope: 0,
+            value: 70,
+        },
         CheckStats,
     ]);
 }
