@@ -219,6 +219,41 @@ impl<T: Item> Case<T> for Local {
     }
 }
 
+struct LocalWith;
+impl<T: Item> Case<T> for LocalWith {
+    const NAME: &'static str = "atomicarena_local_with";
+    type State = Box<Arena<T, N>>;
+    fn new() -> Self::State {
+        Arena::new_boxed()
+    }
+    fn prepare(a: &mut Self::State) {
+        a.reset();
+    }
+    fn run(a: &mut Self::State) {
+        let mut local = a.local();
+        for i in 0..N as u64 {
+            black_box(local.alloc_with(|| T::make(i)).unwrap());
+        }
+    }
+}
+
+struct SharedWith;
+impl<T: Item> Case<T> for SharedWith {
+    const NAME: &'static str = "atomicarena_with";
+    type State = Box<Arena<T, N>>;
+    fn new() -> Self::State {
+        Arena::new_boxed()
+    }
+    fn prepare(a: &mut Self::State) {
+        a.reset();
+    }
+    fn run(a: &mut Self::State) {
+        for i in 0..N as u64 {
+            black_box(a.alloc_with(|| T::make(i)).unwrap());
+        }
+    }
+}
+
 struct FloorCase;
 impl<T: Item> Case<T> for FloorCase {
     const NAME: &'static str = "floor";
@@ -959,6 +994,8 @@ fn alloc_1t<T: Item>(c: &mut Criterion, name: &str) {
     flat(&mut g, N);
     bench::<T, Shared>(&mut g, 1);
     bench::<T, Local>(&mut g, 1);
+    bench::<T, LocalWith>(&mut g, 1);
+    bench::<T, SharedWith>(&mut g, 1);
     bench::<T, FloorCase>(&mut g, 1);
     bench::<T, Bumpalo>(&mut g, 1);
     bench::<T, TypedArena>(&mut g, 1);
