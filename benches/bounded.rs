@@ -52,6 +52,7 @@
 //! `cargo bench -p atomicarena-benches --bench bounded -- <group>`.
 
 mod start_line;
+mod values;
 
 use std::cell::UnsafeCell;
 use std::hint::black_box;
@@ -67,6 +68,7 @@ use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, SamplingMode, Throughput};
 use crossbeam_queue::ArrayQueue;
 use orx_concurrent_bag::{ConcurrentBag, FixedVec};
+use values::Rec32;
 
 /// Elements per timed fill (and slots in the arenas of the fill groups).
 const N: usize = 1_000_000;
@@ -84,6 +86,9 @@ const STRINGS: usize = 100_000;
 const RESETS: u64 = 64;
 /// Resets per criterion iteration in `reset_u64_16M` (each refill copies 128 MB).
 const RESETS_16M: u64 = 8;
+/// Resets per criterion iteration in the 16M groups of 32-byte values filled one `alloc` at a
+/// time (each refill writes 512 MB: 16M claims).
+const RESETS_32B_16M: u64 = 4;
 
 /// A value type for the benchmarks: built from a counter, cheap to build.
 trait Item: Copy + Send + Sync + 'static {
@@ -97,25 +102,11 @@ impl Item for u64 {
     }
 }
 
-/// A 32-byte record.
-#[derive(Clone, Copy)]
-#[allow(dead_code)] // written, never read: only its size matters
-struct Rec32 {
-    id: u64,
-    a: u64,
-    b: u64,
-    c: u64,
-}
-
+// The 32-byte struct of issue 16's scenarios (`values.rs`, shared with the ring bench).
 impl Item for Rec32 {
     #[inline(always)]
     fn make(i: u64) -> Self {
-        Rec32 {
-            id: i,
-            a: i + 1,
-            b: i ^ 0x5555,
-            c: !i,
-        }
+        values::rec32(i)
     }
 }
 
@@ -228,6 +219,41 @@ impl<T: Item> Case<T> for Local {
     }
 }
 
+struct LocalWith;
+impl<T: Item> Case<T> for LocalWith {
+    const NAME: &'static str = "atomicarena_local_with";
+    type State = Box<Arena<T, N>>;
+    fn new() -> Self::State {
+        Arena::new_boxed()
+    }
+    fn prepare(a: &mut Self::State) {
+        a.reset();
+    }
+    fn run(a: &mut Self::State) {
+        let mut local = a.local();
+        for i in 0..N as u64 {
+            black_box(local.alloc_with(|| T::make(i)).unwrap());
+        }
+    }
+}
+
+struct SharedWith;
+impl<T: Item> Case<T> for SharedWith {
+    const NAME: &'static str = "atomicarena_with";
+    type State = Box<Arena<T, N>>;
+    fn new() -> Self::State {
+        Arena::new_boxed()
+    }
+    fn prepare(a: &mut Self::State) {
+        a.reset();
+    }
+    fn run(a: &mut Self::State) {
+        for i in 0..N as u64 {
+            black_box(a.alloc_with(|| T::make(i)).unwrap());
+        }
+    }
+}
+
 struct FloorCase;
 impl<T: Item> Case<T> for FloorCase {
     const NAME: &'static str = "floor";
@@ -330,6 +356,42 @@ impl<T: Item> Case<T> for VecPush {
         for i in 0..N as u64 {
             v.push(T::make(i));
             black_box(v.last_mut());
+        }
+    }
+}
+
+/// crossbeam `ArrayQueue::push` on one thread (issue 16's one-thread peers): a bounded
+/// queue of `N`, drained untimed.
+impl<T: Item> Case<T> for ArrayQueuePush {
+    const NAME: &'static str = "array_queue";
+    type State = ArrayQueue<T>;
+    fn new() -> Self::State {
+        ArrayQueue::new(N)
+    }
+    fn prepare(q: &mut Self::State) {
+        while q.pop().is_some() {}
+    }
+    fn run(q: &mut Self::State) {
+        for i in 0..N as u64 {
+            // `push` hands the value back when the queue is full; it never is here.
+            assert!(black_box(q.push(T::make(i))).is_ok());
+        }
+    }
+}
+
+/// orx-concurrent-bag `ConcurrentBag::push` on one thread, on a `FixedVec` of `N`.
+impl<T: Item> Case<T> for OrxBag {
+    const NAME: &'static str = "orx_concurrent_bag";
+    type State = ConcurrentBag<T, FixedVec<T>>;
+    fn new() -> Self::State {
+        ConcurrentBag::with_fixed_capacity(N)
+    }
+    fn prepare(b: &mut Self::State) {
+        b.clear();
+    }
+    fn run(b: &mut Self::State) {
+        for i in 0..N as u64 {
+            black_box(b.push(T::make(i))); // the value's index: the bag hands out no reference
         }
     }
 }
@@ -674,6 +736,132 @@ impl<const M: usize> Case<u64> for ResetBump<M> {
     }
 }
 
+// -- reset_32b_{1M,16M}_{1t,2t}: issue 16's reset after a striped fill. `prepare` fills all
+// `M` slots with 32-byte values one call at a time, the arena with the shared `alloc` (the
+// striped path) from `THREADS` threads at once; `run` is one reset, on the bench's thread.
+
+/// Fills `a` with `alloc` from `threads` threads at once, `M / threads` values each (the
+/// striped path, as a program's workers would); returns how many claims succeeded. A `Full`
+/// ends that thread's share: with exact capacity (issue 16) every claim succeeds, and a
+/// shortfall is printed by the caller rather than aborting the run.
+fn fill_striped<const M: usize>(a: &Arena<Rec32, M>, threads: usize) -> usize {
+    let per = (M / threads) as u64;
+    let fill = |t: u64| {
+        let mut n = 0;
+        for i in t * per..(t + 1) * per {
+            match a.alloc(values::rec32(i)) {
+                Ok(r) => {
+                    black_box(r);
+                    n += 1;
+                }
+                Err(_) => break,
+            }
+        }
+        n
+    };
+    if threads == 1 {
+        return fill(0);
+    }
+    std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads as u64)
+            .map(|t| s.spawn(move || fill(t)))
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).sum()
+    })
+}
+
+struct ResetStriped<const M: usize, const THREADS: usize>;
+impl<const M: usize, const THREADS: usize> Case<Rec32> for ResetStriped<M, THREADS> {
+    const NAME: &'static str = "atomicarena";
+    const ELEMS: u64 = 1;
+    const ICOUNT_RUNS: u64 = striped_icount_runs(M);
+    /// The arena and whether a short fill was reported already.
+    type State = (Box<Arena<Rec32, M>>, bool);
+    fn new() -> Self::State {
+        (Arena::new_boxed(), false)
+    }
+    fn prepare((a, warned): &mut Self::State) {
+        let filled = fill_striped(a, THREADS);
+        if filled != M && !*warned {
+            *warned = true;
+            eprintln!("reset_32b: {THREADS}-thread fill of {M} slots stored {filled} values");
+        }
+    }
+    fn run((a, _): &mut Self::State) {
+        black_box(&mut **a).reset();
+    }
+}
+
+/// Instruction-count runs of the striped-fill resets: each untimed refill is `M` claims under
+/// valgrind (about half a second per million).
+const fn striped_icount_runs(m: usize) -> u64 {
+    if m > N {
+        2
+    } else {
+        16
+    }
+}
+
+struct ResetVec32<const M: usize>;
+impl<const M: usize> Case<Rec32> for ResetVec32<M> {
+    const NAME: &'static str = "vec_clear";
+    const ELEMS: u64 = 1;
+    const ICOUNT_RUNS: u64 = striped_icount_runs(M);
+    type State = Vec<Rec32>;
+    fn new() -> Self::State {
+        Vec::with_capacity(M)
+    }
+    fn prepare(v: &mut Self::State) {
+        for i in 0..M as u64 {
+            v.push(values::rec32(i));
+        }
+    }
+    fn run(v: &mut Self::State) {
+        black_box(&mut *v).clear();
+        black_box(v);
+    }
+}
+
+struct ResetBump32<const M: usize>;
+impl<const M: usize> Case<Rec32> for ResetBump32<M> {
+    const NAME: &'static str = "bumpalo";
+    const ELEMS: u64 = 1;
+    const ICOUNT_RUNS: u64 = striped_icount_runs(M);
+    type State = bumpalo::Bump;
+    fn new() -> Self::State {
+        bumpalo::Bump::with_capacity(M * std::mem::size_of::<Rec32>())
+    }
+    fn prepare(b: &mut Self::State) {
+        for i in 0..M as u64 {
+            black_box(b.alloc(values::rec32(i)));
+        }
+    }
+    fn run(b: &mut Self::State) {
+        black_box(&mut *b).reset();
+    }
+}
+
+/// An empty timed region after the same one-value-at-a-time fill as `ResetVec32` (a `Vec` of
+/// `M` 32-byte values written by `push`): what reading the clock costs once a fill has filled
+/// the caches with dirty lines (the floor under every function of the `reset_32b` groups).
+struct TimerAfterFill<const M: usize>;
+impl<const M: usize> Case<Rec32> for TimerAfterFill<M> {
+    const NAME: &'static str = "timer_only";
+    const ELEMS: u64 = 1;
+    type State = Vec<Rec32>;
+    fn new() -> Self::State {
+        Vec::with_capacity(M)
+    }
+    fn prepare(v: &mut Self::State) {
+        v.clear();
+        for i in 0..M as u64 {
+            v.push(values::rec32(i));
+        }
+        black_box(&mut *v);
+    }
+    fn run(_: &mut Self::State) {}
+}
+
 /// An empty timed region: what reading the clock twice costs.
 struct TimerOnly;
 impl Case<u64> for TimerOnly {
@@ -806,12 +994,16 @@ fn alloc_1t<T: Item>(c: &mut Criterion, name: &str) {
     flat(&mut g, N);
     bench::<T, Shared>(&mut g, 1);
     bench::<T, Local>(&mut g, 1);
+    bench::<T, LocalWith>(&mut g, 1);
+    bench::<T, SharedWith>(&mut g, 1);
     bench::<T, FloorCase>(&mut g, 1);
     bench::<T, Bumpalo>(&mut g, 1);
     bench::<T, TypedArena>(&mut g, 1);
     bench::<T, Boxcar>(&mut g, 1);
     bench::<T, BoxNew>(&mut g, 1);
     bench::<T, VecPush>(&mut g, 1);
+    bench::<T, OrxBag>(&mut g, 1);
+    bench::<T, ArrayQueuePush>(&mut g, 1);
     g.finish();
 }
 
@@ -879,6 +1071,42 @@ fn reset(c: &mut Criterion) {
     bench::<u64, ResetVec<N_16M>>(&mut g, RESETS_16M);
     bench::<u64, ResetBump<N_16M>>(&mut g, RESETS_16M);
     g.finish();
+
+    // Issue 16: reset after a fill through the striped `alloc`, 32-byte values, filled from
+    // one thread and from two, at 1M and 16M slots. The peers are filled one value at a time
+    // on the bench's thread (`Vec::push`, `Bump::alloc`); only the arena can be filled by
+    // two threads at once. Same settings as above: 11 iterations, each `RESETS` (at 16M
+    // `RESETS_32B_16M`) resets timed alone.
+    for (name, resets) in [
+        ("reset_32b_1M_1t", RESETS),
+        ("reset_32b_1M_2t", RESETS),
+        ("reset_32b_16M_1t", RESETS_32B_16M),
+        ("reset_32b_16M_2t", RESETS_32B_16M),
+    ] {
+        let mut g = c.benchmark_group(name);
+        g.sampling_mode(SamplingMode::Flat)
+            .sample_size(10)
+            .warm_up_time(Duration::from_nanos(1))
+            .measurement_time(Duration::from_nanos(1))
+            .throughput(Throughput::Elements(resets));
+        match name {
+            "reset_32b_1M_1t" => bench::<Rec32, ResetStriped<N, 1>>(&mut g, resets),
+            "reset_32b_1M_2t" => bench::<Rec32, ResetStriped<N, 2>>(&mut g, resets),
+            "reset_32b_16M_1t" => bench::<Rec32, ResetStriped<N_16M, 1>>(&mut g, resets),
+            _ => bench::<Rec32, ResetStriped<N_16M, 2>>(&mut g, resets),
+        }
+        if name.contains("_1M_") {
+            bench::<Rec32, ResetVec32<N>>(&mut g, resets);
+            bench::<Rec32, ResetBump32<N>>(&mut g, resets);
+            if name.ends_with("_1t") {
+                bench::<Rec32, TimerAfterFill<N>>(&mut g, resets);
+            }
+        } else {
+            bench::<Rec32, ResetVec32<N_16M>>(&mut g, resets);
+            bench::<Rec32, ResetBump32<N_16M>>(&mut g, resets);
+        }
+        g.finish();
+    }
 
     // Dropping 100,000 strings takes about a millisecond; building them, a few more. One
     // second of measurement is a few hundred rounds.
@@ -957,6 +1185,8 @@ fn icount_cases() -> Vec<IcountCase> {
             case::<T, Boxcar>(group),
             case::<T, BoxNew>(group),
             case::<T, VecPush>(group),
+            case::<T, OrxBag>(group),
+            case::<T, ArrayQueuePush>(group),
         ]
     }
     let mut all = fills::<u64>("alloc_u64_1t");
@@ -975,6 +1205,14 @@ fn icount_cases() -> Vec<IcountCase> {
         case::<u64, ResetArena<N_16M>>("reset_u64_16M"),
         case::<u64, ResetVec<N_16M>>("reset_u64_16M"),
         case::<u64, ResetBump<N_16M>>("reset_u64_16M"),
+        case::<Rec32, ResetStriped<N, 1>>("reset_32b_1M_1t"),
+        case::<Rec32, ResetStriped<N, 2>>("reset_32b_1M_2t"),
+        case::<Rec32, ResetVec32<N>>("reset_32b_1M_1t"),
+        case::<Rec32, ResetBump32<N>>("reset_32b_1M_1t"),
+        case::<Rec32, ResetStriped<N_16M, 1>>("reset_32b_16M_1t"),
+        case::<Rec32, ResetStriped<N_16M, 2>>("reset_32b_16M_2t"),
+        case::<Rec32, ResetVec32<N_16M>>("reset_32b_16M_1t"),
+        case::<Rec32, ResetBump32<N_16M>>("reset_32b_16M_1t"),
     ]);
     all
 }
