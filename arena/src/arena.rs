@@ -296,22 +296,15 @@ impl<T, const N: usize> Arena<T, N> {
         // The common case alone, so that nothing keeps `value` alive across a call: it goes
         // from the caller's registers straight into the slot (a large `T` built in place is
         // not spilled to the stack and read back).
-        match self.raw.cursor.claim_one_fast(Some(&self.raw.marks)) {
-            // SAFETY: `claim_one_fast` returned `i < N`, claimed by this call alone this round,
-            // its mark clear.
-            Some(i) => Ok(unsafe { self.write(i, value) }),
-            None => self.alloc_slow(value),
-        }
-    }
-
-    /// `alloc` when the fast claim did not succeed (a refill, a marked slot, contention, or
-    /// no room).
-    #[cold]
-    #[inline(never)]
-    #[allow(clippy::mut_from_ref)] // each slot is handed out once per round (invariant 1)
-    fn alloc_slow(&self, value: T) -> Result<&mut T, Full<T>> {
-        match self.raw.cursor.claim_one(Some(&self.raw.marks)) {
-            // SAFETY: `claim_one` returned `i < N`, claimed by this call alone this round.
+        // No call takes `value`: the slow claim is out of line and returns an index, so both
+        // paths meet at the one write.
+        let claimed = match self.raw.cursor.claim_one_fast(Some(&self.raw.marks)) {
+            Some(i) => Some(i),
+            None => self.raw.cursor.claim_one_outlined(Some(&self.raw.marks)),
+        };
+        match claimed {
+            // SAFETY: `claim_one_fast` or `claim_one` returned `i < N`, claimed by this call
+            // alone this round, its mark clear.
             Some(i) => Ok(unsafe { self.write(i, value) }),
             None => Err(Full(value)),
         }

@@ -189,6 +189,13 @@ impl<const N: usize> Cursor<N> {
         self.0.reserve_rest(N, marks)
     }
 
+    /// `claim_one`, not inlined: the slow path of `Arena::alloc`, after `claim_one_fast`.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn claim_one_outlined(&self, marks: Option<&[TrackedCell<u8>]>) -> Option<usize> {
+        self.0.claim_one(N, marks)
+    }
+
     /// Claims `len >= 1` contiguous slots, all or nothing; returns the first index, whose
     /// marks are clear. Never moves the cursor past `N`.
     #[inline]

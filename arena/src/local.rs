@@ -153,12 +153,21 @@ impl<'a, T, const N: usize> Local<'a, T, N> {
     #[inline]
     pub fn alloc(&mut self, value: T) -> Result<&'a mut T, Full<T>> {
         if self.chunk.is_empty() {
-            // Out of line, and by value: neither `value` nor the handle's address has to
-            // survive a call in the caller's loop, so both stay in registers there.
-            let (start, word, chunk, r) =
-                alloc_refill(self.arena, self.start, self.word, self.chunk, value);
+            // Out of line, and by value: the handle's address never escapes the caller's
+            // loop, and no call takes `value` (both paths meet at the one write below), so
+            // both stay in registers there.
+            let (start, word, chunk, ok) = refill_by_value(
+                &self.arena.raw.cursor,
+                N,
+                &self.arena.raw.marks,
+                self.start,
+                self.word,
+                self.chunk,
+            );
             (self.start, self.word, self.chunk) = (start, word, chunk);
-            return r;
+            if !ok {
+                return Err(Full(value));
+            }
         }
         let i = self.chunk.take_one();
         // SAFETY: `i` is the next slot of this handle's chunk (`< N`), claimed from the cursor
@@ -268,32 +277,22 @@ impl<'a, const N: usize> Local<'a, u8, N> {
     }
 }
 
-/// `Local::alloc` with a used-up chunk: refill, then store. Takes and returns the handle's
-/// state by value (see `Local::alloc`).
+/// `Local::alloc`'s refill of a used-up chunk, by value (see `Local::alloc`); `false` when no
+/// slot is free. On the arena's parts, so that it exists once, whatever the element type.
 #[cold]
 #[inline(never)]
-#[allow(clippy::type_complexity)]
-fn alloc_refill<'a, T, const N: usize>(
-    arena: &'a Arena<T, N>,
+fn refill_by_value<'a>(
+    cursor: &'a CursorCore,
+    n: usize,
+    marks: &[TrackedCell<u8>],
     mut start: usize,
     mut word: WordState<'a>,
     mut chunk: Chunk,
-    value: T,
-) -> (usize, WordState<'a>, Chunk, Result<&'a mut T, Full<T>>) {
-    let slot = chunk.next_slot(
-        &mut start,
-        &mut word,
-        &arena.raw.cursor,
-        N,
-        Some(&arena.raw.marks),
-    );
-    let r = match slot {
-        // SAFETY: `next_slot` returned a slot of this handle's chunk (`< N`), claimed from the
-        // cursor and handed out by this handle once.
-        Some(i) => Ok(unsafe { arena.write(i, value) }),
-        None => Err(Full(value)),
-    };
-    (start, word, chunk, r)
+) -> (usize, WordState<'a>, Chunk, bool) {
+    let ok = chunk
+        .refill(&mut start, &mut word, cursor, n, Some(marks))
+        .is_some();
+    (start, word, chunk, ok)
 }
 
 /// Where a per-thread handle leaves the unused tail of its chunk when it drops: a word it owns
