@@ -580,7 +580,16 @@ impl<const N: usize> Model<N> {
             vals: vec![None; N],
             handed: vec![false; N],
             cl: Vec::new(),
-            words: vec![Word::Empty; 4],
+            // The runtime's words: 4 inline; 16 more in the table of a striped pool (from
+            // `stripes::MIN_CAPACITY` slots: 4,096, and 64 under Miri).
+            words: vec![
+                Word::Empty;
+                if N >= if cfg!(miri) { 64 } else { 4096 } {
+                    20
+                } else {
+                    4
+                }
+            ],
             high_water: 0,
             failed: 0,
             next_id: 0,
@@ -732,15 +741,23 @@ impl<const N: usize> Model<N> {
     /// `CursorCore::own_word`: the first empty word, else the first word with a free range
     /// (which becomes the handle's chunk), else none.
     fn own_word(&mut self) -> (HWord, Option<std::ops::Range<usize>>) {
-        if let Some(k) = self.words.iter().position(|w| *w == Word::Empty) {
-            self.words[k] = Word::Owned;
-            return (HWord::Owned(k), None);
-        }
-        if let Some(k) = self.words.iter().position(|w| matches!(w, Word::Free(_))) {
-            let Word::Free(r) = mem::replace(&mut self.words[k], Word::Owned) else {
-                unreachable!()
-            };
-            return (HWord::Owned(k), Some(r));
+        // As `CursorCore::own_word`: the inline words (an empty one, else one with a range to
+        // take over), then the table's the same way.
+        let n = self.words.len();
+        for group in [0..4.min(n), 4.min(n)..n] {
+            if let Some(k) = group.clone().find(|&k| self.words[k] == Word::Empty) {
+                self.words[k] = Word::Owned;
+                return (HWord::Owned(k), None);
+            }
+            if let Some(k) = group
+                .clone()
+                .find(|&k| matches!(self.words[k], Word::Free(_)))
+            {
+                let Word::Free(r) = mem::replace(&mut self.words[k], Word::Owned) else {
+                    unreachable!()
+                };
+                return (HWord::Owned(k), Some(r));
+            }
         }
         (HWord::NoWord, None)
     }
