@@ -249,11 +249,12 @@ fn main() {
     );
     drop(errors);
     let values = arena.iter_mut().count();
+    assert_eq!(arena.len(), values, "len counts exactly the values");
     println!(
-        "  len {} = {values} values (iter_mut) + {} holes: chunk tails not at the cursor's end \
-         when their handle dropped",
+        "  len {} = the {values} values iter_mut reads; remaining {}: the handles' unused chunk \
+         tails are free again, nothing stranded",
         arena.len(),
-        arena.len() - values
+        arena.remaining()
     );
 
     // 8. What an allocation costs: the same parsed events, allocation only, on 1, 2 and 4
