@@ -372,15 +372,12 @@ impl CursorCore {
         free
     }
 
-    /// Clears the mark of slot `i`, just taken from a marked range with a Relaxed take.
+    /// Clears the mark of slot `i`, just taken from a marked range. The take was Acquire
+    /// (`words::TAKE`), which orders the marks' writing (before the range's Release
+    /// publication) before our clearing.
     #[cold]
     #[inline(never)]
     fn unmark_one(&self, marks: Option<&[TrackedCell<u8>]>, i: usize) {
-        // Acquire: the range was published marked by a Release store (or reached us through a
-        // chain of read-modify-writes after one); this orders the marks' writing before our
-        // clearing. Under ThreadSanitizer the take itself was Acquire (see `words::TAKE`).
-        #[cfg(not(atomicarena_tsan))]
-        crate::sync::fence(Ordering::Acquire);
         if let Some(marks) = marks {
             clear_marks(marks, i..i + 1);
         }
@@ -633,11 +630,12 @@ impl CursorCore {
         };
         self.hot.last.store(idx + 1, Ordering::Relaxed);
         self.mark_used(STRIPE_BASE + idx);
-        // Relaxed: a fresh chunk's indices are all that is published (its marks are clear, as
-        // for every slot the cursor had not reached).
+        // Release: passes on what our Acquire claim of the chunk took over (slots given back
+        // after being written, see `claim_one_quiet`) to whoever takes from the stripe (an
+        // Acquire take, `words::TAKE`).
         word.store(
             words::pack(range.start + 1..range.end, false),
-            Ordering::Relaxed,
+            Ordering::Release,
         );
         Some(range.start)
     }
@@ -678,12 +676,13 @@ impl CursorCore {
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     fn claim_one_quiet(&self, n: usize) -> Option<usize> {
-        // Relaxed is enough: uniqueness comes from the read-modify-write itself (one
-        // modification order on one location). The slot's contents need no ordering through
-        // the cursor: the claimer writes them and publishes them itself (by sending the
-        // `&mut T`), and a new round starts only under `&mut self`, which happens-after every
-        // `&self` use of the last round.
-        let i = self.hot.next.fetch_add(1, Ordering::Relaxed);
+        // Uniqueness comes from the read-modify-write itself (one modification order on one
+        // location). Acquire: a slot given back to the cursor (`give_back`, Release) may have
+        // been written by the thread that gave it back (`Arena::alloc_extend` whose items did
+        // not fit); our write of the slot must happen after that one. (Free on x86, where
+        // every locked instruction is a full barrier.) A new round starts only under
+        // `&mut self`, which happens-after every `&self` use of the last round.
+        let i = self.hot.next.fetch_add(1, Ordering::Acquire);
         if i < n {
             Some(i)
         } else {
@@ -747,10 +746,12 @@ impl CursorCore {
             if cur > n || len > n - cur {
                 return None;
             }
+            // Acquire on success: as in `claim_one_quiet` (slots given back may have been
+            // written).
             match self.hot.next.compare_exchange_weak(
                 cur,
                 cur + len,
-                Ordering::Relaxed,
+                Ordering::Acquire,
                 Ordering::Relaxed,
             ) {
                 Ok(_) => return Some(cur),
@@ -796,10 +797,11 @@ impl CursorCore {
                 return None;
             }
             let end = cur + want.min(n - cur);
+            // Acquire on success: as in `claim_one_quiet`.
             match self.hot.next.compare_exchange_weak(
                 cur,
                 end,
-                Ordering::Relaxed,
+                Ordering::Acquire,
                 Ordering::Relaxed,
             ) {
                 Ok(_) => return Some(cur..end),

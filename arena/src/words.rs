@@ -113,13 +113,11 @@ pub(crate) enum Taken {
     Owned,
 }
 
-/// The ordering of a successful [`take_one`]: Relaxed, because the index is all it needs
-/// (uniqueness comes from the compare-and-swap); a slot from a marked range is then ordered
-/// after the marks' writer by an Acquire fence (`CursorCore::unmark_one`). ThreadSanitizer does
-/// not model fences, so under it the take itself is Acquire.
-#[cfg(not(atomicarena_tsan))]
-const TAKE: Ordering = Ordering::Relaxed;
-#[cfg(atomicarena_tsan)]
+/// The ordering of a successful [`take_one`]: Acquire. A range is published with a Release
+/// store (or reached through read-modify-writes after one), and its slots may have been written
+/// before (a marked tail's hole marks; slots that a batch wrote and gave back before a refill
+/// claimed them, see `CursorCore::claim_one_quiet`): the taker's writes must come after those.
+/// (Free on x86, where every locked instruction is a full barrier.)
 const TAKE: Ordering = Ordering::Acquire;
 
 /// Takes the next slot of a word's range with one compare-and-swap (retried only when another
