@@ -658,9 +658,7 @@ impl CursorCore {
         if words::enabled(n) {
             for k in 0..WORDS {
                 let Some(w) = self.word(k) else { continue };
-                if let Taken::Slot(i, marked) | Taken::Contended(i, marked) =
-                    words::take_one_latest(w)
-                {
+                if let Taken::Slot(i, marked) | Taken::Contended(i, marked) = words::take_one(w) {
                     if marked {
                         self.unmark_one(marks, i);
                     }

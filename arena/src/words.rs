@@ -122,26 +122,11 @@ const TAKE: Ordering = Ordering::Acquire;
 
 /// Takes the next slot of a word's range with one compare-and-swap (retried only when another
 /// thread changed the word in between).
-#[cfg(atomicarena_stripes)]
 #[cfg_attr(not(debug_assertions), inline(always))]
 #[cfg_attr(debug_assertions, inline)]
 pub(crate) fn take_one(word: &AtomicUsize) -> Taken {
     // Relaxed: see `TAKE`.
-    take_one_from(word, word.load(Ordering::Relaxed))
-}
-
-/// `take_one` that starts from the word's latest value (a read-modify-write that changes
-/// nothing), not from a load that may return an older one: for the claims that decide `Full`
-/// by looking at every word (an empty word read from an old value would hide free slots).
-#[cold]
-pub(crate) fn take_one_latest(word: &AtomicUsize) -> Taken {
-    // Relaxed: see `TAKE`; an RMW reads the last value in the word's modification order.
-    take_one_from(word, word.fetch_or(0, Ordering::Relaxed))
-}
-
-#[cfg_attr(not(debug_assertions), inline(always))]
-#[cfg_attr(debug_assertions, inline)]
-fn take_one_from(word: &AtomicUsize, mut cur: usize) -> Taken {
+    let mut cur = word.load(Ordering::Relaxed);
     let mut contended = false;
     loop {
         let (next, end, marked) = unpack(cur);
@@ -174,11 +159,9 @@ pub(crate) fn take_front(
     exact: bool,
 ) -> Option<(Range<usize>, bool)> {
     debug_assert!(k >= 1);
-    // Acquire (read and success): the marks of a marked range were written by the thread that
-    // published it with a Release store; the taker clears or keeps them after this. The first
-    // read is a read-modify-write that changes nothing, so that it sees the word's latest value
-    // (this take decides `Full` for batches and handles).
-    let mut cur = word.fetch_or(0, Ordering::Acquire);
+    // Acquire (load and success): the marks of a marked range were written by the thread that
+    // published it with a Release store; the taker clears or keeps them after this.
+    let mut cur = word.load(Ordering::Acquire);
     loop {
         let (range, marked) = free_range(cur)?;
         let t = if range.len() >= k {
