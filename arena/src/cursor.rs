@@ -998,22 +998,17 @@ impl CursorCore {
     /// word is emptied.
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
-    fn rewind(&mut self, len: usize) {
-        if self.words_in_use() {
-            self.empty_words();
-        }
+    fn rewind(&mut self, len: usize) -> usize {
+        let free = if self.words_in_use() {
+            self.take_words()
+        } else {
+            0
+        };
         self.set_len(len);
         // `&mut self`: plain stores (loom's atomics have no `get_mut`).
         self.holes.store(0, Ordering::Relaxed);
         self.hot.last.store(0, Ordering::Relaxed);
-    }
-
-    /// Empties every word in use. Under `&mut`.
-    #[cold]
-    #[inline(never)]
-    fn empty_words(&mut self) {
-        self.for_used_words(|_, w| w.store(EMPTY, Ordering::Relaxed));
-        self.hot.used.store(0, Ordering::Relaxed);
+        free
     }
 
     /// `Cursor::end_round`.
@@ -1021,18 +1016,13 @@ impl CursorCore {
     #[cfg_attr(debug_assertions, inline)]
     fn end_round(&mut self, n: usize) -> usize {
         let claimed = self.claimed(n);
-        // One pass over the words in use: their free slots (for `len`), and emptied.
-        let mut free = 0;
-        if self.words_in_use() {
-            free = self.take_words();
-        }
-        // `&mut self`: plain accesses (loom's atomics have no `get_mut`).
+        // Read before `rewind` forgets them; the words' free slots come back from the same
+        // pass that empties them.
+        // `&mut self`: a plain load (loom's atomics have no `get_mut`).
         let holes = self.holes.load(Ordering::Relaxed);
+        let free = self.rewind(0);
         self.high_water = self.high_water.max(claimed.saturating_sub(free + holes));
         self.claimed_hi = self.claimed_hi.max(claimed);
-        self.set_len(0);
-        self.holes.store(0, Ordering::Relaxed);
-        self.hot.last.store(0, Ordering::Relaxed);
         claimed
     }
 
