@@ -622,14 +622,13 @@ impl<'a, T, const N: usize> PoolLocal<'a, T, N> {
         T: Default + crate::FieldReset,
     {
         let i = self.next_slot().ok_or(Full::pool(()))?;
-        // SAFETY: `i` lies in this handle's chunk (`< N`), claimed from the cursor and handed
-        // out by this handle once.
         let skip = SkipOnPanic {
             cursor: &self.pool.cursor,
             start: &mut self.start,
             slot: i,
         };
-        // SAFETY: as above.
+        // SAFETY: `i` lies in this handle's chunk (`< N`), claimed from the cursor and handed
+        // out by this handle once.
         let r = unsafe { self.pool.take_slot(i, false) };
         mem::forget(skip);
         Ok(r)
@@ -651,7 +650,6 @@ impl<'a, T, const N: usize> PoolLocal<'a, T, N> {
     #[inline]
     pub fn alloc(&mut self, value: T) -> Result<&'a mut T, Full<T>> {
         match self.next_slot() {
-            // SAFETY: as in `take`.
             Some(i) => {
                 let skip = SkipOnPanic {
                     cursor: &self.pool.cursor,
