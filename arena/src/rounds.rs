@@ -167,8 +167,8 @@ pub trait ForLifetime {
 /// shared `&Rounds` reads only counters. During a round it is borrowed mutably by
 /// [`round`](Rounds::round), and the lent `&DroplessArena<F::Of<'a>, N>` goes to other threads
 /// exactly when `DroplessArena` allows it (`F::Of<'a>: Send`).
-// `repr(transparent)`: the derive's `{T}Rounds` wraps it the same way, and `new_boxed` builds
-// it zeroed like the arena it wraps.
+// `repr(transparent)`: `new_boxed` builds it zeroed like the arena it wraps (and a generated
+// wrapper, once the derive has a `rounds` option, can be transparent over it in turn).
 #[repr(transparent)]
 pub struct Rounds<F: ForLifetime, const N: usize> {
     /// The storage, typed for `'static` only because a field must name some lifetime: between
