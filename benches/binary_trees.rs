@@ -104,7 +104,10 @@ fn tree_rounds<'a>(arena: &'a DroplessArena<Node<'a>, CAP>, depth: u32) -> &'a N
         .unwrap_or_else(|_| unreachable!("sized for the tree"))
 }
 
-fn tree_local<'a>(local: &mut atomicarena::Local<'a, Node<'a>, CAP>, depth: u32) -> &'a Node<'a> {
+fn tree_local<'a>(
+    local: &mut atomicarena::Local<'a, Node<'a>, atomicarena::Inline<CAP>>,
+    depth: u32,
+) -> &'a Node<'a> {
     let node = if depth > 0 {
         Node {
             left: Some(tree_local(local, depth - 1)),

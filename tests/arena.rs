@@ -1409,7 +1409,7 @@ const _: () = {
     send_sync::<Box<Arena<Vec<u8>, 4>>>();
     send_sync::<Full<String>>();
     send::<IterMut<'static, String>>();
-    send::<Drain<'static, String, 4>>();
+    send::<Drain<'static, String, atomicarena::Inline<4>>>();
 };
 
 #[test]

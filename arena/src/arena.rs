@@ -55,9 +55,12 @@ use core::mem::{self, MaybeUninit};
 use core::ptr;
 use core::slice;
 
-use crate::__private::Storage;
+use crate::__private::Storage as Checks;
 use crate::cursor::{Cursor, CursorCore, CLEAR};
 use crate::error::Full;
+#[cfg(feature = "alloc")]
+use crate::storage::{self, CapacityError, Heap, HeapArray, Init, OnAllocFailure};
+use crate::storage::{Array, Inline, Storage};
 use crate::sync::TrackedCell;
 
 /// A bounded, lock-free arena of up to `N` values of type `T`, stored inline.
@@ -131,41 +134,87 @@ use crate::sync::TrackedCell;
 /// allocation (or the first [`local`](Arena::local)); smaller arenas, and `no_std` builds, use
 /// one shared cursor and never allocate. Everything in [Exact capacity](Arena#exact-capacity)
 /// holds for the chunks: their unused slots are free for any claim.
+pub type Arena<T, const N: usize> = ArenaIn<T, Inline<N>>;
+
+/// A bounded, lock-free arena like [`Arena`], with a capacity chosen at run time: its slots are
+/// allocated on the heap once, by [`with_capacity`](HeapArena::with_capacity) or
+/// [`try_with_capacity`](HeapArena::try_with_capacity), and never again.
+///
+/// Everything else is [`Arena`]'s, with the same code: every method, the same errors and
+/// statistics, the same `Send`/`Sync` rules, per-thread chunks from 4,096 slots. Reaching a
+/// slot costs one more pointer load (the arrays' address, next to the cursor), which is all
+/// that differs. A `static` cannot hold one (it needs the heap at run time); use [`Arena`]
+/// there.
+///
+/// ```
+/// use atomicarena::HeapArena;
+///
+/// let n: usize = "1000".parse().unwrap(); // say, from a config file
+/// let names: HeapArena<String> = HeapArena::with_capacity(n);
+/// std::thread::scope(|s| {
+///     s.spawn(|| names.alloc("ada".to_string()).unwrap());
+///     s.spawn(|| names.alloc("grace".to_string()).unwrap());
+/// });
+/// assert_eq!(names.len(), 2);
+/// assert_eq!(names.remaining(), 998);
+/// ```
+#[cfg(feature = "alloc")]
+pub type HeapArena<T> = ArenaIn<T, Heap>;
+
+/// The bounded arena, generic over where its slots live: [`Arena<T, N>`](Arena) is
+/// `ArenaIn<T, Inline<N>>` and [`HeapArena<T>`](HeapArena) is `ArenaIn<T, Heap>`. Every method
+/// is written once, here; see [`Arena`] for the kind's contract.
+///
+/// ```
+/// use atomicarena::{ArenaIn, Storage};
+///
+/// // One function for both storages.
+/// fn fill<S: Storage>(arena: &ArenaIn<u32, S>) {
+///     while arena.alloc(7).is_ok() {}
+/// }
+/// let inline: atomicarena::Arena<u32, 8> = atomicarena::Arena::new();
+/// let heap = atomicarena::HeapArena::with_capacity(8);
+/// fill(&inline);
+/// fill(&heap);
+/// assert_eq!(inline.len(), heap.len());
+/// ```
 // `repr(transparent)` over `Raw` (the other field is a `PhantomData`): `DroplessArena`'s
 // `Deref` relies on it. `Raw`'s own layout is explained on it.
 #[repr(transparent)]
-pub struct Arena<T, const N: usize> {
+pub struct ArenaIn<T, S: Storage> {
     /// The storage and the cursor; everything but the destructor, shared with
     /// [`DroplessArena`](crate::DroplessArena).
-    pub(crate) raw: Raw<T, N>,
+    pub(crate) raw: Raw<T, S>,
     /// The arena owns `T`s and drops them (for dropck).
     _owns: PhantomData<T>,
 }
 
 /// The storage of a bounded arena, with no destructor of its own: the values are dropped by
 /// [`Arena`]'s `Drop` (a [`DroplessArena`](crate::DroplessArena), whose `T` has no drop glue,
-/// has none). Its fields' own drop glue (the cursor's stripe table) runs in both.
+/// has none). Its fields' own drop glue (the cursor's stripe table, a heap storage's arrays)
+/// runs in both.
 ///
 /// `repr(C)`: the marks, then the values, then the header (the cursor, which also keeps the
-/// statistics and the round's hole tag, see `cursor.rs`), so that the header sits right after
-/// the last slot, in two neighbouring cache lines: a reset touches nothing else.
+/// statistics and the round's hole tag, see `cursor.rs`). Inline, the header sits right after
+/// the last slot, in two neighbouring cache lines: a reset touches nothing else. On the heap
+/// the arrays are two pointers (with their length, the capacity) right before the header.
 #[repr(C)]
-pub(crate) struct Raw<T, const N: usize> {
+pub(crate) struct Raw<T, S: Storage> {
     /// For a claimed slot `i < len`: `marks[i] == round + 1` exactly when the slot is a hole.
     /// Slots `>= len` never carry this round's tag. Written by the owner of slot `i` (or under
     /// `&mut self`); read under `&mut self`. Kept and read by the cursor's hole-mark code
-    /// (`cursor.rs`), which does not depend on `T`.
-    pub(crate) marks: [TrackedCell<u8>; N],
+    /// (`cursor.rs`), which does not depend on `T`. Its length is the capacity.
+    pub(crate) marks: S::Array<TrackedCell<u8>>,
     /// loom only: a tracked cell per slot standing for its value (see the module docs).
     #[cfg(loom)]
-    owners: [TrackedCell<()>; N],
+    owners: S::Array<TrackedCell<()>>,
     /// The values; layout of `[T; N]`. `MaybeUninit`: no drop glue of `T` here.
-    slots: [UnsafeCell<MaybeUninit<T>>; N],
+    slots: S::Array<UnsafeCell<MaybeUninit<T>>>,
     /// Claims slots for this round; counts failures (see `cursor.rs`).
-    pub(crate) cursor: Cursor<N>,
+    pub(crate) cursor: Cursor,
 }
 
-impl<T, const N: usize> Raw<T, N> {
+impl<T, const N: usize> Raw<T, Inline<N>> {
     /// The empty storage.
     #[cfg(not(loom))]
     pub(crate) const fn new() -> Self {
@@ -188,11 +237,56 @@ impl<T, const N: usize> Raw<T, N> {
     }
 }
 
+#[cfg(feature = "alloc")]
+impl<T> Raw<T, Heap> {
+    /// Bytes per slot: the value and its mark (as `Arena`'s `Storage::SLOT_BYTES`).
+    const SLOT_BYTES: usize = mem::size_of::<T>() + 1;
+
+    /// The empty storage of `n` slots, on the heap. `handle_alloc_error` when the allocator
+    /// fails and `on_failure` is `Abort`.
+    pub(crate) fn with_capacity(
+        n: usize,
+        on_failure: OnAllocFailure,
+    ) -> Result<Self, CapacityError> {
+        storage::check_capacity(n, Self::SLOT_BYTES)?;
+        // SAFETY: a zero byte is `CLEAR`, a valid and empty mark (`TrackedCell<u8>` is a
+        // `u8` in a cell outside loom).
+        #[cfg(not(loom))]
+        let marks = unsafe { HeapArray::new(n, Init::Zeroed, on_failure) }?;
+        #[cfg(loom)]
+        let marks = HeapArray::from_fn(n, || TrackedCell::new(CLEAR));
+        // SAFETY: a `MaybeUninit` in a cell is valid whatever its bytes.
+        let slots = unsafe { HeapArray::new(n, Init::Uninit, on_failure) }?;
+        Ok(Raw {
+            cursor: Cursor::new(),
+            marks,
+            #[cfg(loom)]
+            owners: HeapArray::from_fn(n, || TrackedCell::new(())),
+            slots,
+        })
+    }
+}
+
+impl<T, S: Storage> Raw<T, S> {
+    /// The number of slots: `N` inline (a constant), the arrays' length on the heap.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    pub(crate) fn cap(&self) -> usize {
+        self.marks.as_slice().len()
+    }
+}
+
 // SAFETY: sharing `&Arena` lets other threads move `T`s in (`alloc`) and get `&mut T` to them,
 // each slot reachable from exactly one thread (invariant 1); under `&mut self` one thread
 // touches every value, possibly created elsewhere. That is moving `T` between threads, so
 // `T: Send` is required and sufficient; no `&T` is ever shared, so `T: Sync` is not needed.
-unsafe impl<T: Send, const N: usize> Sync for Arena<T, N> {}
+unsafe impl<T: Send, S: Storage> Sync for ArenaIn<T, S> {}
+
+// SAFETY: moving an arena moves its `T`s (and the cursor, whose stripe table is `Send`):
+// `T: Send` is required and enough. Written out rather than automatic so that it holds for
+// every storage `S` in generic code, where the arrays' own `Send` is not visible: both
+// storages' arrays (`[E; N]`, `HeapArray<E>`) are `Send` exactly when their elements are.
+unsafe impl<T: Send, S: Storage> Send for ArenaIn<T, S> {}
 
 impl<T, const N: usize> Arena<T, N> {
     /// The number of slots, `N`.
@@ -224,7 +318,7 @@ impl<T, const N: usize> Arena<T, N> {
     #[must_use]
     #[cfg(not(loom))]
     pub const fn new() -> Self {
-        let () = <Self as Storage>::CHECKS;
+        let () = <Self as Checks>::CHECKS;
         Arena {
             raw: Raw::new(),
             _owns: PhantomData,
@@ -234,7 +328,7 @@ impl<T, const N: usize> Arena<T, N> {
     /// Creates an empty arena (loom build: loom's atomics are not `const`).
     #[cfg(loom)]
     pub fn new() -> Self {
-        let () = <Self as Storage>::CHECKS;
+        let () = <Self as Checks>::CHECKS;
         Arena {
             raw: Raw::new(),
             _owns: PhantomData,
@@ -256,7 +350,7 @@ impl<T, const N: usize> Arena<T, N> {
     #[must_use]
     #[cfg(feature = "alloc")]
     pub fn new_boxed() -> alloc::boxed::Box<Self> {
-        let () = <Self as Storage>::CHECKS;
+        let () = <Self as Checks>::CHECKS;
         #[cfg(not(loom))]
         {
             crate::zeroable::new_boxed_zeroed()
@@ -266,7 +360,65 @@ impl<T, const N: usize> Arena<T, N> {
             alloc::boxed::Box::new(Self::new())
         }
     }
+}
 
+#[cfg(feature = "alloc")]
+impl<T> HeapArena<T> {
+    /// Creates an empty arena of `capacity` slots, allocated on the heap now and never again.
+    ///
+    /// The memory of the marks comes zeroed from the allocator and that of the values is not
+    /// touched, so an arena of 10⁸ slots costs no page until its slots are used (on systems
+    /// that map fresh pages lazily).
+    ///
+    /// # Panics
+    ///
+    /// When `capacity` is 0, or the storage (`capacity × (size_of::<T>() + 1)` bytes) exceeds
+    /// `isize::MAX` bytes; the message names the problem. When the allocator fails, it calls
+    /// [`handle_alloc_error`](alloc::alloc::handle_alloc_error), as `Vec` does. Use
+    /// [`try_with_capacity`](HeapArena::try_with_capacity) to get an error instead.
+    ///
+    /// ```
+    /// let arena = atomicarena::HeapArena::<u64>::with_capacity(100_000_000);
+    /// arena.alloc(1).unwrap();
+    /// assert_eq!(arena.capacity(), 100_000_000);
+    /// ```
+    #[must_use]
+    #[track_caller]
+    pub fn with_capacity(capacity: usize) -> Self {
+        match Raw::with_capacity(capacity, OnAllocFailure::Abort) {
+            Ok(raw) => ArenaIn {
+                raw,
+                _owns: PhantomData,
+            },
+            Err(e) => storage::capacity_panic("HeapArena", e),
+        }
+    }
+
+    /// Creates an empty arena of `capacity` slots, or says why it cannot.
+    ///
+    /// # Errors
+    ///
+    /// [`CapacityError::Zero`] for a capacity of 0, [`CapacityError::TooLarge`] when the
+    /// storage would exceed `isize::MAX` bytes, [`CapacityError::AllocFailed`] when the
+    /// allocator fails. Nothing is allocated (or all is freed) then.
+    ///
+    /// ```
+    /// use atomicarena::{CapacityError, HeapArena};
+    ///
+    /// let arena = HeapArena::<u32>::try_with_capacity(64).unwrap();
+    /// assert_eq!(arena.capacity(), 64);
+    /// assert_eq!(HeapArena::<u32>::try_with_capacity(0).unwrap_err(), CapacityError::Zero);
+    /// assert!(HeapArena::<u32>::try_with_capacity(usize::MAX).is_err());
+    /// ```
+    pub fn try_with_capacity(capacity: usize) -> Result<Self, CapacityError> {
+        Ok(ArenaIn {
+            raw: Raw::with_capacity(capacity, OnAllocFailure::Return)?,
+            _owns: PhantomData,
+        })
+    }
+}
+
+impl<T, S: Storage> ArenaIn<T, S> {
     /// Stores `value` in a free slot and returns a mutable reference to it.
     ///
     /// Lock-free: one atomic operation (on the shared cursor, or for arenas of 4,096 slots or
@@ -298,9 +450,16 @@ impl<T, const N: usize> Arena<T, N> {
         // not spilled to the stack and read back).
         // No call takes `value`: the slow claim is out of line and returns an index, so both
         // paths meet at the one write.
-        let claimed = match self.raw.cursor.claim_one_fast(Some(&self.raw.marks)) {
+        let claimed = match self
+            .raw
+            .cursor
+            .claim_one_fast(self.cap(), Some(self.raw.marks.as_slice()))
+        {
             Some(i) => Some(i),
-            None => self.raw.cursor.claim_one_outlined(Some(&self.raw.marks)),
+            None => self
+                .raw
+                .cursor
+                .claim_one_outlined(self.cap(), Some(self.raw.marks.as_slice())),
         };
         match claimed {
             // SAFETY: `claim_one_fast` or `claim_one` returned `i < N`, claimed by this call
@@ -334,12 +493,12 @@ impl<T, const N: usize> Arena<T, N> {
         let i = self
             .raw
             .cursor
-            .claim_one(Some(&self.raw.marks))
+            .claim_one(self.cap(), Some(self.raw.marks.as_slice()))
             .ok_or(Full(()))?;
         // If `f` panics, slot `i` is marked as a hole (invariant 2).
         let guard = HoleOnUnwind {
             cursor: &self.raw.cursor,
-            marks: &self.raw.marks,
+            marks: self.raw.marks.as_slice(),
             range: i..i + 1,
         };
         let value = f();
@@ -375,7 +534,10 @@ impl<T, const N: usize> Arena<T, N> {
         if src.is_empty() {
             return Ok(&mut []);
         }
-        let start = self.raw.cursor.claim(src.len(), Some(&self.raw.marks))?;
+        let start =
+            self.raw
+                .cursor
+                .claim(self.cap(), src.len(), Some(self.raw.marks.as_slice()))?;
         let dst = self.slot_ptr(start);
         // SAFETY: `claim` gave this call `start..start + src.len()` (within `0..N`) alone;
         // `src` is a live `&[T]` and cannot overlap slots nobody else can reach. `T: Copy`, so
@@ -484,17 +646,21 @@ impl<T, const N: usize> Arena<T, N> {
         let Some(first) = iter.next() else {
             return Ok(&mut []);
         };
-        let Some(range) = self.raw.cursor.reserve_rest(Some(&self.raw.marks)) else {
+        let Some(range) = self
+            .raw
+            .cursor
+            .reserve_rest(self.cap(), Some(self.raw.marks.as_slice()))
+        else {
             return Err(Full(()));
         };
         /// Drops the values written so far and frees the reserved range (on a panic, and when
         /// the items do not fit).
-        struct Reserved<'a, T, const N: usize> {
-            arena: &'a Arena<T, N>,
+        struct Reserved<'a, T, S: Storage> {
+            arena: &'a ArenaIn<T, S>,
             range: core::ops::Range<usize>,
             written: usize,
         }
-        impl<T, const N: usize> Drop for Reserved<'_, T, N> {
+        impl<T, S: Storage> Drop for Reserved<'_, T, S> {
             fn drop(&mut self) {
                 /// Frees the range once the values are dropped (even if a destructor panics):
                 /// from then on, other claims may take its slots.
@@ -550,7 +716,10 @@ impl<T, const N: usize> Arena<T, N> {
         if len == 0 {
             return Ok(&mut []);
         }
-        let start = self.raw.cursor.claim(len, Some(&self.raw.marks))?;
+        let start = self
+            .raw
+            .cursor
+            .claim(self.cap(), len, Some(self.raw.marks.as_slice()))?;
         let dst = self.slot_ptr(start);
         // If `iter` panics: drops the values written so far and marks the range as holes.
         let mut guard = PartialBatch {
@@ -598,28 +767,29 @@ impl<T, const N: usize> Arena<T, N> {
         T: Default,
     {
         self.settle();
+        let n = self.cap();
         let tag = self.tag();
         // Claim everything first, as holes (the free ranges in words are marked as holes by
         // `settle`): if `T::default()` panics, unfilled slots stay holes, counted as such.
         self.raw.cursor.set_dirty();
-        let claimed = self.raw.cursor.claimed();
-        for mark in &mut self.raw.marks[claimed..] {
+        let claimed = self.raw.cursor.claimed(self.cap());
+        for mark in &mut self.raw.marks.as_mut_slice()[claimed..] {
             *mark.get_mut() = tag;
         }
-        let empty = N - self.raw.cursor.len();
-        self.raw.cursor.rewind(N);
+        let empty = n - self.raw.cursor.len(n);
+        self.raw.cursor.rewind(n, n);
         self.raw.cursor.add_holes_mut(empty);
-        for i in 0..N {
-            if *self.raw.marks[i].get_mut() == tag {
+        for i in 0..n {
+            if *self.raw.marks.as_mut_slice()[i].get_mut() == tag {
                 // SAFETY: `&mut self`; the slot is a hole, so it holds no value to overwrite.
                 unsafe { self.slot_ptr(i).write(T::default()) };
-                *self.raw.marks[i].get_mut() = CLEAR;
+                *self.raw.marks.as_mut_slice()[i].get_mut() = CLEAR;
                 self.raw.cursor.sub_holes_mut(1);
             }
         }
         // SAFETY: no slot in `0..N` is a hole any more, so all are initialised; `&mut self`
         // makes the slice exclusive for its lifetime.
-        unsafe { slice::from_raw_parts_mut(self.slot_ptr(0), N) }
+        unsafe { slice::from_raw_parts_mut(self.slot_ptr(0), n) }
     }
 
     /// Drops every value and empties the arena for the next round.
@@ -648,8 +818,8 @@ impl<T, const N: usize> Arena<T, N> {
         // The common case, inlined: nothing to drop. It touches the two header lines (and the
         // words in use, if any) and nothing else (no stack frame of its own either).
         if !mem::needs_drop::<T>() {
-            self.raw.cursor.end_round();
-            self.raw.cursor.next_round(&mut self.raw.marks);
+            self.raw.cursor.end_round(self.cap());
+            self.raw.cursor.next_round(self.raw.marks.as_mut_slice());
             return;
         }
         self.reset_slow();
@@ -660,14 +830,17 @@ impl<T, const N: usize> Arena<T, N> {
     fn reset_slow(&mut self) {
         self.settle();
         let tag = self.tag();
-        let claimed = self.raw.cursor.end_round();
+        let claimed = self.raw.cursor.end_round(self.cap());
         // The round must end even if a destructor panics: the dropped slots are marked as
         // holes of this round, and slots at or above the (rewound) cursor must not carry the
         // current tag.
-        struct EndRound<'a, T, const N: usize>(&'a mut Arena<T, N>);
-        impl<T, const N: usize> Drop for EndRound<'_, T, N> {
+        struct EndRound<'a, T, S: Storage>(&'a mut ArenaIn<T, S>);
+        impl<T, S: Storage> Drop for EndRound<'_, T, S> {
             fn drop(&mut self) {
-                self.0.raw.cursor.next_round_outlined(&mut self.0.raw.marks);
+                self.0
+                    .raw
+                    .cursor
+                    .next_round_outlined(self.0.raw.marks.as_mut_slice());
             }
         }
         let end = EndRound(self);
@@ -692,13 +865,17 @@ impl<T, const N: usize> Arena<T, N> {
     /// assert_eq!(all, ["x", "y"]);
     /// assert!(arena.is_empty());
     /// ```
-    pub fn drain(&mut self) -> Drain<'_, T, N> {
+    pub fn drain(&mut self) -> Drain<'_, T, S> {
         self.settle();
         // The values are about to leave one by one: this round's `len` peaks now.
-        self.raw.cursor.high_water = self.raw.cursor.high_water.max(self.raw.cursor.len());
+        self.raw.cursor.high_water = self
+            .raw
+            .cursor
+            .high_water
+            .max(self.raw.cursor.len(self.cap()));
         // The drain marks the values it moves out as holes.
         self.raw.cursor.set_dirty();
-        let len = self.raw.cursor.claimed();
+        let len = self.raw.cursor.claimed(self.cap());
         let tag = self.tag();
         Drain {
             arena: self,
@@ -722,14 +899,14 @@ impl<T, const N: usize> Arena<T, N> {
     /// ```
     pub fn iter_mut(&mut self) -> IterMut<'_, T> {
         self.settle();
-        let len = self.raw.cursor.claimed();
+        let len = self.raw.cursor.claimed(self.cap());
         let tag = self.tag();
         // SAFETY: a claimed slot that is not a hole holds a value; `&mut self` is exclusive for
         // the borrow.
         unsafe {
             IterMut::new(
-                &mut self.raw.slots[..len],
-                &mut self.raw.marks[..len],
+                &mut self.raw.slots.as_mut_slice()[..len],
+                &mut self.raw.marks.as_mut_slice()[..len],
                 tag,
                 false,
             )
@@ -750,11 +927,14 @@ impl<T, const N: usize> Arena<T, N> {
     /// ```
     pub fn get_mut(&mut self, index: usize) -> Option<&mut T> {
         self.settle();
-        if index >= self.raw.cursor.claimed() {
+        if index >= self.raw.cursor.claimed(self.cap()) {
             return None;
         }
         let tag = self.tag();
-        let (mark, slot) = (self.raw.marks[index].get_mut(), &mut self.raw.slots[index]);
+        let (mark, slot) = (
+            self.raw.marks.as_mut_slice()[index].get_mut(),
+            &mut self.raw.slots.as_mut_slice()[index],
+        );
         if *mark != tag {
             // SAFETY: a claimed slot (`index < len`) that is not a hole holds a value
             // (invariant 2).
@@ -773,6 +953,13 @@ impl<T, const N: usize> Arena<T, N> {
 
     // ---- internals ----------------------------------------------------------------------
 
+    /// The number of slots (see `Raw::cap`).
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    pub(crate) fn cap(&self) -> usize {
+        self.raw.cap()
+    }
+
     /// This round's hole tag.
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
@@ -784,11 +971,11 @@ impl<T, const N: usize> Arena<T, N> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     pub(crate) fn slot_ptr(&self, i: usize) -> *mut T {
-        debug_assert!(i <= N);
+        debug_assert!(i <= self.cap());
         // `UnsafeCell<MaybeUninit<T>>` has the layout of `T`, so the array is a `[T; N]`;
         // `raw_get` keeps the write permission of the cells. `wrapping_add` keeps this safe;
         // `i <= N` means it never actually wraps.
-        UnsafeCell::raw_get(self.raw.slots.as_ptr())
+        UnsafeCell::raw_get(self.raw.slots.as_slice().as_ptr())
             .cast::<T>()
             .wrapping_add(i)
     }
@@ -802,7 +989,7 @@ impl<T, const N: usize> Arena<T, N> {
     #[cfg_attr(debug_assertions, inline)]
     #[allow(clippy::mut_from_ref)] // the caller owns the slot (see # Safety)
     pub(crate) unsafe fn write(&self, i: usize, value: T) -> &mut T {
-        debug_assert!(i < N);
+        debug_assert!(i < self.cap());
         let p = self.slot_ptr(i);
         // SAFETY: the caller owns slot `i` (in bounds) and it holds no value.
         unsafe { p.write(value) };
@@ -816,7 +1003,7 @@ impl<T, const N: usize> Arena<T, N> {
     #[cfg_attr(debug_assertions, inline)]
     pub(crate) fn touch_owners(&self, range: core::ops::Range<usize>) {
         #[cfg(loom)]
-        for owner in &self.raw.owners[range] {
+        for owner in &self.raw.owners.as_slice()[range] {
             owner.with_mut(|_| ());
         }
         #[cfg(not(loom))]
@@ -828,7 +1015,7 @@ impl<T, const N: usize> Arena<T, N> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     pub(crate) fn mark_holes(&self, range: core::ops::Range<usize>) {
-        self.raw.cursor.mark_holes(&self.raw.marks, range);
+        self.raw.cursor.mark_holes(self.raw.marks.as_slice(), range);
     }
 
     /// Drops the values in the claimed slots `from..to` (skipping holes of round `tag`),
@@ -837,31 +1024,35 @@ impl<T, const N: usize> Arena<T, N> {
     fn drop_values(&mut self, from: usize, to: usize, tag: u8) {
         // Every dropped slot is marked with `tag`.
         self.raw.cursor.set_dirty();
-        struct Dropper<'a, T, const N: usize> {
-            arena: &'a mut Arena<T, N>,
+        struct Dropper<'a, T, S: Storage> {
+            arena: &'a mut ArenaIn<T, S>,
             next: usize,
             to: usize,
             tag: u8,
         }
-        impl<T, const N: usize> Dropper<'_, T, N> {
+        impl<T, S: Storage> Dropper<'_, T, S> {
             // Not inlined: called from here and from the guard's drop, one copy of the loop.
             #[inline(never)]
             fn run(&mut self) {
                 while self.next < self.to {
                     let i = self.next;
                     self.next += 1;
-                    let mark = self.arena.raw.marks[i].get_mut();
+                    let mark = self.arena.raw.marks.as_mut_slice()[i].get_mut();
                     if *mark != self.tag {
                         *mark = self.tag;
                         // SAFETY: a claimed slot that was not a hole holds a value; it is
                         // marked a hole first, so even a panicking destructor never sees it
                         // dropped twice (invariant 3).
-                        unsafe { self.arena.raw.slots[i].get_mut().assume_init_drop() };
+                        unsafe {
+                            self.arena.raw.slots.as_mut_slice()[i]
+                                .get_mut()
+                                .assume_init_drop()
+                        };
                     }
                 }
             }
         }
-        impl<T, const N: usize> Drop for Dropper<'_, T, N> {
+        impl<T, S: Storage> Drop for Dropper<'_, T, S> {
             fn drop(&mut self) {
                 // Reached with work left only when a destructor panicked in `run`.
                 self.run();
@@ -883,7 +1074,9 @@ impl<T, const N: usize> Arena<T, N> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     fn settle(&mut self) {
-        self.raw.cursor.settle(Some(&mut self.raw.marks));
+        self.raw
+            .cursor
+            .settle(self.cap(), Some(self.raw.marks.as_mut_slice()));
     }
 }
 
@@ -904,14 +1097,14 @@ impl Drop for HoleOnUnwind<'_> {
 
 /// If a batch's iterator panics: drops the `written` values of the batch and marks its whole
 /// range as holes, so nothing of it is visible afterwards.
-struct PartialBatch<'a, T, const N: usize> {
-    arena: &'a Arena<T, N>,
+struct PartialBatch<'a, T, S: Storage> {
+    arena: &'a ArenaIn<T, S>,
     start: usize,
     len: usize,
     written: usize,
 }
 
-impl<T, const N: usize> Drop for PartialBatch<'_, T, N> {
+impl<T, S: Storage> Drop for PartialBatch<'_, T, S> {
     fn drop(&mut self) {
         // Holes first: even if a destructor below panics, no slot of the batch looks
         // initialised afterwards.
@@ -924,18 +1117,18 @@ impl<T, const N: usize> Drop for PartialBatch<'_, T, N> {
     }
 }
 
-impl<T, const N: usize> Drop for Arena<T, N> {
+impl<T, S: Storage> Drop for ArenaIn<T, S> {
     fn drop(&mut self) {
         if mem::needs_drop::<T>() {
             self.settle();
-            let (claimed, tag) = (self.raw.cursor.claimed(), self.tag());
+            let (claimed, tag) = (self.raw.cursor.claimed(self.cap()), self.tag());
             self.drop_values(0, claimed, tag);
         }
     }
 }
 
 #[doc(hidden)]
-impl<T, const N: usize> Storage for Arena<T, N> {
+impl<T, const N: usize> Checks for Arena<T, N> {
     const SLOTS: usize = N;
     const SLOT_BYTES: usize = mem::size_of::<T>() + 1; // the value and its mark
     const CHECKS: () = {
@@ -957,14 +1150,16 @@ impl<T, const N: usize> Default for Arena<T, N> {
     }
 }
 
-impl<T, const N: usize> fmt::Debug for Arena<T, N> {
+impl<T, S: Storage> fmt::Debug for ArenaIn<T, S> {
     /// Shows the statistics, not the values (they belong to whoever holds their `&mut T`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.raw.cursor.fmt_stats("Arena", f)
+        self.raw
+            .cursor
+            .fmt_stats(self.cap(), S::pick("Arena", "HeapArena"), f)
     }
 }
 
-impl<'a, T, const N: usize> IntoIterator for &'a mut Arena<T, N> {
+impl<'a, T, S: Storage> IntoIterator for &'a mut ArenaIn<T, S> {
     type Item = &'a mut T;
     type IntoIter = IterMut<'a, T>;
 
@@ -1074,28 +1269,32 @@ impl<T> fmt::Debug for IterMut<'_, T> {
 /// assert!(arena.is_empty());
 /// ```
 #[must_use = "a `Drain` dropped at once drops every value and empties the arena, like `reset`: iterate it to move the values out, or call `reset` to say so"]
-pub struct Drain<'a, T, const N: usize> {
-    arena: &'a mut Arena<T, N>,
+pub struct Drain<'a, T, S: Storage> {
+    arena: &'a mut ArenaIn<T, S>,
     next: usize,
     len: usize,
     tag: u8,
 }
 
-impl<T, const N: usize> Iterator for Drain<'_, T, N> {
+impl<T, S: Storage> Iterator for Drain<'_, T, S> {
     type Item = T;
 
     fn next(&mut self) -> Option<T> {
         while self.next < self.len {
             let i = self.next;
             self.next += 1;
-            let mark = self.arena.raw.marks[i].get_mut();
+            let mark = self.arena.raw.marks.as_mut_slice()[i].get_mut();
             if *mark != self.tag {
                 // Make it a hole first: whatever happens next, this value is never read again.
                 *mark = self.tag;
                 self.arena.raw.cursor.add_holes_mut(1);
                 // SAFETY: a claimed slot that was not a hole holds a value; it is moved out
                 // exactly once.
-                return Some(unsafe { self.arena.raw.slots[i].get_mut().assume_init_read() });
+                return Some(unsafe {
+                    self.arena.raw.slots.as_mut_slice()[i]
+                        .get_mut()
+                        .assume_init_read()
+                });
             }
         }
         None
@@ -1106,7 +1305,7 @@ impl<T, const N: usize> Iterator for Drain<'_, T, N> {
     }
 }
 
-impl<T, const N: usize> Drop for Drain<'_, T, N> {
+impl<T, S: Storage> Drop for Drain<'_, T, S> {
     fn drop(&mut self) {
         if mem::needs_drop::<T>() {
             self.arena.drop_values(self.next, self.len, self.tag);
@@ -1117,7 +1316,7 @@ impl<T, const N: usize> Drop for Drain<'_, T, N> {
     }
 }
 
-impl<T, const N: usize> fmt::Debug for Drain<'_, T, N> {
+impl<T, S: Storage> fmt::Debug for Drain<'_, T, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Drain")
             .field("remaining_slots", &(self.len - self.next))
@@ -1133,7 +1332,7 @@ impl<T, const N: usize> fmt::Debug for Drain<'_, T, N> {
 #[cfg(not(loom))]
 unsafe impl<T, const N: usize> crate::zeroable::Zeroable for Arena<T, N> {}
 
-impl<const N: usize> Arena<u8, N> {
+impl<S: Storage> ArenaIn<u8, S> {
     /// Copies `s` into contiguous slots (one `memcpy`, no second UTF-8 check) and returns it
     /// as a `&mut str` that lives as long as the arena borrow: an interner's arena of bytes.
     /// All or nothing, like [`alloc_slice_copy`](Arena::alloc_slice_copy); an empty `s` always

@@ -70,12 +70,13 @@ const _: () = assert!(
 
 /// Claims slot indices `0..N` for one round; rewound under `&mut self`.
 ///
-/// A thin wrapper: the work is done by [`CursorCore`], whose methods take `N` as a value, so
-/// that they are compiled once for the whole program (per capacity only where they are
-/// inlined), not once per arena type. The wrapper's methods pass `N` and are always inlined;
-/// the fields are reached through `Deref`.
+/// A thin wrapper: the work is done by [`CursorCore`], whose methods take the capacity `n` as a
+/// value, so that they are compiled once for the whole program (per capacity only where they
+/// are inlined), not once per arena type. The owner passes `n`: the constant `N` of an inline
+/// kind (which folds away), the length of a heap kind's arrays (see `storage.rs`). The
+/// wrapper's methods are always inlined; the fields are reached through `Deref`.
 #[repr(transparent)]
-pub(crate) struct Cursor<const N: usize>(CursorCore);
+pub(crate) struct Cursor(CursorCore);
 
 /// The cursor's own cache line: the cursor, and what is read with it.
 #[repr(C)]
@@ -108,7 +109,7 @@ pub(crate) struct CursorCore {
     /// Holes of this round (see the module docs). Touched only on cold paths (a handle's
     /// refill and drop, panics).
     holes: AtomicUsize,
-    /// Per-thread chunks for single claims (used only when `stripes::enabled(N)`).
+    /// Per-thread chunks for single claims (used only when `stripes::enabled(n)`).
     #[cfg(atomicarena_stripes)]
     stripes: Stripes,
     // The owner's per-round bookkeeping lives here too, next to the fields above, so that the
@@ -131,7 +132,7 @@ pub(crate) struct CursorCore {
     pub(crate) sweep_in: u8,
 }
 
-impl<const N: usize> Deref for Cursor<N> {
+impl Deref for Cursor {
     type Target = CursorCore;
 
     #[cfg_attr(not(debug_assertions), inline(always))]
@@ -141,7 +142,7 @@ impl<const N: usize> Deref for Cursor<N> {
     }
 }
 
-impl<const N: usize> DerefMut for Cursor<N> {
+impl DerefMut for Cursor {
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     fn deref_mut(&mut self) -> &mut CursorCore {
@@ -149,11 +150,11 @@ impl<const N: usize> DerefMut for Cursor<N> {
     }
 }
 
-/// The wrapper: every method passes `N` to the core. The hot ones (`claim_one`) are inlined
+/// The wrapper: every method passes the capacity `n` to the core. The hot ones (`claim_one`) are inlined
 /// into their callers in optimised builds; in unoptimised builds (`debug_assertions`) they are
 /// plain `#[inline]`, so that each arena type calls one shared copy instead of carrying its
 /// own (compile time, see `benches/compile_time.py`).
-impl<const N: usize> Cursor<N> {
+impl Cursor {
     #[cfg(not(loom))]
     pub(crate) const fn new() -> Self {
         Cursor(CursorCore::new())
@@ -170,8 +171,8 @@ impl<const N: usize> Cursor<N> {
     /// from a marked range gets its mark cleared.
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
-    pub(crate) fn claim_one(&self, marks: Option<&[TrackedCell<u8>]>) -> Option<usize> {
-        self.0.claim_one(N, marks)
+    pub(crate) fn claim_one(&self, n: usize, marks: Option<&[TrackedCell<u8>]>) -> Option<usize> {
+        self.0.claim_one(n, marks)
     }
 
     /// The common case of `claim_one` alone: `Some(i)` when the calling thread's stripe (or,
@@ -179,21 +180,33 @@ impl<const N: usize> Cursor<N> {
     /// the way; `None` means "call `claim_one`" (which then does everything, from the start).
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
-    pub(crate) fn claim_one_fast(&self, marks: Option<&[TrackedCell<u8>]>) -> Option<usize> {
-        self.0.claim_one_fast(N, marks)
+    pub(crate) fn claim_one_fast(
+        &self,
+        n: usize,
+        marks: Option<&[TrackedCell<u8>]>,
+    ) -> Option<usize> {
+        self.0.claim_one_fast(n, marks)
     }
 
     /// `CursorCore::reserve_rest` for this capacity.
     #[inline]
-    pub(crate) fn reserve_rest(&self, marks: Option<&[TrackedCell<u8>]>) -> Option<Range<usize>> {
-        self.0.reserve_rest(N, marks)
+    pub(crate) fn reserve_rest(
+        &self,
+        n: usize,
+        marks: Option<&[TrackedCell<u8>]>,
+    ) -> Option<Range<usize>> {
+        self.0.reserve_rest(n, marks)
     }
 
     /// `claim_one`, not inlined: the slow path of `Arena::alloc`, after `claim_one_fast`.
     #[cold]
     #[inline(never)]
-    pub(crate) fn claim_one_outlined(&self, marks: Option<&[TrackedCell<u8>]>) -> Option<usize> {
-        self.0.claim_one(N, marks)
+    pub(crate) fn claim_one_outlined(
+        &self,
+        n: usize,
+        marks: Option<&[TrackedCell<u8>]>,
+    ) -> Option<usize> {
+        self.0.claim_one(n, marks)
     }
 
     /// Claims `len >= 1` contiguous slots, all or nothing; returns the first index, whose
@@ -201,29 +214,30 @@ impl<const N: usize> Cursor<N> {
     #[inline]
     pub(crate) fn claim(
         &self,
+        n: usize,
         len: usize,
         marks: Option<&[TrackedCell<u8>]>,
     ) -> Result<usize, Full<()>> {
-        self.0.claim(N, len, marks)
+        self.0.claim(n, len, marks)
     }
 
     /// Slots handed out this round (see [`CursorCore::len`]).
     #[inline]
-    pub(crate) fn len(&self) -> usize {
-        self.0.len(N)
+    pub(crate) fn len(&self, n: usize) -> usize {
+        self.0.len(n)
     }
 
     /// Slots claimed from the cursor this round (see [`CursorCore::claimed`]).
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
-    pub(crate) fn claimed(&self) -> usize {
-        self.0.claimed(N)
+    pub(crate) fn claimed(&self, n: usize) -> usize {
+        self.0.claimed(n)
     }
 
     /// Slots that a claim can still get this round (see [`CursorCore::free`]).
     #[inline]
-    pub(crate) fn free(&self) -> usize {
-        self.0.free(N)
+    pub(crate) fn free(&self, n: usize) -> usize {
+        self.0.free(n)
     }
 
     /// Under `&mut`: gives back the tails at the cursor's end, frees the words of forgotten
@@ -232,16 +246,16 @@ impl<const N: usize> Cursor<N> {
     /// [`CursorCore::settle`].
     /// Returns whether a forgotten handle's word was found (its chunk is counted as holes).
     #[inline]
-    pub(crate) fn settle(&mut self, marks: Option<&mut [TrackedCell<u8>]>) -> bool {
-        self.0.words_in_use() && self.0.settle(N, marks)
+    pub(crate) fn settle(&mut self, n: usize, marks: Option<&mut [TrackedCell<u8>]>) -> bool {
+        self.0.words_in_use() && self.0.settle(n, marks)
     }
 
-    /// Starts a new round (`len == 0`) or takes every slot (`len == N`, `fill_default`) under
+    /// Starts a new round (`len == 0`) or takes every slot (`len == n`, `fill_default`) under
     /// `&mut`: the words are emptied and the holes forgotten.
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
-    pub(crate) fn rewind(&mut self, len: usize) {
-        debug_assert!(len == 0 || len == N);
+    pub(crate) fn rewind(&mut self, n: usize, len: usize) {
+        debug_assert!(len == 0 || len == n);
         self.0.rewind(len);
     }
 
@@ -250,8 +264,8 @@ impl<const N: usize> Cursor<N> {
     /// slots claimed this round (where its values and holes are).
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
-    pub(crate) fn end_round(&mut self) -> usize {
-        self.0.end_round(N)
+    pub(crate) fn end_round(&mut self, n: usize) -> usize {
+        self.0.end_round(n)
     }
 
     /// Formats the statistics of the arena or pool that owns the cursor, as its `Debug`:
@@ -259,10 +273,11 @@ impl<const N: usize> Cursor<N> {
     #[inline]
     pub(crate) fn fmt_stats(
         &self,
+        n: usize,
         name: &str,
         f: &mut core::fmt::Formatter<'_>,
     ) -> core::fmt::Result {
-        self.0.fmt_stats(N, name, f)
+        self.0.fmt_stats(n, name, f)
     }
 }
 
@@ -1239,7 +1254,7 @@ macro_rules! statistics {
         #[inline]
         #[must_use]
         pub fn len(&self) -> usize {
-            self.$($cursor).+.len()
+            self.$($cursor).+.len(self.cap())
         }
 
         /// `true` when no slot was used this round.
@@ -1254,16 +1269,19 @@ macro_rules! statistics {
             self.len() == 0
         }
 
-        /// The number of slots, `N`.
+        /// The number of slots: `N` for the inline kind, the capacity it was built with for the
+        /// heap kind.
         ///
         /// ```
         #[doc = concat!("let a: atomicarena::", stringify!($kind), "<u8, 4> = atomicarena::", stringify!($kind), "::new();")]
         /// assert_eq!(a.capacity(), 4);
+        #[doc = concat!("let h = atomicarena::Heap", stringify!($kind), "::<u8>::with_capacity(7);")]
+        /// assert_eq!(h.capacity(), 7);
         /// ```
         #[inline]
         #[must_use]
-        pub const fn capacity(&self) -> usize {
-            N
+        pub fn capacity(&self) -> usize {
+            self.cap()
         }
 
         /// The number of slots an allocation can still get this round: those no thread has
@@ -1278,7 +1296,7 @@ macro_rules! statistics {
         #[inline]
         #[must_use]
         pub fn remaining(&self) -> usize {
-            self.$($cursor).+.free()
+            self.$($cursor).+.free(self.cap())
         }
 
         #[doc = concat!("`true` when no slot is left this round ([`remaining`](", stringify!($kind), "::remaining) is 0).")]

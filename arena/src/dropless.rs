@@ -19,8 +19,11 @@ use core::fmt;
 use core::mem;
 use core::ops::{Deref, DerefMut};
 
-use crate::__private::Storage;
-use crate::arena::{Arena, IterMut, Raw};
+use crate::__private::Storage as Checks;
+use crate::arena::{Arena, ArenaIn, IterMut, Raw};
+#[cfg(feature = "alloc")]
+use crate::storage::{self, CapacityError, Heap, OnAllocFailure};
+use crate::storage::{Inline, Storage};
 
 /// A bounded arena of values without drop glue, with no destructor: values may borrow each
 /// other (graphs, trees, ASTs with cycles), which the borrow checker refuses for an
@@ -70,15 +73,49 @@ use crate::arena::{Arena, IterMut, Raw};
 /// ```compile_fail,E0080
 /// let arena: atomicarena::DroplessArena<String, 16> = atomicarena::DroplessArena::new();
 /// ```
+pub type DroplessArena<T, const N: usize> = DroplessArenaIn<T, Inline<N>>;
+
+/// A [`DroplessArena`] with a capacity chosen at run time: its slots are allocated on the heap
+/// once, by [`with_capacity`](HeapDroplessArena::with_capacity) or
+/// [`try_with_capacity`](HeapDroplessArena::try_with_capacity). It dereferences to
+/// [`HeapArena`](crate::HeapArena), as `DroplessArena` does to `Arena`.
+///
+/// ```
+/// struct Node<'a> {
+///     next: std::cell::Cell<Option<&'a Node<'a>>>,
+/// }
+///
+/// let arena = atomicarena::HeapDroplessArena::<Node<'_>>::with_capacity(16);
+/// let a = &*arena.alloc(Node { next: Default::default() }).unwrap();
+/// let b = &*arena.alloc(Node { next: Default::default() }).unwrap();
+/// a.next.set(Some(b));
+/// b.next.set(Some(a));
+/// assert_eq!(arena.len(), 2);
+/// ```
+#[cfg(feature = "alloc")]
+pub type HeapDroplessArena<T> = DroplessArenaIn<T, Heap>;
+
+/// The arena without a destructor, generic over where its slots live:
+/// [`DroplessArena<T, N>`](DroplessArena) is `DroplessArenaIn<T, Inline<N>>` and
+/// [`HeapDroplessArena<T>`](HeapDroplessArena) is `DroplessArenaIn<T, Heap>`. It dereferences
+/// to [`ArenaIn<T, S>`](ArenaIn).
+///
+/// ```
+/// let arena: atomicarena::DroplessArena<&str, 4> = atomicarena::DroplessArena::new();
+/// let _: &atomicarena::ArenaIn<&str, atomicarena::Inline<4>> = &arena;
+/// ```
 #[repr(transparent)]
-pub struct DroplessArena<T, const N: usize> {
-    /// `Arena`'s storage, without `Arena`'s destructor; the layout of `Arena<T, N>`.
-    raw: Raw<T, N>,
+pub struct DroplessArenaIn<T, S: Storage> {
+    /// `Arena`'s storage, without `Arena`'s destructor; the layout of `ArenaIn<T, S>`.
+    raw: Raw<T, S>,
 }
 
 // SAFETY: sharing `&DroplessArena` is sharing `&Arena` (see `Deref`), which is `Sync` exactly
 // for `T: Send` (see the `Sync` impl of `Arena`).
-unsafe impl<T: Send, const N: usize> Sync for DroplessArena<T, N> {}
+unsafe impl<T: Send, S: Storage> Sync for DroplessArenaIn<T, S> {}
+
+// SAFETY: as the `Send` impl of `ArenaIn`, whose layout and contents this is.
+unsafe impl<T: Send, S: Storage> Send for DroplessArenaIn<T, S> {}
 
 impl<T, const N: usize> DroplessArena<T, N> {
     /// The number of slots, `N`.
@@ -102,14 +139,14 @@ impl<T, const N: usize> DroplessArena<T, N> {
     #[must_use]
     #[cfg(not(loom))]
     pub const fn new() -> Self {
-        let () = <Self as Storage>::CHECKS;
+        let () = <Self as Checks>::CHECKS;
         DroplessArena { raw: Raw::new() }
     }
 
     /// Creates an empty arena (loom build: loom's atomics are not `const`).
     #[cfg(loom)]
     pub fn new() -> Self {
-        let () = <Self as Storage>::CHECKS;
+        let () = <Self as Checks>::CHECKS;
         DroplessArena { raw: Raw::new() }
     }
 
@@ -123,7 +160,7 @@ impl<T, const N: usize> DroplessArena<T, N> {
     #[must_use]
     #[cfg(feature = "alloc")]
     pub fn new_boxed() -> alloc::boxed::Box<Self> {
-        let () = <Self as Storage>::CHECKS;
+        let () = <Self as Checks>::CHECKS;
         #[cfg(not(loom))]
         {
             crate::zeroable::new_boxed_zeroed()
@@ -135,12 +172,63 @@ impl<T, const N: usize> DroplessArena<T, N> {
     }
 }
 
+#[cfg(feature = "alloc")]
+impl<T> HeapDroplessArena<T> {
+    /// Fails to compile when `T` has drop glue (as `DroplessArena::new` does).
+    const NO_DROP: () = assert!(
+        !mem::needs_drop::<T>(),
+        "atomicarena: a HeapDroplessArena never drops its values, and this `T` has drop glue \
+         (a field owns memory or has a destructor): its values would leak. Use `HeapArena<T>`, \
+         or make `T` free of drop glue (e.g. `&'a str` instead of `String`)"
+    );
+
+    /// Creates an empty arena of `capacity` slots on the heap (see
+    /// [`HeapArena::with_capacity`](crate::HeapArena::with_capacity), whose panics it shares).
+    /// Fails to compile when `T` has drop glue.
+    ///
+    /// ```
+    /// let words = atomicarena::HeapDroplessArena::<&str>::with_capacity(64);
+    /// assert_eq!(*words.alloc("hello").unwrap(), "hello");
+    /// ```
+    ///
+    /// ```compile_fail,E0080
+    /// let arena = atomicarena::HeapDroplessArena::<String>::with_capacity(16);
+    /// ```
+    #[must_use]
+    #[track_caller]
+    pub fn with_capacity(capacity: usize) -> Self {
+        let () = Self::NO_DROP;
+        match Raw::with_capacity(capacity, OnAllocFailure::Abort) {
+            Ok(raw) => DroplessArenaIn { raw },
+            Err(e) => storage::capacity_panic("HeapDroplessArena", e),
+        }
+    }
+
+    /// Creates an empty arena of `capacity` slots on the heap, or says why it cannot (see
+    /// [`HeapArena::try_with_capacity`](crate::HeapArena::try_with_capacity)).
+    ///
+    /// # Errors
+    ///
+    /// As [`HeapArena::try_with_capacity`](crate::HeapArena::try_with_capacity).
+    ///
+    /// ```
+    /// let arena = atomicarena::HeapDroplessArena::<u8>::try_with_capacity(0);
+    /// assert_eq!(arena.unwrap_err(), atomicarena::CapacityError::Zero);
+    /// ```
+    pub fn try_with_capacity(capacity: usize) -> Result<Self, CapacityError> {
+        let () = Self::NO_DROP;
+        Ok(DroplessArenaIn {
+            raw: Raw::with_capacity(capacity, OnAllocFailure::Return)?,
+        })
+    }
+}
+
 #[doc(hidden)]
-impl<T, const N: usize> Storage for DroplessArena<T, N> {
+impl<T, const N: usize> Checks for DroplessArena<T, N> {
     const SLOTS: usize = N;
-    const SLOT_BYTES: usize = <Arena<T, N> as Storage>::SLOT_BYTES;
+    const SLOT_BYTES: usize = <Arena<T, N> as Checks>::SLOT_BYTES;
     const CHECKS: () = {
-        let () = <Arena<T, N> as Storage>::CHECKS;
+        let () = <Arena<T, N> as Checks>::CHECKS;
         assert!(
             !mem::needs_drop::<T>(),
             "atomicarena: a DroplessArena never drops its values, and this `T` has drop glue \
@@ -150,29 +238,29 @@ impl<T, const N: usize> Storage for DroplessArena<T, N> {
     };
 }
 
-impl<T, const N: usize> Deref for DroplessArena<T, N> {
-    type Target = Arena<T, N>;
+impl<T, S: Storage> Deref for DroplessArenaIn<T, S> {
+    type Target = ArenaIn<T, S>;
 
     /// The bounded arena's API.
     #[inline]
-    fn deref(&self) -> &Arena<T, N> {
-        // SAFETY: `Arena<T, N>` is `repr(transparent)` over `Raw<T, N>` (its other field is a
+    fn deref(&self) -> &ArenaIn<T, S> {
+        // SAFETY: `ArenaIn<T, S>` is `repr(transparent)` over `Raw<T, S>` (its other field is a
         // `PhantomData`), and so is `Self`: the two have the same layout and validity, and the
         // borrow keeps `self`'s lifetime.
-        unsafe { &*(self as *const Self).cast::<Arena<T, N>>() }
+        unsafe { &*(self as *const Self).cast::<ArenaIn<T, S>>() }
     }
 }
 
-impl<T, const N: usize> DerefMut for DroplessArena<T, N> {
+impl<T, S: Storage> DerefMut for DroplessArenaIn<T, S> {
     /// The bounded arena's `&mut self` API (`reset`, `iter_mut`, `drain`, …).
     ///
     /// Swapping an `Arena` in or out through this reference is allowed and harmless: `T` has
     /// no drop glue (checked by every constructor), so whichever of the two types drops the
     /// storage in the end drops nothing but the storage's own table.
     #[inline]
-    fn deref_mut(&mut self) -> &mut Arena<T, N> {
+    fn deref_mut(&mut self) -> &mut ArenaIn<T, S> {
         // SAFETY: as in `deref`; the borrow is unique because `self` is.
-        unsafe { &mut *(self as *mut Self).cast::<Arena<T, N>>() }
+        unsafe { &mut *(self as *mut Self).cast::<ArenaIn<T, S>>() }
     }
 }
 
@@ -183,14 +271,14 @@ impl<T, const N: usize> Default for DroplessArena<T, N> {
     }
 }
 
-impl<T, const N: usize> fmt::Debug for DroplessArena<T, N> {
+impl<T, S: Storage> fmt::Debug for DroplessArenaIn<T, S> {
     /// Shows the statistics, as [`Arena`]'s `Debug` does.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        crate::__private::fmt_renamed(f, "DroplessArena", &**self)
+        crate::__private::fmt_renamed(f, S::pick("DroplessArena", "HeapDroplessArena"), &**self)
     }
 }
 
-impl<'a, T, const N: usize> IntoIterator for &'a mut DroplessArena<T, N> {
+impl<'a, T, S: Storage> IntoIterator for &'a mut DroplessArenaIn<T, S> {
     type Item = &'a mut T;
     type IntoIter = IterMut<'a, T>;
 

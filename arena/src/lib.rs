@@ -342,6 +342,7 @@ mod ring;
 mod ring_stamp;
 mod rounds;
 mod scoped;
+mod storage;
 #[cfg(atomicarena_stripes)]
 mod stripes;
 mod sync;
@@ -351,15 +352,24 @@ mod zeroable;
 #[cfg(not(loom))]
 mod bundle;
 
-pub use crate::arena::{Arena, Drain, IterMut};
-pub use crate::dropless::DroplessArena;
+#[cfg(feature = "alloc")]
+pub use crate::arena::HeapArena;
+pub use crate::arena::{Arena, ArenaIn, Drain, IterMut};
+#[cfg(feature = "alloc")]
+pub use crate::dropless::HeapDroplessArena;
+pub use crate::dropless::{DroplessArena, DroplessArenaIn};
 pub use crate::error::Full;
 pub use crate::local::{Local, PoolLocal};
-pub use crate::pool::Pool;
+#[cfg(feature = "alloc")]
+pub use crate::pool::HeapPool;
+pub use crate::pool::{Pool, PoolIn};
 pub use crate::reset::FieldReset;
 pub use crate::ring::{Handle, Ref, Ring, RingIter};
 pub use crate::rounds::{ForLifetime, RoundLocal, Rounds};
 pub use crate::scoped::{Scope, ScopeLocal, ScopedArena};
+#[cfg(feature = "alloc")]
+pub use crate::storage::Heap;
+pub use crate::storage::{CapacityError, Inline, Storage};
 
 /// Derives named arena types for a struct; see the [crate docs](crate) and the README.
 #[cfg(feature = "derive")]
@@ -373,8 +383,12 @@ pub use atomicarena_derive::Arenas;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::arena::Arena;
-    pub use crate::dropless::DroplessArena;
-    pub use crate::pool::Pool;
+    #[cfg(feature = "alloc")]
+    pub use crate::dropless::HeapDroplessArena;
+    pub use crate::dropless::{DroplessArena, DroplessArenaIn};
+    #[cfg(feature = "alloc")]
+    pub use crate::pool::HeapPool;
+    pub use crate::pool::{Pool, PoolIn};
     pub use crate::reset::FieldReset;
     pub use crate::ring::Ring;
     pub use crate::rounds::{ForLifetime, Rounds};

@@ -18,9 +18,10 @@ use core::mem;
 use core::ops::Range;
 use core::slice;
 
-use crate::arena::Arena;
+use crate::arena::ArenaIn;
 use crate::cursor::{self, CursorCore};
 use crate::error::Full;
+use crate::storage::{Array, Storage};
 use crate::sync::{AtomicUsize, TrackedCell};
 use crate::words;
 
@@ -29,7 +30,7 @@ const MAX_CHUNK: usize = 1024;
 /// First chunk of an adaptive [`Local`].
 const FIRST_CHUNK: usize = 16;
 
-impl<T, const N: usize> Arena<T, N> {
+impl<T, S: Storage> ArenaIn<T, S> {
     /// A per-thread allocation handle: it claims chunks of slots with one atomic operation and
     /// allocates inside them with no atomics at all.
     ///
@@ -37,14 +38,14 @@ impl<T, const N: usize> Arena<T, N> {
     /// 1,024 slots or `N / 32`, whichever is smaller (at least 1). Larger chunks mean fewer
     /// atomic operations; the price is that, while a handle is alive, its unused slots are
     /// claimed (other threads may see the arena full up to a chunk early) and counted neither
-    /// in [`len`](Arena::len) nor in [`remaining`](Arena::remaining), and values from different
+    /// in [`len`](crate::Arena::len) nor in [`remaining`](crate::Arena::remaining), and values from different
     /// handles interleave in slot order by chunk, not by time. When the handle drops, the
     /// unused slots of its chunk are free again for any claim: given back to the arena's cursor
     /// if they end where it stands, otherwise kept in a small *word* of the arena that every
     /// claim looks at once the cursor is exhausted. An arena has 4 such words (20 with
     /// per-thread chunks, from 4,096 slots); a handle created while all are held by live
     /// handles claims one slot at a time instead (correct, slower). A forgotten handle leaves
-    /// its last chunk as holes. Use [`local_with_chunk`](Arena::local_with_chunk) to fix the
+    /// its last chunk as holes. Use [`local_with_chunk`](crate::Arena::local_with_chunk) to fix the
     /// size.
     ///
     /// Arenas of more than 2^31 − 1 slots (32,767 on 32-bit targets) have no words: there, a
@@ -69,8 +70,8 @@ impl<T, const N: usize> Arena<T, N> {
     /// let mut arena = arena;
     /// assert_eq!(arena.iter_mut().count(), 2000);
     /// ```
-    pub fn local(&self) -> Local<'_, T, N> {
-        let max = (N / 32).clamp(1, MAX_CHUNK);
+    pub fn local(&self) -> Local<'_, T, S> {
+        let max = (self.cap() / 32).clamp(1, MAX_CHUNK);
         Local {
             arena: self,
             start: 0,
@@ -79,7 +80,7 @@ impl<T, const N: usize> Arena<T, N> {
         }
     }
 
-    /// A per-thread handle like [`local`](Arena::local) that always claims `chunk` slots at
+    /// A per-thread handle like [`local`](crate::Arena::local) that always claims `chunk` slots at
     /// a time (fewer only at the end of capacity). `chunk` is clamped to `1..=N`.
     ///
     /// ```
@@ -91,8 +92,8 @@ impl<T, const N: usize> Arena<T, N> {
     /// assert_eq!(arena.remaining(), 63); // the unused 7 went back
     /// assert_eq!(arena.len(), 1);
     /// ```
-    pub fn local_with_chunk(&self, chunk: usize) -> Local<'_, T, N> {
-        let chunk = chunk.clamp(1, N.max(1));
+    pub fn local_with_chunk(&self, chunk: usize) -> Local<'_, T, S> {
+        let chunk = chunk.clamp(1, self.cap());
         Local {
             arena: self,
             start: 0,
@@ -102,7 +103,7 @@ impl<T, const N: usize> Arena<T, N> {
     }
 }
 
-/// A per-thread allocation handle into an [`Arena`], from [`Arena::local`].
+/// A per-thread allocation handle into an [`Arena`](crate::Arena), from [`Arena::local`](crate::Arena::local).
 ///
 /// Its methods take `&mut self`: each thread makes its own handle (it is `Send`, so it can also
 /// be moved to another thread). The references it returns live as long as the arena borrow
@@ -120,8 +121,8 @@ impl<T, const N: usize> Arena<T, N> {
 /// assert_eq!(kept, "outlives the handle!");
 /// ```
 #[must_use = "a `Local` dropped at once allocates nothing (it only gives back slots it reserved): keep it in a variable and call `alloc` on it"]
-pub struct Local<'a, T, const N: usize> {
-    arena: &'a Arena<T, N>,
+pub struct Local<'a, T, S: Storage> {
+    arena: &'a ArenaIn<T, S>,
     /// First slot of the current chunk whose hole mark is not cleared yet; `start..chunk.next`
     /// hold values, `chunk.next..chunk.end` are free. All of `start..chunk.end` is marked as
     /// holes.
@@ -132,7 +133,7 @@ pub struct Local<'a, T, const N: usize> {
     word: WordState<'a>,
 }
 
-impl<'a, T, const N: usize> Local<'a, T, N> {
+impl<'a, T, S: Storage> Local<'a, T, S> {
     /// Stores `value` in the handle's chunk (claiming a new chunk when it is used up) and
     /// returns a reference that lives as long as the arena borrow. When the arena is full the
     /// value comes back in [`Full`].
@@ -158,8 +159,8 @@ impl<'a, T, const N: usize> Local<'a, T, N> {
             // both stay in registers there.
             let (start, word, chunk, ok) = refill_by_value(
                 &self.arena.raw.cursor,
-                N,
-                &self.arena.raw.marks,
+                self.arena.cap(),
+                self.arena.raw.marks.as_slice(),
                 self.start,
                 self.word,
                 self.chunk,
@@ -197,8 +198,8 @@ impl<'a, T, const N: usize> Local<'a, T, N> {
                     &mut self.start,
                     &mut self.word,
                     &arena.raw.cursor,
-                    N,
-                    Some(&arena.raw.marks),
+                    self.arena.cap(),
+                    Some(arena.raw.marks.as_slice()),
                 )
                 .ok_or(Full(()))?;
         }
@@ -211,7 +212,7 @@ impl<'a, T, const N: usize> Local<'a, T, N> {
     }
 
     /// Copies `src` into contiguous slots, all or nothing: inside the current chunk when it
-    /// fits there, otherwise straight from the arena like [`Arena::alloc_slice_copy`].
+    /// fits there, otherwise straight from the arena like [`Arena::alloc_slice_copy`](crate::Arena::alloc_slice_copy).
     ///
     /// # Errors
     ///
@@ -255,8 +256,8 @@ impl<'a, T, const N: usize> Local<'a, T, N> {
     }
 }
 
-impl<'a, const N: usize> Local<'a, u8, N> {
-    /// Copies `s` into contiguous slots like [`Arena::alloc_str`], inside the handle's chunk
+impl<'a, S: Storage> Local<'a, u8, S> {
+    /// Copies `s` into contiguous slots like [`Arena::alloc_str`](crate::Arena::alloc_str), inside the handle's chunk
     /// when it fits there.
     ///
     /// # Errors
@@ -419,13 +420,13 @@ fn release(
     }
 }
 
-impl<T, const N: usize> Drop for Local<'_, T, N> {
+impl<T, S: Storage> Drop for Local<'_, T, S> {
     #[inline]
     fn drop(&mut self) {
         let arena = self.arena;
         release(
             &arena.raw.cursor,
-            Some(&arena.raw.marks),
+            Some(arena.raw.marks.as_slice()),
             self.start..self.chunk.next,
             self.chunk.unused(),
             self.word,
@@ -545,7 +546,7 @@ impl Chunk {
     }
 }
 
-impl<T, const N: usize> fmt::Debug for Local<'_, T, N> {
+impl<T, S: Storage> fmt::Debug for Local<'_, T, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Local")
             .field("chunk", &(self.start..self.chunk.end))
@@ -555,11 +556,11 @@ impl<T, const N: usize> fmt::Debug for Local<'_, T, N> {
     }
 }
 
-impl<T, const N: usize> crate::Pool<T, N> {
-    /// A per-thread handle into the pool, like [`Arena::local`]: it claims chunks of slots with
+impl<T, S: Storage> crate::PoolIn<T, S> {
+    /// A per-thread handle into the pool, like [`Arena::local`](crate::Arena::local): it claims chunks of slots with
     /// one atomic operation and hands them out with no atomics. Chunks adapt as for
-    /// [`Arena::local`]. Unused slots are free again when the handle drops, for any claim (see
-    /// [`Arena::local`]); a recycled value in such a slot keeps its reset state until a claim
+    /// [`Arena::local`](crate::Arena::local). Unused slots are free again when the handle drops, for any claim (see
+    /// [`Arena::local`](crate::Arena::local)); a recycled value in such a slot keeps its reset state until a claim
     /// hands it out. Forgetting the handle is sound: a slot is marked as handed out only once
     /// its value is in place; the unused rest of its chunk stays a hole for the round, and the
     /// values it handed out are counted by [`len`](crate::Pool::len) from the next `&mut self`
@@ -573,8 +574,8 @@ impl<T, const N: usize> crate::Pool<T, N> {
     /// drop(local);
     /// assert_eq!(pool.len(), 1);
     /// ```
-    pub fn local(&self) -> PoolLocal<'_, T, N> {
-        let max = (N / 32).clamp(1, MAX_CHUNK);
+    pub fn local(&self) -> PoolLocal<'_, T, S> {
+        let max = (self.cap() / 32).clamp(1, MAX_CHUNK);
         PoolLocal {
             pool: self,
             start: 0,
@@ -594,8 +595,8 @@ impl<T, const N: usize> crate::Pool<T, N> {
 /// assert_eq!(s, "kept"); // references live as long as the pool borrow
 /// ```
 #[must_use = "a `PoolLocal` dropped at once hands out nothing (it only gives back slots it reserved): keep it in a variable and call `take` or `alloc` on it"]
-pub struct PoolLocal<'a, T, const N: usize> {
-    pool: &'a crate::Pool<T, N>,
+pub struct PoolLocal<'a, T, S: Storage> {
+    pool: &'a crate::PoolIn<T, S>,
     /// First slot of the current chunk not committed yet (see `Local`).
     start: usize,
     /// The current chunk.
@@ -604,7 +605,7 @@ pub struct PoolLocal<'a, T, const N: usize> {
     word: WordState<'a>,
 }
 
-impl<'a, T, const N: usize> PoolLocal<'a, T, N> {
+impl<'a, T, S: Storage> PoolLocal<'a, T, S> {
     /// Like [`Pool::take`](crate::Pool::take), from the handle's chunk.
     ///
     /// # Errors
@@ -671,8 +672,13 @@ impl<'a, T, const N: usize> PoolLocal<'a, T, N> {
     #[cfg_attr(debug_assertions, inline)]
     fn next_slot(&mut self) -> Option<usize> {
         let pool = self.pool;
-        self.chunk
-            .next_slot(&mut self.start, &mut self.word, &pool.cursor, N, None)
+        self.chunk.next_slot(
+            &mut self.start,
+            &mut self.word,
+            &pool.cursor,
+            pool.cap(),
+            None,
+        )
     }
 }
 
@@ -692,7 +698,7 @@ impl Drop for SkipOnPanic<'_> {
     }
 }
 
-impl<T, const N: usize> Drop for PoolLocal<'_, T, N> {
+impl<T, S: Storage> Drop for PoolLocal<'_, T, S> {
     fn drop(&mut self) {
         // Pool slots carry no hole marks: a slot's state says whether it holds a value and
         // whether it was handed out this round, whoever claims it next.
@@ -706,7 +712,7 @@ impl<T, const N: usize> Drop for PoolLocal<'_, T, N> {
     }
 }
 
-impl<T, const N: usize> fmt::Debug for PoolLocal<'_, T, N> {
+impl<T, S: Storage> fmt::Debug for PoolLocal<'_, T, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PoolLocal")
             .field("chunk", &self.chunk.unused())

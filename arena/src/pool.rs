@@ -34,11 +34,14 @@ use core::fmt;
 use core::marker::PhantomData;
 use core::mem::{self, MaybeUninit};
 
-use crate::__private::Storage;
+use crate::__private::Storage as Checks;
 use crate::arena::IterMut;
 use crate::cursor::{Cursor, CursorCore};
 use crate::error::Full;
 use crate::reset::FieldReset;
+#[cfg(feature = "alloc")]
+use crate::storage::{self, CapacityError, Heap, HeapArray, Init, OnAllocFailure};
+use crate::storage::{Array, Inline, Storage};
 use crate::sync::TrackedCell;
 
 /// Counts a claimed slot as a hole if the code it guards panics (dropped without `forget`).
@@ -100,17 +103,48 @@ const LIVE: u8 = 2;
 ///
 /// Statistics are those of [`Arena`](crate::Arena): [`len`](Pool::len) counts the slots
 /// handed out this round.
+pub type Pool<T, const N: usize> = PoolIn<T, Inline<N>>;
+
+/// A [`Pool`] with a capacity chosen at run time: its slots are allocated on the heap once, by
+/// [`with_capacity`](HeapPool::with_capacity) or [`try_with_capacity`](HeapPool::try_with_capacity).
+/// Everything else is [`Pool`]'s (the same code): `take`, field-wise `reset`, `local()`, the
+/// statistics.
+///
+/// ```
+/// let pool = atomicarena::HeapPool::<Vec<u8>>::with_capacity(2);
+/// pool.take().unwrap().extend_from_slice(b"kept buffer");
+/// let mut pool = pool;
+/// pool.reset();
+/// let buf = pool.take().unwrap();
+/// assert!(buf.is_empty() && buf.capacity() >= 11); // reset, and the buffer kept
+/// ```
+#[cfg(feature = "alloc")]
+pub type HeapPool<T> = PoolIn<T, Heap>;
+
+/// The pool, generic over where its slots live: [`Pool<T, N>`](Pool) is `PoolIn<T, Inline<N>>`
+/// and [`HeapPool<T>`](HeapPool) is `PoolIn<T, Heap>`. Every method is written once, here; see
+/// [`Pool`] for the kind's contract.
+///
+/// ```
+/// fn take_two<S: atomicarena::Storage>(pool: &atomicarena::PoolIn<u32, S>) -> usize {
+///     pool.take().unwrap();
+///     pool.take().unwrap();
+///     pool.len()
+/// }
+/// let inline: atomicarena::Pool<u32, 4> = atomicarena::Pool::new();
+/// assert_eq!(take_two(&inline), take_two(&atomicarena::HeapPool::with_capacity(4)));
+/// ```
 // `repr(C)`: the states, the values, then the header (the cursor, see `Arena`).
 #[repr(C)]
-pub struct Pool<T, const N: usize> {
+pub struct PoolIn<T, S: Storage> {
     /// `state[i]` is `EMPTY`, `IDLE` or `LIVE` (see the module docs); `slots[i]` holds a value
     /// exactly when it is not `EMPTY`. Written by the owner of slot `i` (after the value is in
     /// place) or under `&mut self`.
-    state: [TrackedCell<u8>; N],
+    state: S::Array<TrackedCell<u8>>,
     /// The values; layout of `[T; N]`.
-    slots: [UnsafeCell<MaybeUninit<T>>; N],
+    slots: S::Array<UnsafeCell<MaybeUninit<T>>>,
     /// Claims slots for this round; counts failures (see `cursor.rs`).
-    pub(crate) cursor: Cursor<N>,
+    pub(crate) cursor: Cursor,
     /// The pool owns `T`s and drops them (for dropck).
     _owns: PhantomData<T>,
 }
@@ -118,7 +152,11 @@ pub struct Pool<T, const N: usize> {
 // SAFETY: as for `Arena`: through `&Pool` threads move `T`s in and get `&mut T` to slots that
 // only they can reach (invariant 1); under `&mut self` one thread touches every value. That is
 // moving `T` between threads: `T: Send` is required and enough. No `&T` is ever shared.
-unsafe impl<T: Send, const N: usize> Sync for Pool<T, N> {}
+unsafe impl<T: Send, S: Storage> Sync for PoolIn<T, S> {}
+
+// SAFETY: moving a pool moves its `T`s: `T: Send` is required and enough (written out for
+// generic `S`, as for `ArenaIn`).
+unsafe impl<T: Send, S: Storage> Send for PoolIn<T, S> {}
 
 impl<T, const N: usize> Pool<T, N> {
     /// The number of slots, `N`.
@@ -143,7 +181,7 @@ impl<T, const N: usize> Pool<T, N> {
     #[must_use]
     #[cfg(not(loom))]
     pub const fn new() -> Self {
-        let () = <Self as Storage>::CHECKS;
+        let () = <Self as Checks>::CHECKS;
         Pool {
             cursor: Cursor::new(),
             state: [const { TrackedCell::new(EMPTY) }; N],
@@ -155,7 +193,7 @@ impl<T, const N: usize> Pool<T, N> {
     /// Creates an empty pool (loom build: loom's atomics are not `const`).
     #[cfg(loom)]
     pub fn new() -> Self {
-        let () = <Self as Storage>::CHECKS;
+        let () = <Self as Checks>::CHECKS;
         Pool {
             cursor: Cursor::new(),
             state: core::array::from_fn(|_| TrackedCell::new(EMPTY)),
@@ -173,7 +211,7 @@ impl<T, const N: usize> Pool<T, N> {
     #[must_use]
     #[cfg(feature = "alloc")]
     pub fn new_boxed() -> alloc::boxed::Box<Self> {
-        let () = <Self as Storage>::CHECKS;
+        let () = <Self as Checks>::CHECKS;
         #[cfg(not(loom))]
         {
             crate::zeroable::new_boxed_zeroed()
@@ -183,7 +221,62 @@ impl<T, const N: usize> Pool<T, N> {
             alloc::boxed::Box::new(Self::new())
         }
     }
+}
 
+#[cfg(feature = "alloc")]
+impl<T> HeapPool<T> {
+    /// Creates an empty pool of `capacity` slots, allocated on the heap now and never again
+    /// (zeroed memory: untouched slots cost no page).
+    ///
+    /// # Panics
+    ///
+    /// As [`HeapArena::with_capacity`](crate::HeapArena::with_capacity): a capacity of 0, or
+    /// storage over `isize::MAX` bytes; `handle_alloc_error` when the allocator fails.
+    ///
+    /// ```
+    /// let pool = atomicarena::HeapPool::<String>::with_capacity(1000);
+    /// assert_eq!(pool.capacity(), 1000);
+    /// ```
+    #[must_use]
+    #[track_caller]
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self::build(capacity, OnAllocFailure::Abort)
+            .unwrap_or_else(|e| storage::capacity_panic("HeapPool", e))
+    }
+
+    /// Creates an empty pool of `capacity` slots, or says why it cannot.
+    ///
+    /// # Errors
+    ///
+    /// As [`HeapArena::try_with_capacity`](crate::HeapArena::try_with_capacity).
+    ///
+    /// ```
+    /// let err = atomicarena::HeapPool::<u8>::try_with_capacity(0).unwrap_err();
+    /// assert_eq!(err, atomicarena::CapacityError::Zero);
+    /// ```
+    pub fn try_with_capacity(capacity: usize) -> Result<Self, CapacityError> {
+        Self::build(capacity, OnAllocFailure::Return)
+    }
+
+    fn build(n: usize, on_failure: OnAllocFailure) -> Result<Self, CapacityError> {
+        storage::check_capacity(n, mem::size_of::<T>() + 1)?;
+        // SAFETY: a zero byte is `EMPTY`, the state of a slot that never held a value
+        // (`TrackedCell<u8>` is a `u8` in a cell outside loom).
+        #[cfg(not(loom))]
+        let state = unsafe { HeapArray::new(n, Init::Zeroed, on_failure) }?;
+        #[cfg(loom)]
+        let state = HeapArray::from_fn(n, || TrackedCell::new(EMPTY));
+        Ok(PoolIn {
+            cursor: Cursor::new(),
+            state,
+            // SAFETY: a `MaybeUninit` in a cell is valid whatever its bytes.
+            slots: unsafe { HeapArray::new(n, Init::Uninit, on_failure) }?,
+            _owns: PhantomData,
+        })
+    }
+}
+
+impl<T, S: Storage> PoolIn<T, S> {
     /// Hands out the next slot of this round: its recycled value, reset at the end of the last
     /// round that used it, or the first time the slot is used, `T::default()` with
     /// [`FieldReset::reset_fields`] applied. So every round hands out values in the same state:
@@ -242,8 +335,11 @@ impl<T, const N: usize> Pool<T, N> {
     where
         T: Default + FieldReset,
     {
-        let i = self.cursor.claim_one(None).ok_or(Full::pool(()))?;
-        // SAFETY: `claim_one` returned `i < N`, claimed by this call alone this round.
+        let i = self
+            .cursor
+            .claim_one(self.cap(), None)
+            .ok_or(Full::pool(()))?;
+        // SAFETY: `claim_one` returned `i < capacity`, claimed by this call alone this round.
         Ok(unsafe { self.take_slot(i, true) })
     }
 
@@ -252,7 +348,7 @@ impl<T, const N: usize> Pool<T, N> {
     ///
     /// # Safety
     ///
-    /// `i < N`, and slot `i` was claimed by the caller this round and not handed out yet.
+    /// `i < capacity`, and slot `i` was claimed by the caller this round and not handed out yet.
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     #[allow(clippy::mut_from_ref)] // the caller owns the slot (see # Safety)
@@ -260,9 +356,14 @@ impl<T, const N: usize> Pool<T, N> {
     where
         T: Default + FieldReset,
     {
-        debug_assert!(i < N);
-        // SAFETY: `i < N` (caller).
-        let (state, slot) = unsafe { (self.state.get_unchecked(i), self.slots.get_unchecked(i)) };
+        debug_assert!(i < self.cap());
+        // SAFETY: `i < capacity` (caller).
+        let (state, slot) = unsafe {
+            (
+                self.state.as_slice().get_unchecked(i),
+                self.slots.as_slice().get_unchecked(i),
+            )
+        };
         // SAFETY: slot `i` and its state belong to the caller for the round.
         if unsafe { state_is_empty(state, i) } {
             // The state a recycled value is in, so that every round starts alike. A panic in
@@ -298,10 +399,10 @@ impl<T, const N: usize> Pool<T, N> {
     #[inline]
     #[allow(clippy::mut_from_ref)] // each slot is handed out once per round (invariant 1)
     pub fn alloc(&self, value: T) -> Result<&mut T, Full<T>> {
-        let Some(i) = self.cursor.claim_one(None) else {
+        let Some(i) = self.cursor.claim_one(self.cap(), None) else {
             return Err(Full::pool(value));
         };
-        // SAFETY: `claim_one` returned `i < N`, claimed by this call alone this round.
+        // SAFETY: `claim_one` returned `i < capacity`, claimed by this call alone this round.
         Ok(unsafe { self.put_slot(i, value, true) })
     }
 
@@ -309,14 +410,19 @@ impl<T, const N: usize> Pool<T, N> {
     ///
     /// # Safety
     ///
-    /// `i < N`, and slot `i` was claimed by the caller this round and not handed out yet.
+    /// `i < capacity`, and slot `i` was claimed by the caller this round and not handed out yet.
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     #[allow(clippy::mut_from_ref)] // the caller owns the slot (see # Safety)
     pub(crate) unsafe fn put_slot(&self, i: usize, value: T, count_hole: bool) -> &mut T {
-        debug_assert!(i < N);
-        // SAFETY: `i < N` (caller).
-        let (state, slot) = unsafe { (self.state.get_unchecked(i), self.slots.get_unchecked(i)) };
+        debug_assert!(i < self.cap());
+        // SAFETY: `i < capacity` (caller).
+        let (state, slot) = unsafe {
+            (
+                self.state.as_slice().get_unchecked(i),
+                self.slots.as_slice().get_unchecked(i),
+            )
+        };
         // SAFETY: slot `i` and its state belong to the caller for the round. The state is set
         // to `EMPTY` before the old value is dropped, so a panicking destructor leaves an empty
         // slot, never one dropped twice (invariant 3); `value` is then dropped by the unwinding.
@@ -363,15 +469,15 @@ impl<T, const N: usize> Pool<T, N> {
         T: FieldReset,
     {
         self.settle();
-        let len = self.cursor.end_round();
+        let len = self.cursor.end_round(self.cap());
 
         /// On unwind from `reset_fields`, drops the values not yet reset (from `next - 1`).
-        struct Rest<'a, T, const N: usize> {
-            pool: &'a mut Pool<T, N>,
+        struct Rest<'a, T, S: Storage> {
+            pool: &'a mut PoolIn<T, S>,
             next: usize,
             len: usize,
         }
-        impl<T, const N: usize> Drop for Rest<'_, T, N> {
+        impl<T, S: Storage> Drop for Rest<'_, T, S> {
             fn drop(&mut self) {
                 // Only reached with work left when a `reset_fields` panicked: drop the value
                 // it panicked on (index `next - 1`) and everything after it.
@@ -389,10 +495,15 @@ impl<T, const N: usize> Pool<T, N> {
             rest.next += 1;
             // Only values handed out this round are reset; an `IDLE` slot below the cursor (claimed
             // by a handle but never handed out) was reset in the round that used it.
-            if *rest.pool.state[i].get_mut() == LIVE {
+            if *rest.pool.state.as_mut_slice()[i].get_mut() == LIVE {
                 // SAFETY: the state says the slot holds a value; `&mut self` is exclusive.
-                unsafe { rest.pool.slots[i].get_mut().assume_init_mut() }.reset_fields();
-                *rest.pool.state[i].get_mut() = IDLE;
+                unsafe {
+                    rest.pool.slots.as_mut_slice()[i]
+                        .get_mut()
+                        .assume_init_mut()
+                }
+                .reset_fields();
+                *rest.pool.state.as_mut_slice()[i].get_mut() = IDLE;
             }
         }
         mem::forget(rest); // every value was reset: nothing for the guard to do
@@ -409,7 +520,7 @@ impl<T, const N: usize> Pool<T, N> {
     /// ```
     pub fn clear(&mut self) {
         self.settle();
-        self.cursor.end_round();
+        self.cursor.end_round(self.cap());
         // Only slots below `claimed_hi` were ever handed out, hence ever initialised.
         self.drop_range(0, self.cursor.claimed_hi);
     }
@@ -425,9 +536,22 @@ impl<T, const N: usize> Pool<T, N> {
     pub fn iter_mut(&mut self) -> IterMut<'_, T> {
         // Unused chunk tails of the threads' chunks go back or stay unused (never `LIVE`).
         self.settle();
-        let len = self.cursor.claimed();
+        let len = self.cursor.claimed(self.cap());
         // SAFETY: a `LIVE` slot holds a value; `&mut self` is exclusive for the borrow.
-        unsafe { IterMut::new(&mut self.slots[..len], &mut self.state[..len], LIVE, true) }
+        unsafe {
+            IterMut::new(
+                &mut self.slots.as_mut_slice()[..len],
+                &mut self.state.as_mut_slice()[..len],
+                LIVE,
+                true,
+            )
+        }
+    }
+
+    /// The number of slots.
+    #[inline]
+    pub(crate) fn cap(&self) -> usize {
+        self.state.as_slice().len()
     }
 
     crate::cursor::statistics!(Pool, clear, "slots handed out (`take` or `alloc`)", cursor);
@@ -437,41 +561,46 @@ impl<T, const N: usize> Pool<T, N> {
     /// the values it handed out are `LIVE`: then the values are counted instead (once per
     /// forgotten handle, O(len)).
     fn settle(&mut self) {
-        if self.cursor.settle(None) {
-            let claimed = self.cursor.claimed();
+        if self.cursor.settle(self.cap(), None) {
+            let claimed = self.cursor.claimed(self.cap());
             let mut live = 0;
-            for s in &mut self.state[..claimed] {
+            for s in &mut self.state.as_mut_slice()[..claimed] {
                 live += usize::from(*s.get_mut() == LIVE);
             }
-            self.cursor.set_values(N, live);
+            let n = self.cap();
+            self.cursor.set_values(n, live);
         }
     }
 
     /// Drops the values in `from..to`, setting each state to `EMPTY` first; if a destructor panics, the
     /// rest are still dropped while unwinding.
     fn drop_range(&mut self, from: usize, to: usize) {
-        struct Dropper<'a, T, const N: usize> {
-            pool: &'a mut Pool<T, N>,
+        struct Dropper<'a, T, S: Storage> {
+            pool: &'a mut PoolIn<T, S>,
             next: usize,
             to: usize,
         }
-        impl<T, const N: usize> Dropper<'_, T, N> {
+        impl<T, S: Storage> Dropper<'_, T, S> {
             // Not inlined: called from here and from the guard's drop, one copy of the loop.
             #[inline(never)]
             fn run(&mut self) {
                 while self.next < self.to {
                     let i = self.next;
                     self.next += 1;
-                    let state = self.pool.state[i].get_mut();
+                    let state = self.pool.state.as_mut_slice()[i].get_mut();
                     if mem::replace(state, EMPTY) != EMPTY {
                         // SAFETY: the state said the slot holds a value; it was set to `EMPTY`
                         // first, so the value is dropped exactly once (invariant 3).
-                        unsafe { self.pool.slots[i].get_mut().assume_init_drop() };
+                        unsafe {
+                            self.pool.slots.as_mut_slice()[i]
+                                .get_mut()
+                                .assume_init_drop()
+                        };
                     }
                 }
             }
         }
-        impl<T, const N: usize> Drop for Dropper<'_, T, N> {
+        impl<T, S: Storage> Drop for Dropper<'_, T, S> {
             fn drop(&mut self) {
                 // Reached with work left only when a destructor panicked in `run`.
                 self.run();
@@ -485,7 +614,7 @@ impl<T, const N: usize> Pool<T, N> {
             }
             .run();
         } else {
-            for state in &mut self.state[from..to] {
+            for state in &mut self.state.as_mut_slice()[from..to] {
                 *state.get_mut() = EMPTY;
             }
         }
@@ -535,7 +664,7 @@ unsafe fn set_live(state: &TrackedCell<u8>) {
     state.with_mut(|s| unsafe { *s = LIVE });
 }
 
-impl<'a, T, const N: usize> IntoIterator for &'a mut Pool<T, N> {
+impl<'a, T, S: Storage> IntoIterator for &'a mut PoolIn<T, S> {
     type Item = &'a mut T;
     type IntoIter = IterMut<'a, T>;
 
@@ -556,7 +685,7 @@ impl<'a, T, const N: usize> IntoIterator for &'a mut Pool<T, N> {
 }
 
 #[doc(hidden)]
-impl<T, const N: usize> Storage for Pool<T, N> {
+impl<T, const N: usize> Checks for Pool<T, N> {
     const SLOTS: usize = N;
     const SLOT_BYTES: usize = mem::size_of::<T>() + 1; // the value and its state
     const CHECKS: () = {
@@ -568,12 +697,12 @@ impl<T, const N: usize> Storage for Pool<T, N> {
     };
 }
 
-impl<T, const N: usize> Drop for Pool<T, N> {
+impl<T, S: Storage> Drop for PoolIn<T, S> {
     fn drop(&mut self) {
         if mem::needs_drop::<T>() {
             self.settle();
             // Only slots below `claimed_hi` (or claimed this round) were ever handed out.
-            let used = self.cursor.claimed_hi.max(self.cursor.claimed());
+            let used = self.cursor.claimed_hi.max(self.cursor.claimed(self.cap()));
             self.drop_range(0, used);
         }
     }
@@ -586,10 +715,11 @@ impl<T, const N: usize> Default for Pool<T, N> {
     }
 }
 
-impl<T, const N: usize> fmt::Debug for Pool<T, N> {
+impl<T, S: Storage> fmt::Debug for PoolIn<T, S> {
     /// Shows the statistics, not the values.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.cursor.fmt_stats("Pool", f)
+        self.cursor
+            .fmt_stats(self.cap(), S::pick("Pool", "HeapPool"), f)
     }
 }
 

@@ -73,7 +73,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 
 use arbitrary::Arbitrary;
-use atomicarena::{Arena, Full, Local};
+use atomicarena::{ArenaIn, Full, Heap, HeapArena, Inline, Local, Storage};
 
 use crate::support::{self, catch_planned, planned_panic};
 
@@ -229,13 +229,19 @@ impl Op {
 
 /// Applies `ops` to a real `Arena<Val, 12>`, `Arena<Cp, 576>` and `Arena<Cp, 4096>`, each next
 /// to the reference model, and panics at the first disagreement (see the module docs).
+///
+/// Each arena runs in both storages, through the same harness: inline (`Arena<T, N>`) and on
+/// the heap (`HeapArena<T>` with the same capacity).
 pub fn run(ops: &[Op]) {
     support::quiet_planned_panics();
-    Harness::<Val, SMALL>::new("Arena<Val, 12>").run(ops, false);
-    Harness::<Cp, LARGE>::new("Arena<Cp, 576>").run(ops, false);
+    Harness::<Val, Inline<SMALL>>::new("Arena<Val, 12>", SMALL).run(ops, false);
+    Harness::<Val, Heap>::new("HeapArena<Val>(12)", SMALL).run(ops, false);
+    Harness::<Cp, Inline<LARGE>>::new("Arena<Cp, 576>", LARGE).run(ops, false);
     // Too slow under Miri, which retags the whole arena on every access.
     if !cfg!(miri) {
-        Harness::<Cp, STRIPED>::new("Arena<Cp, 4096>").run(ops, false);
+        Harness::<Cp, Heap>::new("HeapArena<Cp>(576)", LARGE).run(ops, false);
+        Harness::<Cp, Inline<STRIPED>>::new("Arena<Cp, 4096>", STRIPED).run(ops, false);
+        Harness::<Cp, Heap>::new("HeapArena<Cp>(4096)", STRIPED).run(ops, false);
     }
 }
 
@@ -249,10 +255,14 @@ pub fn run(ops: &[Op]) {
 /// stripes' tails left by finished threads are what the next thread continues from.
 pub fn run_in_turn(ops: &[Op]) {
     support::quiet_planned_panics();
-    Harness::<Val, SMALL>::new("Arena<Val, 12>, threads in turn").run(ops, true);
-    Harness::<Cp, LARGE>::new("Arena<Cp, 576>, threads in turn").run(ops, true);
+    Harness::<Val, Inline<SMALL>>::new("Arena<Val, 12>, threads in turn", SMALL).run(ops, true);
+    Harness::<Val, Heap>::new("HeapArena<Val>(12), threads in turn", SMALL).run(ops, true);
+    Harness::<Cp, Inline<LARGE>>::new("Arena<Cp, 576>, threads in turn", LARGE).run(ops, true);
     if !cfg!(miri) {
-        Harness::<Cp, STRIPED>::new("Arena<Cp, 4096>, threads in turn").run(ops, true);
+        Harness::<Cp, Heap>::new("HeapArena<Cp>(576), threads in turn", LARGE).run(ops, true);
+        Harness::<Cp, Inline<STRIPED>>::new("Arena<Cp, 4096>, threads in turn", STRIPED)
+            .run(ops, true);
+        Harness::<Cp, Heap>::new("HeapArena<Cp>(4096), threads in turn", STRIPED).run(ops, true);
     }
 }
 
@@ -368,13 +378,13 @@ trait Elem: Sized + Default + Clone + fmt::Debug + Send + Sync {
     fn set_payload(&mut self, payload: u32);
     /// `Arena::alloc_slice_copy`, or `alloc_slice_clone` for a type that is not `Copy`.
     #[allow(clippy::mut_from_ref)] // the arena's own signature
-    fn slice_copy<'a, const N: usize>(
-        arena: &'a Arena<Self, N>,
+    fn slice_copy<'a, S: Storage>(
+        arena: &'a ArenaIn<Self, S>,
         src: &[Self],
     ) -> Result<&'a mut [Self], Full<()>>;
     /// `Local::alloc_slice_copy`, if `COPY`.
-    fn local_slice_copy<'a, const N: usize>(
-        local: &mut Local<'a, Self, N>,
+    fn local_slice_copy<'a, S: Storage>(
+        local: &mut Local<'a, Self, S>,
         src: &[Self],
     ) -> Option<Result<&'a mut [Self], Full<()>>>;
 }
@@ -447,14 +457,14 @@ impl Elem for Val {
         self.payload = payload;
     }
     #[allow(clippy::mut_from_ref)] // the arena's own signature
-    fn slice_copy<'a, const N: usize>(
-        arena: &'a Arena<Self, N>,
+    fn slice_copy<'a, S: Storage>(
+        arena: &'a ArenaIn<Self, S>,
         src: &[Self],
     ) -> Result<&'a mut [Self], Full<()>> {
         arena.alloc_slice_clone(src)
     }
-    fn local_slice_copy<'a, const N: usize>(
-        _: &mut Local<'a, Self, N>,
+    fn local_slice_copy<'a, S: Storage>(
+        _: &mut Local<'a, Self, S>,
         _: &[Self],
     ) -> Option<Result<&'a mut [Self], Full<()>>> {
         None
@@ -499,14 +509,14 @@ impl Elem for Cp {
         self.payload = payload;
     }
     #[allow(clippy::mut_from_ref)] // the arena's own signature
-    fn slice_copy<'a, const N: usize>(
-        arena: &'a Arena<Self, N>,
+    fn slice_copy<'a, S: Storage>(
+        arena: &'a ArenaIn<Self, S>,
         src: &[Self],
     ) -> Result<&'a mut [Self], Full<()>> {
         arena.alloc_slice_copy(src)
     }
-    fn local_slice_copy<'a, const N: usize>(
-        local: &mut Local<'a, Self, N>,
+    fn local_slice_copy<'a, S: Storage>(
+        local: &mut Local<'a, Self, S>,
         src: &[Self],
     ) -> Option<Result<&'a mut [Self], Full<()>>> {
         Some(local.alloc_slice_copy(src))
@@ -1122,14 +1132,16 @@ fn predicted(p: &Pred) -> Result<Result<Vec<Key>, ()>, ()> {
 /// References handed out in the current phase, with the value each must still hold.
 type Held<'a, E> = Vec<(&'a mut E, Key)>;
 
-struct Harness<E, const N: usize> {
+struct Harness<E, S: Storage> {
     name: &'static str,
+    /// The arena's capacity.
+    n: usize,
     m: Model,
     /// Address of slot 0, learned from the first reference handed out.
     base: Option<usize>,
     /// Each operation runs on a fresh thread (see [`run_in_turn`]).
     in_turn: bool,
-    _e: PhantomData<E>,
+    _e: PhantomData<(E, S)>,
 }
 
 /// Runs `f` on a freshly spawned thread that shares the run's context and is joined at once
@@ -1150,12 +1162,31 @@ fn on_thread<R: Send>(in_turn: bool, f: impl FnOnce() -> R + Send) -> R {
     .unwrap_or_else(|payload| panic::resume_unwind(payload))
 }
 
-impl<E: Elem, const N: usize> Harness<E, N> {
-    fn new(name: &'static str) -> Self {
+/// Builds the arena of a storage: `Arena::new()` inline, `HeapArena::with_capacity(n)`.
+trait Make<E>: Storage {
+    fn make(n: usize) -> ArenaIn<E, Self>;
+}
+
+impl<E, const N: usize> Make<E> for Inline<N> {
+    fn make(n: usize) -> ArenaIn<E, Self> {
+        assert_eq!(n, N);
+        ArenaIn::new()
+    }
+}
+
+impl<E> Make<E> for Heap {
+    fn make(n: usize) -> ArenaIn<E, Self> {
+        HeapArena::with_capacity(n)
+    }
+}
+
+impl<E: Elem, S: Make<E>> Harness<E, S> {
+    fn new(name: &'static str, n: usize) -> Self {
         install_ctx(SharedCtx::default());
         Harness {
             name,
-            m: Model::new(N, E::TRACKED),
+            n,
+            m: Model::new(n, E::TRACKED),
             base: None,
             in_turn: false,
             _e: PhantomData,
@@ -1177,7 +1208,7 @@ impl<E: Elem, const N: usize> Harness<E, N> {
         // If a check fails, the arena is leaked rather than dropped while unwinding: after a
         // bug its slots may hold garbage, whose destructor would crash the test binary before
         // the failure is reported (or shrunk).
-        let mut arena: ManuallyDrop<Arena<E, N>> = ManuallyDrop::new(Arena::new());
+        let mut arena: ManuallyDrop<ArenaIn<E, S>> = ManuallyDrop::new(S::make(self.n));
         self.check_values(&mut arena, self.at(0, None, "new arena"));
         let mut k = 0;
         self.in_turn = in_turn;
@@ -1197,7 +1228,7 @@ impl<E: Elem, const N: usize> Harness<E, N> {
     /// Applies the phase that starts at `ops[k]` (one `&mut` operation, or the `&Arena`
     /// operations up to the next one) and checks everything after it; returns where the next
     /// phase starts.
-    fn phase(&mut self, arena: &mut Arena<E, N>, ops: &[Op], k: usize) -> usize {
+    fn phase(&mut self, arena: &mut ArenaIn<E, S>, ops: &[Op], k: usize) -> usize {
         let in_turn = self.in_turn;
         if ops[k].needs_mut() {
             let at = self.at(k, Some(&ops[k]), "after");
@@ -1216,13 +1247,13 @@ impl<E: Elem, const N: usize> Harness<E, N> {
 
     // ---- checks ----
 
-    fn check_stats(&self, arena: &Arena<E, N>, at: At<'_>) {
+    fn check_stats(&self, arena: &ArenaIn<E, S>, at: At<'_>) {
         let (len, remaining) = (self.m.len(), self.m.remaining());
         assert_eq!(arena.len(), len, "{at}: len");
         assert_eq!(arena.is_empty(), len == 0, "{at}: is_empty");
         assert_eq!(arena.remaining(), remaining, "{at}: remaining");
         assert_eq!(arena.is_full(), remaining == 0, "{at}: is_full");
-        assert_eq!(arena.capacity(), N, "{at}: capacity");
+        assert_eq!(arena.capacity(), self.n, "{at}: capacity");
         assert_eq!(
             arena.bytes_used(),
             len * mem::size_of::<E>(),
@@ -1248,7 +1279,7 @@ impl<E: Elem, const N: usize> Harness<E, N> {
     }
 
     /// Everything, under `&mut`: no handle can be alive.
-    fn check_values(&mut self, arena: &mut Arena<E, N>, at: At<'_>) {
+    fn check_values(&mut self, arena: &mut ArenaIn<E, S>, at: At<'_>) {
         // `iter_mut` and `get_mut` settle the arena first.
         self.m.settle();
         self.m.check_words();
@@ -1279,8 +1310,8 @@ impl<E: Elem, const N: usize> Harness<E, N> {
     /// After each step of a shared phase.
     fn check_shared(
         &self,
-        arena: &Arena<E, N>,
-        locals: &[Option<Local<'_, E, N>>; 2],
+        arena: &ArenaIn<E, S>,
+        locals: &[Option<Local<'_, E, S>>; 2],
         held: &Held<'_, E>,
         at: At<'_>,
     ) {
@@ -1389,8 +1420,8 @@ impl<E: Elem, const N: usize> Harness<E, N> {
 
     /// Applies the operations from `k` on that need only `&Arena`, with up to two handles
     /// alive; drops the handles still alive at the end (A first). Returns where it stopped.
-    fn shared_phase<'a>(&mut self, arena: &'a Arena<E, N>, ops: &[Op], mut k: usize) -> usize {
-        let mut locals: [Option<Local<'a, E, N>>; 2] = [None, None];
+    fn shared_phase<'a>(&mut self, arena: &'a ArenaIn<E, S>, ops: &[Op], mut k: usize) -> usize {
+        let mut locals: [Option<Local<'a, E, S>>; 2] = [None, None];
         let mut held: Held<'a, E> = Vec::new();
         let in_turn = self.in_turn;
         while let Some(op) = ops.get(k).filter(|op| !op.needs_mut()) {
@@ -1417,13 +1448,14 @@ impl<E: Elem, const N: usize> Harness<E, N> {
 
     fn shared_step<'a>(
         &mut self,
-        arena: &'a Arena<E, N>,
-        locals: &mut [Option<Local<'a, E, N>>; 2],
+        arena: &'a ArenaIn<E, S>,
+        locals: &mut [Option<Local<'a, E, S>>; 2],
         held: &mut Held<'a, E>,
         op: &Op,
         at: At<'_>,
     ) {
-        let modulo = |len: u8| usize::from(len) % (N + 3);
+        let n = self.n;
+        let modulo = |len: u8| usize::from(len) % (n + 3);
         match *op {
             Op::Alloc => {
                 let v = E::fresh();
@@ -1572,8 +1604,8 @@ impl<E: Elem, const N: usize> Harness<E, N> {
     /// `local.alloc(value)`.
     fn local_alloc<'a>(
         &mut self,
-        arena: &'a Arena<E, N>,
-        locals: &mut [Option<Local<'a, E, N>>; 2],
+        arena: &'a ArenaIn<E, S>,
+        locals: &mut [Option<Local<'a, E, S>>; 2],
         held: &mut Held<'a, E>,
         handle: Which,
         at: At<'_>,
@@ -1598,10 +1630,10 @@ impl<E: Elem, const N: usize> Harness<E, N> {
     /// The handle, made with `arena.local()` if there is none.
     fn local<'l, 'a>(
         &mut self,
-        arena: &'a Arena<E, N>,
-        locals: &'l mut [Option<Local<'a, E, N>>; 2],
+        arena: &'a ArenaIn<E, S>,
+        locals: &'l mut [Option<Local<'a, E, S>>; 2],
         handle: Which,
-    ) -> (usize, &'l mut Local<'a, E, N>) {
+    ) -> (usize, &'l mut Local<'a, E, S>) {
         let h = handle.index();
         if locals[h].is_none() {
             self.m.new_local(h, None);
@@ -1611,7 +1643,7 @@ impl<E: Elem, const N: usize> Harness<E, N> {
 
     // ---- operations that need `&mut Arena` ----
 
-    fn exclusive_step(&mut self, arena: &mut Arena<E, N>, op: &Op, at: At<'_>) {
+    fn exclusive_step(&mut self, arena: &mut ArenaIn<E, S>, op: &Op, at: At<'_>) {
         match *op {
             Op::FillDefault { panic_at } => {
                 let panic_at = panic_at.map(usize::from);
@@ -1619,7 +1651,7 @@ impl<E: Elem, const N: usize> Harness<E, N> {
                 // cursor) is claimed as a hole and the words are emptied, then the holes are
                 // filled in slot order until a default panics.
                 self.m.settle();
-                self.m.slots.resize(N, Slot::Hole);
+                self.m.slots.resize(self.n, Slot::Hole);
                 for slot in &mut self.m.slots {
                     if *slot == Slot::Free {
                         *slot = Slot::Hole;
@@ -1628,7 +1660,7 @@ impl<E: Elem, const N: usize> Harness<E, N> {
                 self.m.words.fill(Word::Empty);
                 let mut made = 0;
                 let mut want = Ok(());
-                for i in 0..N {
+                for i in 0..self.n {
                     if self.m.slots[i] == Slot::Hole {
                         if panic_at == Some(made) {
                             want = Err(());
@@ -1718,7 +1750,7 @@ impl<E: Elem, const N: usize> Harness<E, N> {
                 }
             }
             Op::GetMut { index, set } => {
-                let i = usize::from(index) % (N + 2);
+                let i = usize::from(index) % (self.n + 2);
                 self.m.settle();
                 let slot = self.m.slots.get_mut(i);
                 let want = match &slot {

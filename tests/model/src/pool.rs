@@ -28,7 +28,7 @@ use std::fmt;
 use std::mem;
 
 use arbitrary::Arbitrary;
-use atomicarena::{FieldReset, Full, Pool, PoolLocal};
+use atomicarena::{FieldReset, Full, Heap, HeapPool, Inline, PoolIn, PoolLocal, Storage};
 
 use crate::support::{self, DropLog, Tracked};
 
@@ -138,12 +138,37 @@ pub fn run(ops: &[Op]) {
     run_with::<64>(ops);
 }
 
-/// [`run`] with one capacity `N`.
+/// [`run`] with one capacity `N`, in both storages: `Pool<_, N>` and `HeapPool` of `N` slots,
+/// through the same model.
 pub fn run_with<const N: usize>(ops: &[Op]) {
+    run_in::<N, Inline<N>>(ops);
+    run_in::<N, Heap>(ops);
+}
+
+/// Builds the pool of a storage: `Pool::new()` inline, `HeapPool::with_capacity(n)`.
+trait Make: Storage {
+    fn make(n: usize) -> PoolIn<V, Self>;
+}
+
+impl<const N: usize> Make for Inline<N> {
+    fn make(n: usize) -> PoolIn<V, Self> {
+        assert_eq!(n, N);
+        PoolIn::new()
+    }
+}
+
+impl Make for Heap {
+    fn make(n: usize) -> PoolIn<V, Self> {
+        HeapPool::with_capacity(n)
+    }
+}
+
+/// [`run_with`] in one storage `S`.
+fn run_in<const N: usize, S: Make>(ops: &[Op]) {
     support::quiet_planned_panics();
     let log = Ctx::install();
     let mut model = Model::<N>::new();
-    let mut pool: Pool<V, N> = Pool::new();
+    let mut pool: PoolIn<V, S> = S::make(N);
     let mut at = 0;
     while let Some(op) = ops.get(at) {
         if op.is_shared() {
@@ -184,7 +209,7 @@ pub fn run_with<const N: usize>(ops: &[Op]) {
             }
             Op::DropPool => {
                 model.drop_all();
-                pool = Pool::new();
+                pool = S::make(N);
                 model.start_over();
             }
             _ => unreachable!("shared operations run in `shared_segment`"),
@@ -231,15 +256,15 @@ impl fmt::Display for Step<'_> {
 
 /// Runs the `&self` operations from `ops[at]` up to the next `&mut self` one, with handles and
 /// handed-out references alive; drops the remaining handles in order; returns where it stopped.
-fn shared_segment<'p, const N: usize>(
-    pool: &'p Pool<V, N>,
+fn shared_segment<'p, const N: usize, S: Storage>(
+    pool: &'p PoolIn<V, S>,
     model: &mut Model<N>,
     log: &DropLog,
     ops: &[Op],
     mut at: usize,
 ) -> usize {
     const MAX_HANDLES: usize = 4;
-    let mut handles: Vec<(PoolLocal<'p, V, N>, ModelHandle)> = Vec::new();
+    let mut handles: Vec<(PoolLocal<'p, V, S>, ModelHandle)> = Vec::new();
     // References handed out this round, with the slot the model says they point to.
     let mut refs: Vec<(usize, &'p mut V)> = Vec::new();
     while let Some(op) = ops.get(at).filter(|op| op.is_shared()) {
@@ -1007,7 +1032,7 @@ impl<const N: usize> Model<N> {
     }
 
     /// Every statistic, and the drops since the last check.
-    fn check(&mut self, pool: &Pool<V, N>, log: &DropLog, step: &Step<'_>) {
+    fn check<S: Storage>(&mut self, pool: &PoolIn<V, S>, log: &DropLog, step: &Step<'_>) {
         let (len, remaining) = (self.len(), self.remaining());
         assert_eq!(pool.len(), len, "{step}: len");
         assert_eq!(pool.is_empty(), len == 0, "{step}: is_empty");
