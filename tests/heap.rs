@@ -302,3 +302,61 @@ fn heap_pool_values_are_reset_from_the_first_take() {
     let c = pool.take().unwrap();
     assert_eq!((c.ttl, c.log.len()), (64, 0));
 }
+
+#[test]
+fn a_one_slot_heap_ring_keeps_the_newest_value() {
+    use atomicarena::{Handle, HeapRing};
+
+    let mut ring = HeapRing::<String>::with_capacity(1);
+    let a = ring.push("a".into());
+    assert_eq!(ring.get(a).as_deref().map(String::as_str), Some("a"));
+    let b = ring.push("b".into());
+    assert!(ring.get(a).is_none(), "overwritten");
+    assert_eq!(ring.get(b).as_deref().map(String::as_str), Some("b"));
+    {
+        // A pinned slot is skipped: with one slot, the push gives up and drops its value.
+        let pin = ring.get(b).unwrap();
+        let c = ring.push("c".into());
+        assert!(ring.get(c).is_none());
+        assert_eq!(&*pin, "b");
+    }
+    assert!(ring.skipped() >= 1);
+    let seen: Vec<String> = ring.since(Handle::START).map(|(_, v)| v.clone()).collect();
+    assert_eq!(seen, ["b"]);
+    ring.reset();
+    assert!(ring.is_empty() && ring.get(b).is_none());
+    assert!(format!("{ring:?}").starts_with("HeapRing { len: 0, capacity: 1,"));
+}
+
+#[test]
+fn a_heap_ring_of_zero_sized_values_and_many_threads() {
+    use atomicarena::HeapRing;
+
+    let ring = HeapRing::<()>::with_capacity(3);
+    let hs: Vec<_> = (0..5).map(|_| ring.push(())).collect();
+    assert!(ring.get(hs[1]).is_none() && ring.get(hs[4]).is_some());
+    assert_eq!(ring.len(), 3);
+
+    // Threads push; every handle is unique and the newest `n` values are readable.
+    let n = if cfg!(miri) { 8 } else { 1000 };
+    let per = if cfg!(miri) { 10 } else { 5000 };
+    let ring = HeapRing::<u64>::with_capacity(n);
+    let mut handles: Vec<u64> = thread::scope(|s| {
+        let joins: Vec<_> = (0..3u64)
+            .map(|t| {
+                let ring = &ring;
+                s.spawn(move || {
+                    (0..per as u64)
+                        .map(|i| ring.push(t << 32 | i).sequence())
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        joins.into_iter().flat_map(|j| j.join().unwrap()).collect()
+    });
+    handles.sort_unstable();
+    handles.dedup();
+    assert_eq!(handles.len(), 3 * per);
+    assert_eq!(ring.len(), n);
+    assert_eq!(ring.iter().count(), n);
+}

@@ -690,14 +690,14 @@ fn send_and_sync_bounds() {
     assert_send::<Handle<Rc<u32>>>();
     assert_sync::<Handle<Rc<u32>>>();
     // The iterator follows the ring.
-    assert_send::<RingIter<'static, u32, 4>>();
-    assert_not!(Send, RingIter<'static, Cell<u32>, 4>);
+    assert_send::<RingIter<'static, u32, atomicarena::Inline<4>>>();
+    assert_not!(Send, RingIter<'static, Cell<u32>, atomicarena::Inline<4>>);
 }
 
 // ---- since and skipped ------------------------------------------------------------------
 
 /// `(sequence, value)` of every item, in order.
-fn seq_values<T: Copy, const N: usize>(it: RingIter<'_, T, N>) -> Vec<(u64, T)> {
+fn seq_values<T: Copy, S: atomicarena::Storage>(it: RingIter<'_, T, S>) -> Vec<(u64, T)> {
     it.map(|(h, v)| (h.sequence(), *v)).collect()
 }
 

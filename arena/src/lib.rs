@@ -364,7 +364,9 @@ pub use crate::local::{Local, PoolLocal};
 pub use crate::pool::HeapPool;
 pub use crate::pool::{Pool, PoolIn};
 pub use crate::reset::FieldReset;
-pub use crate::ring::{Handle, Ref, Ring, RingIter};
+#[cfg(feature = "alloc")]
+pub use crate::ring::HeapRing;
+pub use crate::ring::{Handle, Ref, Ring, RingIn, RingIter};
 pub use crate::rounds::{ForLifetime, RoundLocal, Rounds};
 pub use crate::scoped::{Scope, ScopeLocal, ScopedArena};
 #[cfg(feature = "alloc")]

@@ -79,8 +79,11 @@ use core::ptr;
 
 use crossbeam_utils::{Backoff, CachePadded};
 
-use crate::__private::Storage;
+use crate::__private::Storage as Checks;
 use crate::ring_stamp::{tag_of, IterPos, Skip, Stamp, Stamps, TAG_MASK};
+#[cfg(feature = "alloc")]
+use crate::storage::{self, CapacityError, Heap, HeapArray, Init, OnAllocFailure};
+use crate::storage::{Array, Inline, Storage};
 use crate::sync::{AtomicU64, AtomicUsize, Ordering, TrackedCell};
 
 /// Runs `f` on the value of an atomic we hold `&mut` to (loom's atomics have no `get_mut`).
@@ -255,7 +258,38 @@ impl<T> Slot<T> {
 ///
 /// The storage is an inline array, so `Ring::new` is a `const fn` and a ring can be a `static`.
 /// For large capacities use [`Ring::new_boxed`].
-pub struct Ring<T, const N: usize> {
+pub type Ring<T, const N: usize> = RingIn<T, Inline<N>>;
+
+/// A [`Ring`] with a capacity chosen at run time: its slots are allocated on the heap once, by
+/// [`with_capacity`](HeapRing::with_capacity) or [`try_with_capacity`](HeapRing::try_with_capacity).
+/// Everything else is [`Ring`]'s (the same code): `push`, handles, `get`, `iter`, `since`, pins.
+///
+/// ```
+/// let n: usize = std::env::var("RING_SLOTS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
+/// let ring = atomicarena::HeapRing::<u32>::with_capacity(n);
+/// let first = ring.push(1);
+/// for i in 2..=4 {
+///     ring.push(i);
+/// }
+/// assert!(ring.get(first).is_none()); // overwritten: the ring holds the last 3
+/// assert_eq!(ring.iter().map(|(_, v)| *v).collect::<Vec<_>>(), [2, 3, 4]);
+/// ```
+#[cfg(feature = "alloc")]
+pub type HeapRing<T> = RingIn<T, Heap>;
+
+/// The ring, generic over where its slots live: [`Ring<T, N>`](Ring) is `RingIn<T, Inline<N>>`
+/// and [`HeapRing<T>`](HeapRing) is `RingIn<T, Heap>`. Every method is written once, here; see
+/// [`Ring`] for the kind's contract.
+///
+/// ```
+/// fn newest<S: atomicarena::Storage>(ring: &atomicarena::RingIn<u32, S>) -> Option<u32> {
+///     ring.iter().last().map(|(_, v)| *v)
+/// }
+/// let ring = atomicarena::HeapRing::with_capacity(2);
+/// ring.push(5);
+/// assert_eq!(newest(&ring), Some(5));
+/// ```
+pub struct RingIn<T, S: Storage> {
     /// The next sequence number to hand out. Only grows (`fetch_add`; `reset` moves it on to a
     /// fresh lap), so handles from before a reset stay stale forever.
     head: CachePadded<AtomicU64>,
@@ -269,7 +303,10 @@ pub struct Ring<T, const N: usize> {
     skipped: AtomicU64,
     /// The slots; `slot_at(i)` (and `Stamps::physical(i)`) holds sequence numbers `s` with
     /// `s % N == i` (see `STRIDE`).
-    slots: [Slot<T>; N],
+    slots: S::Array<Slot<T>>,
+    /// The stride of a heap ring (computed at construction); an inline ring uses its constant
+    /// and leaves this 0 (also when built zeroed).
+    stride: usize,
     /// The ring owns `T`s and drops them (for dropck).
     _owns: PhantomData<T>,
 }
@@ -277,9 +314,37 @@ pub struct Ring<T, const N: usize> {
 // SAFETY: `&Ring` lets any thread move a `T` in (`push`) and drop the `T` it overwrites, which
 // may come from another thread: `T: Send`. It also lets many threads hold `&T` to one value at
 // once (`Ref`): `T: Sync`. Everything else is atomics.
-unsafe impl<T: Send + Sync, const N: usize> Sync for Ring<T, N> {}
+unsafe impl<T: Send + Sync, S: Storage> Sync for RingIn<T, S> {}
 
-// `Send` is automatic: the fields are `Send` exactly when `T: Send` (the slots' cells).
+// SAFETY: moving a ring moves its `T`s: `T: Send` is required and enough (written out for
+// generic `S`, as for `ArenaIn`; everything else is atomics).
+unsafe impl<T: Send, S: Storage> Send for RingIn<T, S> {}
+
+/// Distance, in a ring's slot array of `n` slots of `slot_size` bytes, between the slots of
+/// consecutive sequence numbers (see `RingIn::stride`): at least 128 bytes and coprime with `n`;
+/// 1 for tiny rings and for rings of more than 2^32 slots.
+const fn stride_for(n: usize, slot_size: usize) -> usize {
+    const fn gcd(mut a: usize, mut b: usize) -> usize {
+        while b != 0 {
+            (a, b) = (b, a % b);
+        }
+        a
+    }
+    let want = if slot_size == 0 {
+        128
+    } else {
+        128usize.div_ceil(slot_size)
+    };
+    if n <= 2 * want || n > u32::MAX as usize {
+        1
+    } else {
+        let mut stride = want;
+        while gcd(stride, n) != 1 {
+            stride += 1; // ends by `n - 1` at the latest
+        }
+        stride
+    }
+}
 
 impl<T, const N: usize> Ring<T, N> {
     /// The number of slots, `N`.
@@ -288,35 +353,6 @@ impl<T, const N: usize> Ring<T, N> {
     /// assert_eq!(atomicarena::Ring::<u64, 128>::CAPACITY, 128);
     /// ```
     pub const CAPACITY: usize = N;
-
-    /// Distance, in the slot array, between the slots of consecutive sequence numbers: at least
-    /// 128 bytes (two cache lines, the unit of the adjacent-line prefetcher) and coprime with
-    /// `N`, so `i -> i * STRIDE % N` is a permutation. Threads pushing at once take consecutive
-    /// sequence numbers; without the spread they would write to the same cache lines (false
-    /// sharing), which costs a third of the throughput with two threads. 1 for tiny rings, and
-    /// for rings of more than 2^32 slots (where `i * STRIDE` could overflow a `u64`).
-    const STRIDE: usize = {
-        const fn gcd(mut a: usize, mut b: usize) -> usize {
-            while b != 0 {
-                (a, b) = (b, a % b);
-            }
-            a
-        }
-        let size = mem::size_of::<Slot<T>>();
-        let want = 128usize.div_ceil(size);
-        if N <= 2 * want || N > u32::MAX as usize {
-            1
-        } else {
-            let mut stride = want;
-            while gcd(stride, N) != 1 {
-                stride += 1; // ends by `N - 1` at the latest
-            }
-            stride
-        }
-    };
-
-    /// Pushes try at most this many sequence numbers before giving up (see the type docs).
-    const ATTEMPTS: usize = if N < 4 { 4 } else { N };
 
     /// Creates an empty ring. A `const fn`: the ring can live in a `static`.
     ///
@@ -333,12 +369,13 @@ impl<T, const N: usize> Ring<T, N> {
     #[cfg(not(loom))]
     #[must_use]
     pub const fn new() -> Self {
-        let () = <Self as Storage>::CHECKS;
+        let () = <Self as Checks>::CHECKS;
         Ring {
             head: CachePadded::new(AtomicU64::new(0)),
             len: AtomicUsize::new(0),
             skipped: AtomicU64::new(0),
             slots: [const { Slot::new() }; N],
+            stride: 0, // not read: an inline ring's stride is a constant (`stride()`)
             _owns: PhantomData,
         }
     }
@@ -346,12 +383,13 @@ impl<T, const N: usize> Ring<T, N> {
     /// Creates an empty ring (loom build: loom's atomics are not `const`).
     #[cfg(loom)]
     pub fn new() -> Self {
-        let () = <Self as Storage>::CHECKS;
+        let () = <Self as Checks>::CHECKS;
         Ring {
             head: CachePadded::new(AtomicU64::new(0)),
             len: AtomicUsize::new(0),
             skipped: AtomicU64::new(0),
             slots: core::array::from_fn(|_| Slot::new()),
+            stride: 0, // not read: an inline ring's stride is a constant (`stride()`)
             _owns: PhantomData,
         }
     }
@@ -372,7 +410,7 @@ impl<T, const N: usize> Ring<T, N> {
     #[cfg(feature = "alloc")]
     #[must_use]
     pub fn new_boxed() -> alloc::boxed::Box<Self> {
-        let () = <Self as Storage>::CHECKS;
+        let () = <Self as Checks>::CHECKS;
         #[cfg(not(loom))]
         {
             crate::zeroable::new_boxed_zeroed()
@@ -382,7 +420,66 @@ impl<T, const N: usize> Ring<T, N> {
             alloc::boxed::Box::new(Self::new())
         }
     }
+}
 
+#[cfg(feature = "alloc")]
+impl<T> HeapRing<T> {
+    /// Creates an empty ring of `capacity` slots, allocated on the heap now and never again
+    /// (zeroed memory: untouched slots cost no page).
+    ///
+    /// # Panics
+    ///
+    /// As [`HeapArena::with_capacity`](crate::HeapArena::with_capacity): a capacity of 0, or
+    /// storage over `isize::MAX` bytes; `handle_alloc_error` when the allocator fails.
+    ///
+    /// ```
+    /// let ring = atomicarena::HeapRing::<[u8; 64]>::with_capacity(1_000_000);
+    /// let h = ring.push([7; 64]);
+    /// assert_eq!(ring.get(h).unwrap()[63], 7);
+    /// ```
+    #[must_use]
+    #[track_caller]
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self::build(capacity, OnAllocFailure::Abort)
+            .unwrap_or_else(|e| storage::capacity_panic("HeapRing", e))
+    }
+
+    /// Creates an empty ring of `capacity` slots, or says why it cannot.
+    ///
+    /// # Errors
+    ///
+    /// As [`HeapArena::try_with_capacity`](crate::HeapArena::try_with_capacity).
+    ///
+    /// ```
+    /// let err = atomicarena::HeapRing::<u8>::try_with_capacity(0).unwrap_err();
+    /// assert_eq!(err, atomicarena::CapacityError::Zero);
+    /// ```
+    pub fn try_with_capacity(capacity: usize) -> Result<Self, CapacityError> {
+        Self::build(capacity, OnAllocFailure::Return)
+    }
+
+    fn build(n: usize, on_failure: OnAllocFailure) -> Result<Self, CapacityError> {
+        storage::check_capacity(n, mem::size_of::<Slot<T>>())?;
+        // SAFETY: the all-zero `Slot` is an empty slot (see the `Zeroable` impl of `Ring`).
+        #[cfg(not(loom))]
+        let slots = unsafe { HeapArray::new(n, Init::Zeroed, on_failure) }?;
+        #[cfg(loom)]
+        let slots = {
+            let _ = on_failure;
+            HeapArray::from_fn(n, Slot::new)
+        };
+        Ok(RingIn {
+            head: CachePadded::new(AtomicU64::new(0)),
+            len: AtomicUsize::new(0),
+            skipped: AtomicU64::new(0),
+            slots,
+            stride: stride_for(n, mem::size_of::<Slot<T>>()),
+            _owns: PhantomData,
+        })
+    }
+}
+
+impl<T, S: Storage> RingIn<T, S> {
     /// Stores `value` in the next slot, overwriting (and dropping) the oldest value, and
     /// returns its handle.
     ///
@@ -418,7 +515,7 @@ impl<T, const N: usize> Ring<T, N> {
             let claimed = if seq == u64::MAX {
                 Err(Skip::Overtaken)
             } else {
-                slot.claim(tag_of::<N>(seq))
+                slot.claim(tag_of(seq, self.capacity()))
             };
             match claimed {
                 Ok(()) => {
@@ -427,7 +524,8 @@ impl<T, const N: usize> Ring<T, N> {
                         self.count_skips(attempts);
                     }
                     // SAFETY: we claimed the slot just now, and `seq < u64::MAX`.
-                    let (was_empty, old) = unsafe { slot.write(seq, tag_of::<N>(seq), value) };
+                    let (was_empty, old) =
+                        unsafe { slot.write(seq, tag_of(seq, self.capacity()), value) };
                     if was_empty {
                         // Relaxed: a statistic; it orders nothing.
                         self.len.fetch_add(1, Ordering::Relaxed);
@@ -440,7 +538,7 @@ impl<T, const N: usize> Ring<T, N> {
                 Err(Skip::Pinned | Skip::Overtaken) => {}
             }
             attempts += 1;
-            if attempts >= Self::ATTEMPTS {
+            if attempts >= self.attempts() {
                 // Give up: as if written and overwritten at once. `seq` was taken by us alone
                 // and never published, so the handle is stale forever. Every number we took
                 // stored nothing.
@@ -514,7 +612,7 @@ impl<T, const N: usize> Ring<T, N> {
     #[must_use]
     pub fn peek(&self, index: usize) -> Option<(Handle<T>, Ref<'_, T>)> {
         // Pins the slot if it holds a value (`Stamps::pin_at`).
-        let (seq, physical) = self.stamps().pin_at(index % N)?;
+        let (seq, physical) = self.stamps().pin_at(index % self.capacity())?;
         let slot = self.slot_at_physical(physical);
         Some((Handle::of_seq(seq), Ref { slot }))
     }
@@ -541,12 +639,12 @@ impl<T, const N: usize> Ring<T, N> {
     /// assert_eq!(values, [3, 4, 5]);
     /// ```
     #[must_use]
-    pub fn iter(&self) -> RingIter<'_, T, N> {
+    pub fn iter(&self) -> RingIter<'_, T, S> {
         // Relaxed: a snapshot of how far sequence numbers went; values are read under pins.
         let end = self.head.load(Ordering::Relaxed);
         RingIter {
             ring: self,
-            pos: IterPos::new(end, N),
+            pos: IterPos::new(end, self.capacity()),
         }
     }
 
@@ -621,14 +719,14 @@ impl<T, const N: usize> Ring<T, N> {
     /// assert_eq!(ring.since(ahead).count(), 0);
     /// ```
     #[must_use]
-    pub fn since(&self, handle: Handle<T>) -> RingIter<'_, T, N> {
+    pub fn since(&self, handle: Handle<T>) -> RingIter<'_, T, S> {
         // Relaxed: a snapshot of how far sequence numbers went, as in `iter`; values are read
         // under pins.
         let end = self.head.load(Ordering::Relaxed);
         RingIter {
             ring: self,
             // A handle is its successor's sequence number (see `Handle`).
-            pos: IterPos::since(end, N, handle.number),
+            pos: IterPos::since(end, self.capacity(), handle.number),
         }
     }
 
@@ -722,16 +820,42 @@ impl<T, const N: usize> Ring<T, N> {
         self.len() == 0
     }
 
-    /// The number of slots, `N`.
+    /// The number of slots: `N` for a [`Ring`], the capacity it was built with for a
+    /// [`HeapRing`].
     ///
     /// ```
     /// let ring: atomicarena::Ring<u8, 2> = atomicarena::Ring::new();
     /// assert_eq!(ring.capacity(), 2);
+    /// assert_eq!(atomicarena::HeapRing::<u8>::with_capacity(5).capacity(), 5);
     /// ```
     #[inline]
     #[must_use]
-    pub const fn capacity(&self) -> usize {
-        N
+    pub fn capacity(&self) -> usize {
+        self.slots.as_slice().len()
+    }
+
+    /// Distance, in the slot array, between the slots of consecutive sequence numbers: at least
+    /// 128 bytes (two cache lines, the unit of the adjacent-line prefetcher) and coprime with
+    /// the capacity, so `i -> i * stride % capacity` is a permutation. Threads pushing at once
+    /// take consecutive sequence numbers; without the spread they would write to the same cache
+    /// lines (false sharing), which costs a third of the throughput with two threads. 1 for tiny
+    /// rings, and for rings of more than 2^32 slots (where `i * stride` could overflow a `u64`).
+    /// A constant for an inline ring; computed once, at construction, for a heap ring.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn stride(&self) -> usize {
+        if S::HEAP {
+            self.stride
+        } else {
+            const { stride_for(S::INLINE_CAP, mem::size_of::<Slot<T>>()) }
+        }
+    }
+
+    /// Pushes try at most this many sequence numbers before giving up (see the type docs).
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn attempts(&self) -> usize {
+        self.capacity().max(4)
     }
 
     /// Drops every value and empties the ring. Handles from before stay stale forever, and pins
@@ -760,9 +884,10 @@ impl<T, const N: usize> Ring<T, N> {
         // stop below `head`), and new pushes start at lap `lap(head) + 2`. Tagging every slot
         // with the skipped lap makes old handles (laps up to `lap(head)`) mismatch and new
         // pushes (later laps) newer, whatever was in the slot before.
+        let n = self.capacity() as u64;
         let lap = with_mut_u64(&mut self.head, |head| {
-            let lap = *head / N as u64;
-            *head = lap.wrapping_add(2).wrapping_mul(N as u64);
+            let lap = *head / n;
+            *head = lap.wrapping_add(2).wrapping_mul(n);
             lap
         });
         let tag = lap.wrapping_add(2) & TAG_MASK; // `tag_of` lap + 1
@@ -784,19 +909,25 @@ impl<T, const N: usize> Ring<T, N> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     fn stamps(&self) -> Stamps<'_> {
-        // The kind's checks (`N >= 1` among them), here too and not only in the constructors:
-        // a `Ring` built zeroed by a hidden helper would otherwise skip them. A constant: free
-        // at run time.
-        let () = <Self as Storage>::CHECKS;
-        // SAFETY: `self.slots` is `N >= 1` (`CHECKS`, just above) consecutive `Slot<T>`s, `repr(C)` with the
-        // stamp first, borrowed for the returned lifetime; `STRIDE` is 1 or coprime with and
-        // less than `N`, and 1 when `N > u32::MAX`.
+        // An inline ring of 0 slots fails to compile here too, not only in the constructors
+        // (a `Ring` built zeroed by a hidden helper would otherwise skip their checks). A
+        // constant: free at run time.
+        const {
+            assert!(
+                S::HEAP || S::INLINE_CAP > 0,
+                "atomicarena: a Ring needs a capacity of at least 1"
+            )
+        };
+        // SAFETY: `self.slots` is `capacity >= 1` consecutive `Slot<T>`s (inline: checked just
+        // above; heap: by `check_capacity` at construction), `repr(C)` with the stamp first,
+        // borrowed for the returned lifetime; `stride()` is 1 or coprime with and less than the
+        // capacity, and 1 when it exceeds `u32::MAX` (`stride_for`).
         unsafe {
             Stamps::new(
-                self.slots.as_ptr().cast::<u8>(),
+                self.slots.as_slice().as_ptr().cast::<u8>(),
                 mem::size_of::<Slot<T>>(),
-                N,
-                Self::STRIDE,
+                self.capacity(),
+                self.stride(),
             )
         }
     }
@@ -819,29 +950,30 @@ impl<T, const N: usize> Ring<T, N> {
     /// `STRIDE`.
     #[inline(always)]
     fn slot_at(&self, i: usize) -> &Slot<T> {
-        debug_assert!(i < N);
-        // `i < N <= u32::MAX` and `STRIDE < N` whenever `STRIDE != 1`: the product fits.
-        let physical = if Self::STRIDE == 1 {
+        let (n, stride) = (self.capacity(), self.stride());
+        debug_assert!(i < n);
+        // `i < n <= u32::MAX` and `stride < n` whenever `stride != 1`: the product fits.
+        let physical = if stride == 1 {
             i
         } else {
-            (i as u64 * Self::STRIDE as u64 % N as u64) as usize
+            (i as u64 * stride as u64 % n as u64) as usize
         };
-        debug_assert!(physical < N);
-        // SAFETY: `physical < N` (a remainder of a division by `N`, or `i < N`).
-        unsafe { self.slots.get_unchecked(physical) }
+        debug_assert!(physical < n);
+        // SAFETY: `physical < n` (a remainder of a division by `n`, or `i < n`).
+        unsafe { self.slots.as_slice().get_unchecked(physical) }
     }
 
     /// The slot of sequence number `seq`.
     #[inline(always)]
     fn slot_of(&self, seq: u64) -> &Slot<T> {
-        self.slot_at((seq % N as u64) as usize)
+        self.slot_at((seq % self.capacity() as u64) as usize)
     }
 
     /// A guard on the value of sequence number `seq`, if it is still in the ring.
     #[inline]
     fn get_seq(&self, seq: u64) -> Option<Ref<'_, T>> {
         let slot = self.slot_of(seq);
-        if !slot.pin(Some(tag_of::<N>(seq))) {
+        if !slot.pin(Some(tag_of(seq, self.capacity()))) {
             return None;
         }
         let guard = Ref { slot };
@@ -858,10 +990,10 @@ impl<T, const N: usize> Ring<T, N> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     fn slot_at_physical(&self, physical: usize) -> &Slot<T> {
-        debug_assert!(physical < N);
-        // SAFETY: `physical < N`: `Stamps` returns only positions it computed from an index
-        // below `N`.
-        unsafe { self.slots.get_unchecked(physical) }
+        debug_assert!(physical < self.capacity());
+        // SAFETY: `physical < capacity`: `Stamps` returns only positions it computed from an
+        // index below the capacity.
+        unsafe { self.slots.as_slice().get_unchecked(physical) }
     }
 
     /// Drops every value (under `&mut self`), zeroing each `seq` before its drop. If a
@@ -894,13 +1026,13 @@ impl<T, const N: usize> Ring<T, N> {
             }
         }
         Dropper {
-            slots: self.slots.iter_mut(),
+            slots: self.slots.as_mut_slice().iter_mut(),
         }
         .run();
     }
 }
 
-impl<T, const N: usize> Drop for Ring<T, N> {
+impl<T, S: Storage> Drop for RingIn<T, S> {
     fn drop(&mut self) {
         if mem::needs_drop::<T>() {
             self.drop_values();
@@ -911,7 +1043,7 @@ impl<T, const N: usize> Drop for Ring<T, N> {
 /// The ring's compile-time checks, evaluated by every constructor (`let () = <Self as
 /// Storage>::CHECKS;`) and by the derive's eager checks.
 #[doc(hidden)]
-impl<T, const N: usize> Storage for Ring<T, N> {
+impl<T, const N: usize> Checks for Ring<T, N> {
     const SLOTS: usize = N;
     /// The value, its stamp and its sequence number.
     const SLOT_BYTES: usize = mem::size_of::<Slot<T>>();
@@ -931,20 +1063,27 @@ impl<T, const N: usize> Default for Ring<T, N> {
     }
 }
 
-impl<T, const N: usize> fmt::Debug for Ring<T, N> {
+impl<T, S: Storage> fmt::Debug for RingIn<T, S> {
     /// Shows the statistics, not the values (use [`Ring::iter`] for those).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Relaxed: a statistic; it orders nothing. Shown as users number pushes (from 1).
         let next_seq = self.head.load(Ordering::Relaxed).wrapping_add(1);
-        crate::ring_stamp::fmt_ring(f, self.len(), N, next_seq, self.skipped())
+        crate::ring_stamp::fmt_ring(
+            f,
+            S::pick("Ring", "HeapRing"),
+            self.len(),
+            self.capacity(),
+            next_seq,
+            self.skipped(),
+        )
     }
 }
 
-impl<'a, T, const N: usize> IntoIterator for &'a Ring<T, N> {
+impl<'a, T, S: Storage> IntoIterator for &'a RingIn<T, S> {
     type Item = (Handle<T>, Ref<'a, T>);
-    type IntoIter = RingIter<'a, T, N>;
+    type IntoIter = RingIter<'a, T, S>;
 
-    fn into_iter(self) -> RingIter<'a, T, N> {
+    fn into_iter(self) -> RingIter<'a, T, S> {
         self.iter()
     }
 }
@@ -1161,18 +1300,18 @@ impl<T: fmt::Display> fmt::Display for Ref<'_, T> {
 /// ```
 /// let ring: atomicarena::Ring<u8, 4> = atomicarena::Ring::new();
 /// ring.push(1);
-/// let mut it: atomicarena::RingIter<'_, u8, 4> = ring.iter();
+/// let mut it: atomicarena::RingIter<'_, u8, atomicarena::Inline<4>> = ring.iter();
 /// let (h, v) = it.next().unwrap();
 /// assert_eq!((h.sequence(), *v), (1, 1));
 /// assert!(it.next().is_none());
 /// ```
-pub struct RingIter<'a, T, const N: usize> {
-    ring: &'a Ring<T, N>,
+pub struct RingIter<'a, T, S: Storage> {
+    ring: &'a RingIn<T, S>,
     /// Where the walk over the sequence numbers is (see `IterPos`).
     pos: IterPos,
 }
 
-impl<'a, T, const N: usize> Iterator for RingIter<'a, T, N> {
+impl<'a, T, S: Storage> Iterator for RingIter<'a, T, S> {
     type Item = (Handle<T>, Ref<'a, T>);
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -1183,11 +1322,11 @@ impl<'a, T, const N: usize> Iterator for RingIter<'a, T, N> {
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        self.pos.size_hint(N)
+        self.pos.size_hint(self.ring.capacity())
     }
 }
 
-impl<T, const N: usize> fmt::Debug for RingIter<'_, T, N> {
+impl<T, S: Storage> fmt::Debug for RingIter<'_, T, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RingIter")
             .field("end", &self.pos.end)

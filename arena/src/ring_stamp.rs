@@ -35,11 +35,11 @@ pub(crate) const TAG_MASK: u64 = (1 << TAG_BITS) - 1;
 /// that tag 0 is "never written" in a zeroed ring.
 #[cfg_attr(not(debug_assertions), inline(always))]
 #[cfg_attr(debug_assertions, inline)]
-pub(crate) fn tag_of<const N: usize>(seq: u64) -> u64 {
-    lap_tag(seq, N)
+pub(crate) fn tag_of(seq: u64, n: usize) -> u64 {
+    lap_tag(seq, n)
 }
 
-/// `tag_of` with the capacity `n` passed as a value.
+/// `tag_of`, for the code of this module.
 #[cfg_attr(not(debug_assertions), inline(always))]
 #[cfg_attr(debug_assertions, inline)]
 fn lap_tag(seq: u64, n: usize) -> u64 {
@@ -524,12 +524,13 @@ impl IterPos {
 #[inline(never)]
 pub(crate) fn fmt_ring(
     f: &mut core::fmt::Formatter<'_>,
+    name: &str,
     len: usize,
     n: usize,
     next_seq: u64,
     skipped: u64,
 ) -> core::fmt::Result {
-    f.debug_struct("Ring")
+    f.debug_struct(name)
         .field("len", &len)
         .field("capacity", &n)
         .field("next_seq", &next_seq)

@@ -38,6 +38,10 @@ pub trait Storage: sealed::Sealed + Sized + Send + Sync + 'static {
     /// `true` for [`Heap`]: picks the kind's name in `Debug` output.
     #[doc(hidden)]
     const HEAP: bool;
+    /// `N` for [`Inline<N>`], 0 for [`Heap`]: lets code generic over `S` use compile-time
+    /// constants of an inline capacity (a ring's stride).
+    #[doc(hidden)]
+    const INLINE_CAP: usize;
 
     /// `inline` or `heap`, whichever names the kind in this storage (`Debug` output).
     #[doc(hidden)]
@@ -80,12 +84,14 @@ mod sealed {
 impl<const N: usize> Storage for Inline<N> {
     type Array<E> = [E; N];
     const HEAP: bool = false;
+    const INLINE_CAP: usize = N;
 }
 
 #[cfg(feature = "alloc")]
 impl Storage for Heap {
     type Array<E> = HeapArray<E>;
     const HEAP: bool = true;
+    const INLINE_CAP: usize = 0;
 }
 
 /// What a kind needs of an array of its storage: a slice of it. Not public API.

@@ -46,7 +46,7 @@ use std::collections::HashMap;
 use std::mem;
 
 use arbitrary::Arbitrary;
-use atomicarena::{Handle, Ref, Ring, RingIter};
+use atomicarena::{Handle, Heap, HeapRing, Inline, Ref, Ring, RingIn, RingIter, Storage};
 
 use crate::support::{catch_planned, planned_panic, quiet_planned_panics};
 
@@ -293,7 +293,7 @@ struct Push {
     stored: bool,
 }
 
-/// The reference model of a `Ring<Elem, N>`.
+/// The reference model of a `RingIn<Elem, S>`.
 struct Model<const N: usize> {
     /// The next sequence number.
     head: u64,
@@ -414,8 +414,8 @@ struct Held<'r> {
 }
 
 /// An iterator the session holds across steps: from `iter`, or from `since`.
-struct HeldIter<'r, const N: usize> {
-    it: RingIter<'r, Elem, N>,
+struct HeldIter<'r, const N: usize, S: Storage> {
+    it: RingIter<'r, Elem, S>,
     /// The model's `head` when it was made: it yields only sequence numbers below.
     end: u64,
     /// From `since(h)`: it yields only sequence numbers above `h`'s.
@@ -429,16 +429,16 @@ struct HeldIter<'r, const N: usize> {
 }
 
 /// One borrow of the ring: pushes, reads, held `Ref`s and a held iterator.
-struct Session<'r, const N: usize> {
-    ring: &'r Ring<Elem, N>,
+struct Session<'r, const N: usize, S: Storage> {
+    ring: &'r RingIn<Elem, S>,
     held: Vec<Held<'r>>,
-    iter: Option<HeldIter<'r, N>>,
+    iter: Option<HeldIter<'r, N, S>>,
 }
 
 /// What the ring handed back, in a comparable form: handle, id, payload.
 type Seen = (Handle<Elem>, (u64, u32));
 
-impl<'r, const N: usize> Session<'r, N> {
+impl<'r, const N: usize, S: Storage> Session<'r, N, S> {
     /// The handle of push `i % pushes`, if there was a push.
     fn handle(m: &Model<N>, i: u8) -> Option<(usize, Handle<Elem>)> {
         if m.pushes.is_empty() {
@@ -763,7 +763,12 @@ impl<'r, const N: usize> Session<'r, N> {
 // ---- checks -----------------------------------------------------------------------------------
 
 /// `peek(i)` against the model's slot `i % N`.
-fn check_peek<const N: usize>(ring: &Ring<Elem, N>, m: &Model<N>, i: usize, at: &str) {
+fn check_peek<const N: usize, S: Storage>(
+    ring: &RingIn<Elem, S>,
+    m: &Model<N>,
+    i: usize,
+    at: &str,
+) {
     let got: Option<Seen> = ring.peek(i).map(|(h, r)| (h, r.seen(at)));
     let want = m.slots[i % N].map(|k| {
         let p = &m.pushes[k];
@@ -773,7 +778,7 @@ fn check_peek<const N: usize>(ring: &Ring<Elem, N>, m: &Model<N>, i: usize, at: 
 }
 
 /// `iter()` against the pushes in the ring, in order.
-fn check_iter<const N: usize>(ring: &Ring<Elem, N>, m: &Model<N>, at: &str) {
+fn check_iter<const N: usize, S: Storage>(ring: &RingIn<Elem, S>, m: &Model<N>, at: &str) {
     let got: Vec<Seen> = ring.iter().map(|(h, r)| (h, r.seen(at))).collect();
     let want: Vec<Seen> = m
         .pushes
@@ -785,7 +790,12 @@ fn check_iter<const N: usize>(ring: &Ring<Elem, N>, m: &Model<N>, at: &str) {
 }
 
 /// `since(h)` against the pushes in the ring numbered after `h`, in order.
-fn check_since<const N: usize>(ring: &Ring<Elem, N>, m: &Model<N>, h: Handle<Elem>, at: &str) {
+fn check_since<const N: usize, S: Storage>(
+    ring: &RingIn<Elem, S>,
+    m: &Model<N>,
+    h: Handle<Elem>,
+    at: &str,
+) {
     let got: Vec<Seen> = ring.since(h).map(|(h, r)| (h, r.seen(at))).collect();
     let want: Vec<Seen> = m
         .since(h.sequence())
@@ -799,8 +809,8 @@ fn check_since<const N: usize>(ring: &Ring<Elem, N>, m: &Model<N>, h: Handle<Ele
 }
 
 /// Everything the ring shows against the model.
-fn check<const N: usize>(
-    ring: &Ring<Elem, N>,
+fn check<const N: usize, S: Storage>(
+    ring: &RingIn<Elem, S>,
     m: &Model<N>,
     held: &[Held<'_>],
     log: &Drops,
@@ -897,14 +907,40 @@ fn check<const N: usize>(
 
 // ---- the driver -------------------------------------------------------------------------------
 
+/// Builds the ring of a storage: `Ring::new()` inline, `HeapRing::with_capacity(n)`.
+trait Make: Storage {
+    fn make(n: usize) -> RingIn<Elem, Self>;
+}
+
+impl<const N: usize> Make for Inline<N> {
+    fn make(n: usize) -> RingIn<Elem, Self> {
+        assert_eq!(n, N);
+        Ring::new()
+    }
+}
+
+impl Make for Heap {
+    fn make(n: usize) -> RingIn<Elem, Self> {
+        HeapRing::with_capacity(n)
+    }
+}
+
+/// Runs `ops` on a ring of `N` slots in both storages, inline and on the heap, through the
+/// same model; returns the inline run's coverage (the heap run goes through the same steps).
 fn run_on<const N: usize>(ops: &[Op]) -> Coverage {
+    let cov = run_in::<N, Inline<N>>(ops);
+    run_in::<N, Heap>(ops);
+    cov
+}
+
+fn run_in<const N: usize, S: Make>(ops: &[Op]) -> Coverage {
     let mut cov = Coverage {
         capacity: N,
         ..Coverage::default()
     };
     let log = Drops::start();
     let mut m = Model::<N>::new();
-    let mut ring: Ring<Elem, N> = Ring::new();
+    let mut ring: RingIn<Elem, S> = S::make(N);
     let mut step = 0;
     loop {
         {
