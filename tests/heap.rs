@@ -360,3 +360,34 @@ fn a_heap_ring_of_zero_sized_values_and_many_threads() {
     assert_eq!(ring.len(), n);
     assert_eq!(ring.iter().count(), n);
 }
+
+#[test]
+fn a_heap_scoped_arena_recycles_its_segments() {
+    use atomicarena::HeapScopedArena;
+
+    let drops = AtomicUsize::new(0);
+    let n: usize = "100".parse().unwrap();
+    let arena = HeapScopedArena::<Counted<'_>>::with_capacity(n);
+    assert_eq!((arena.capacity(), arena.segments()), (100, 6));
+    assert_eq!(arena.segment_capacity(0), 17); // 100 = 4 × 17 + 2 × 16
+    for round in 0..20u64 {
+        let scope = arena.scope();
+        for i in 0..10 {
+            assert_eq!(
+                scope.alloc(Counted(&drops, round * 10 + i)).unwrap().1,
+                round * 10 + i
+            );
+        }
+    }
+    // Each scope's values were dropped when it left (the last leaver resets the segment).
+    assert_eq!(drops.load(Ordering::Relaxed), 200);
+    assert_eq!(arena.failed_allocs(), 0);
+    assert!(arena.recycled() >= 20);
+    assert!(format!("{arena:?}").starts_with("HeapScopedArena { capacity: 100, segments: 6,"));
+    // A value larger than a segment: Full.
+    let scope = arena.scope();
+    let batch: Vec<u8> = vec![0; 18];
+    let bytes = HeapScopedArena::<u8>::with_capacity(100);
+    assert!(bytes.scope().alloc_slice_copy(&batch).is_err());
+    drop(scope);
+}

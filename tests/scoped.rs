@@ -716,9 +716,9 @@ fn send_and_sync() {
     send::<ScopedArena<String, 4>>();
     sync::<ScopedArena<Cell<u8>, 4>>();
     send::<ScopedArena<Cell<u8>, 4>>();
-    sync::<Scope<'static, String, 4>>();
-    send::<Scope<'static, String, 4>>();
-    sync::<Scope<'static, Cell<u8>, 4>>();
+    sync::<Scope<'static, String, atomicarena::Inline<4>>>();
+    send::<Scope<'static, String, atomicarena::Inline<4>>>();
+    sync::<Scope<'static, Cell<u8>, atomicarena::Inline<4>>>();
 
     // `<X as NotSync<_>>::check` resolves only if `X: !Sync` (otherwise two impls apply).
     trait NotSync<A> {
@@ -733,8 +733,8 @@ fn send_and_sync() {
     impl<T: ?Sized + Send> NotSend<u8> for T {}
     <ScopedArena<Rc<u8>, 4> as NotSync<_>>::check();
     <ScopedArena<Rc<u8>, 4> as NotSend<_>>::check();
-    <Scope<'static, Rc<u8>, 4> as NotSync<_>>::check();
-    <Scope<'static, Rc<u8>, 4> as NotSend<_>>::check();
+    <Scope<'static, Rc<u8>, atomicarena::Inline<4>> as NotSync<_>>::check();
+    <Scope<'static, Rc<u8>, atomicarena::Inline<4>> as NotSend<_>>::check();
 }
 
 // ---- threads -----------------------------------------------------------------------------------

@@ -368,7 +368,9 @@ pub use crate::reset::FieldReset;
 pub use crate::ring::HeapRing;
 pub use crate::ring::{Handle, Ref, Ring, RingIn, RingIter};
 pub use crate::rounds::{ForLifetime, RoundLocal, Rounds};
-pub use crate::scoped::{Scope, ScopeLocal, ScopedArena};
+#[cfg(feature = "alloc")]
+pub use crate::scoped::HeapScopedArena;
+pub use crate::scoped::{Scope, ScopeLocal, ScopedArena, ScopedArenaIn};
 #[cfg(feature = "alloc")]
 pub use crate::storage::Heap;
 pub use crate::storage::{CapacityError, Inline, Storage};

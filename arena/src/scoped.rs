@@ -56,9 +56,12 @@ use core::slice;
 
 use crossbeam_utils::CachePadded;
 
-use crate::__private::Storage;
+use crate::__private::Storage as Checks;
 use crate::arena::Arena;
 use crate::error::Full;
+#[cfg(feature = "alloc")]
+use crate::storage::{self, CapacityError, Heap, HeapArray, Init, OnAllocFailure};
+use crate::storage::{Array, Inline, Storage};
 use crate::sync::{AtomicU64, AtomicUsize, Ordering, TrackedCell};
 
 /// The bit of a scope's `held` word while one of the threads sharing the scope moves it to a
@@ -185,7 +188,45 @@ const fn segments(n: usize) -> usize {
 /// assert!(REQUESTS.recycled() >= 1);
 /// assert_eq!(REQUESTS.failed_allocs(), 0);
 /// ```
-pub struct ScopedArena<T, const N: usize> {
+pub type ScopedArena<T, const N: usize> = ScopedArenaIn<T, Inline<N>>;
+
+/// A [`ScopedArena`] with a capacity chosen at run time: its slots are allocated on the heap
+/// once, by [`with_capacity`](HeapScopedArena::with_capacity) or
+/// [`try_with_capacity`](HeapScopedArena::try_with_capacity), and cut into segments as the
+/// inline kind's are (`capacity / 16`, at least 1 and at most 16; see
+/// [`segments`](ScopedArenaIn::segments)). Everything else is [`ScopedArena`]'s (the same
+/// code). It cannot be a `static`; share it with `&`, an `Arc`, or `Box::leak`.
+///
+/// ```
+/// let requests = atomicarena::HeapScopedArena::<u64>::with_capacity(4096);
+/// std::thread::scope(|s| {
+///     for t in 0..2 {
+///         let requests = &requests;
+///         s.spawn(move || {
+///             for i in 0..1000 {
+///                 let scope = requests.scope();
+///                 assert_eq!(*scope.alloc(t * 1000 + i).unwrap(), t * 1000 + i);
+///             }
+///         });
+///     }
+/// });
+/// assert_eq!(requests.failed_allocs(), 0);
+/// ```
+#[cfg(feature = "alloc")]
+pub type HeapScopedArena<T> = ScopedArenaIn<T, Heap>;
+
+/// The scoped arena, generic over where its slots live: [`ScopedArenaIn<T, S>`](ScopedArena) is
+/// `ScopedArenaIn<T, Inline<N>>` and [`HeapScopedArena<T>`](HeapScopedArena) is
+/// `ScopedArenaIn<T, Heap>`. Every method is written once, here; see [`ScopedArena`] for the
+/// kind's contract.
+///
+/// ```
+/// fn store<S: atomicarena::Storage>(arena: &atomicarena::ScopedArenaIn<u32, S>) -> u32 {
+///     *arena.scope().alloc(3).unwrap()
+/// }
+/// assert_eq!(store(&atomicarena::HeapScopedArena::with_capacity(16)), 3);
+/// ```
+pub struct ScopedArenaIn<T, S: Storage> {
     /// The segments' headers; only the first [`SEGMENTS`](ScopedArena::SEGMENTS) are used.
     segments: [CachePadded<Segment>; MAX_SEGMENTS],
     /// The segment where the search for one with room starts (`< SEGMENTS`). A hint only (see
@@ -195,13 +236,13 @@ pub struct ScopedArena<T, const N: usize> {
     failed: AtomicUsize,
     /// `HOLE` for a claimed slot that holds no value (only when `T` needs dropping); `CLEAR`
     /// otherwise. Written by the slot's owner, read and cleared by the reset.
-    marks: [TrackedCell<u8>; N],
+    marks: S::Array<TrackedCell<u8>>,
     /// loom only: a tracked cell per slot standing for its value, touched wherever the value
     /// is written, read or dropped, so that a slot handed out twice is a reported data race.
     #[cfg(loom)]
-    owners: [TrackedCell<()>; N],
+    owners: S::Array<TrackedCell<()>>,
     /// The values; layout of `[T; N]`, so that a batch is contiguous.
-    slots: [UnsafeCell<MaybeUninit<T>>; N],
+    slots: S::Array<UnsafeCell<MaybeUninit<T>>>,
     /// The arena owns `T`s and drops them (for dropck).
     _owns: PhantomData<T>,
 }
@@ -224,7 +265,11 @@ struct Segment {
 // segment's cursor per round); the last leaver of a segment, on any thread, drops all of its
 // values. That is moving `T`s between threads: `T: Send` is required and enough. No `&T` is
 // shared between threads by the arena.
-unsafe impl<T: Send, const N: usize> Sync for ScopedArena<T, N> {}
+unsafe impl<T: Send, S: Storage> Sync for ScopedArenaIn<T, S> {}
+
+// SAFETY: moving the arena moves its `T`s: `T: Send` is required and enough (written out for
+// generic `S`, as for `ArenaIn`).
+unsafe impl<T: Send, S: Storage> Send for ScopedArenaIn<T, S> {}
 
 impl<T, const N: usize> ScopedArena<T, N> {
     /// The number of slots, `N`, shared by all segments.
@@ -254,7 +299,7 @@ impl<T, const N: usize> ScopedArena<T, N> {
     #[must_use]
     #[cfg(not(loom))]
     pub const fn new() -> Self {
-        let () = <Arena<T, N> as Storage>::CHECKS;
+        let () = <Arena<T, N> as Checks>::CHECKS;
         ScopedArena {
             segments: [const { CachePadded::new(Segment::new()) }; MAX_SEGMENTS],
             current: AtomicUsize::new(0),
@@ -268,7 +313,7 @@ impl<T, const N: usize> ScopedArena<T, N> {
     /// Creates an empty arena (loom build: loom's atomics are not `const`).
     #[cfg(loom)]
     pub fn new() -> Self {
-        let () = <Arena<T, N> as Storage>::CHECKS;
+        let () = <Arena<T, N> as Checks>::CHECKS;
         ScopedArena {
             segments: core::array::from_fn(|_| CachePadded::new(Segment::new())),
             current: AtomicUsize::new(0),
@@ -289,7 +334,7 @@ impl<T, const N: usize> ScopedArena<T, N> {
     #[must_use]
     #[cfg(feature = "alloc")]
     pub fn new_boxed() -> alloc::boxed::Box<Self> {
-        let () = <Arena<T, N> as Storage>::CHECKS;
+        let () = <Arena<T, N> as Checks>::CHECKS;
         #[cfg(not(loom))]
         {
             crate::zeroable::new_boxed_zeroed()
@@ -299,8 +344,82 @@ impl<T, const N: usize> ScopedArena<T, N> {
             alloc::boxed::Box::new(Self::new())
         }
     }
+}
 
-    /// The number of slots of segment `segment` (`< SEGMENTS`): `N / S`, plus one for the
+#[cfg(feature = "alloc")]
+impl<T> HeapScopedArena<T> {
+    /// Creates an empty arena of `capacity` slots, allocated on the heap now and never again.
+    ///
+    /// # Panics
+    ///
+    /// As [`HeapArena::with_capacity`](crate::HeapArena::with_capacity): a capacity of 0, or
+    /// storage over `isize::MAX` bytes; `handle_alloc_error` when the allocator fails.
+    ///
+    /// ```
+    /// let arena = atomicarena::HeapScopedArena::<u64>::with_capacity(1_000_000);
+    /// assert_eq!(arena.segments(), 16);
+    /// assert_eq!(arena.scope().remaining(), 62_500); // one of its 16 segments
+    /// ```
+    #[must_use]
+    #[track_caller]
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self::build(capacity, OnAllocFailure::Abort)
+            .unwrap_or_else(|e| storage::capacity_panic("HeapScopedArena", e))
+    }
+
+    /// Creates an empty arena of `capacity` slots, or says why it cannot.
+    ///
+    /// # Errors
+    ///
+    /// As [`HeapArena::try_with_capacity`](crate::HeapArena::try_with_capacity).
+    ///
+    /// ```
+    /// let err = atomicarena::HeapScopedArena::<u8>::try_with_capacity(0).unwrap_err();
+    /// assert_eq!(err, atomicarena::CapacityError::Zero);
+    /// ```
+    pub fn try_with_capacity(capacity: usize) -> Result<Self, CapacityError> {
+        Self::build(capacity, OnAllocFailure::Return)
+    }
+
+    fn build(n: usize, on_failure: OnAllocFailure) -> Result<Self, CapacityError> {
+        storage::check_capacity(n, mem::size_of::<T>() + 1)?;
+        // SAFETY: a zero byte is `CLEAR` (`TrackedCell<u8>` is a `u8` in a cell outside loom).
+        #[cfg(not(loom))]
+        let marks = unsafe { HeapArray::new(n, Init::Zeroed, on_failure) }?;
+        #[cfg(loom)]
+        let marks = HeapArray::from_fn(n, || TrackedCell::new(CLEAR));
+        // SAFETY: a `MaybeUninit` in a cell is valid whatever its bytes.
+        let slots = unsafe { HeapArray::new(n, Init::Uninit, on_failure) }?;
+        Ok(ScopedArenaIn {
+            #[cfg(not(loom))]
+            segments: [const { CachePadded::new(Segment::new()) }; MAX_SEGMENTS],
+            #[cfg(loom)]
+            segments: core::array::from_fn(|_| CachePadded::new(Segment::new())),
+            current: AtomicUsize::new(0),
+            failed: AtomicUsize::new(0),
+            marks,
+            #[cfg(loom)]
+            owners: HeapArray::from_fn(n, || TrackedCell::new(())),
+            slots,
+            _owns: PhantomData,
+        })
+    }
+}
+
+impl<T, S: Storage> ScopedArenaIn<T, S> {
+    /// The number of slots, shared by all segments: `N`, or the capacity a
+    /// [`HeapScopedArena`] was built with.
+    ///
+    /// ```
+    /// let arena = atomicarena::HeapScopedArena::<u8>::with_capacity(100);
+    /// assert_eq!(arena.capacity(), 100);
+    /// ```
+    #[must_use]
+    pub fn capacity(&self) -> usize {
+        self.cap()
+    }
+
+    /// The number of slots of segment `segment` (`< segments()`): `N / S`, plus one for the
     /// first `N % S` segments. A batch larger than this never fits in that segment.
     ///
     /// ```
@@ -312,11 +431,39 @@ impl<T, const N: usize> ScopedArena<T, N> {
     ///
     /// # Panics
     ///
-    /// If `segment >= SEGMENTS`.
+    /// If `segment >= segments()`.
     #[must_use]
     pub fn segment_capacity(&self, segment: usize) -> usize {
-        assert!(segment < Self::SEGMENTS, "no segment {segment}");
-        Self::bounds(segment).1
+        assert!(segment < self.segments(), "no segment {segment}");
+        self.bounds(segment).1
+    }
+
+    /// The number of segments: [`SEGMENTS`](ScopedArena::SEGMENTS) for a [`ScopedArena`]
+    /// (`N / 16`, at least 1 and at most 16), the same rule for the capacity of a
+    /// [`HeapScopedArena`].
+    ///
+    /// ```
+    /// let arena = atomicarena::HeapScopedArena::<u64>::with_capacity(64);
+    /// assert_eq!(arena.segments(), 4);
+    /// let inline: atomicarena::ScopedArena<u64, 64> = atomicarena::ScopedArena::new();
+    /// assert_eq!(inline.segments(), atomicarena::ScopedArena::<u64, 64>::SEGMENTS);
+    /// ```
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    #[must_use]
+    pub fn segments(&self) -> usize {
+        if S::HEAP {
+            segments(self.cap())
+        } else {
+            const { segments(S::INLINE_CAP) }
+        }
+    }
+
+    /// The number of slots: `N` inline (a constant), the arrays' length on the heap.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn cap(&self) -> usize {
+        self.marks.as_slice().len()
     }
 
     /// Enters the arena: allocations through the returned [`Scope`] live as long as the scope.
@@ -345,7 +492,7 @@ impl<T, const N: usize> ScopedArena<T, N> {
     /// assert_eq!(arena.recycled(), 10);
     /// ```
     #[inline]
-    pub fn scope(&self) -> Scope<'_, T, N> {
+    pub fn scope(&self) -> Scope<'_, T, S> {
         match self.try_scope() {
             Some(scope) => scope,
             None => self.scope_waiting(),
@@ -355,7 +502,7 @@ impl<T, const N: usize> ScopedArena<T, N> {
     /// `scope` when every segment was being reset: wait for one reset to end.
     #[cold]
     #[inline(never)]
-    fn scope_waiting(&self) -> Scope<'_, T, N> {
+    fn scope_waiting(&self) -> Scope<'_, T, S> {
         let mut spins = 0u32;
         loop {
             spins = spins.wrapping_add(1);
@@ -378,12 +525,12 @@ impl<T, const N: usize> ScopedArena<T, N> {
     /// ```
     #[must_use = "dropping the scope at once leaves the arena again: keep it while you allocate"]
     #[inline]
-    pub fn try_scope(&self) -> Option<Scope<'_, T, N>> {
+    pub fn try_scope(&self) -> Option<Scope<'_, T, S>> {
         // Relaxed: `current` only picks where to start; the state word's CAS orders the
         // accesses to the segment (see the module docs).
         let start = self.current.load(Ordering::Relaxed);
         // Always `< SEGMENTS` (only such values are stored); checked cheaply all the same.
-        let start = if start < Self::SEGMENTS { start } else { 0 };
+        let start = if start < self.segments() { start } else { 0 };
         // The common case, inlined: the hint has room. Its cursor, read before entering, is a
         // hint too: the CAS on the state word decides, and a scope that finds its segment full
         // later continues.
@@ -396,8 +543,8 @@ impl<T, const N: usize> ScopedArena<T, N> {
     /// `try_scope` when the hint had no room or was being reset: go round the ring.
     #[cold]
     #[inline(never)]
-    fn try_scope_slow(&self, start: usize) -> Option<Scope<'_, T, N>> {
-        let s = Self::SEGMENTS;
+    fn try_scope_slow(&self, start: usize) -> Option<Scope<'_, T, S>> {
+        let s = self.segments();
         // The first segment with room.
         let mut k = next(start, s);
         for _ in 1..s {
@@ -431,7 +578,7 @@ impl<T, const N: usize> ScopedArena<T, N> {
     /// ```
     #[must_use]
     pub fn recycled(&self) -> u64 {
-        self.segments[..Self::SEGMENTS]
+        self.segments[..self.segments()]
             .iter()
             // Relaxed: a statistic; it orders nothing.
             .map(|segment| segment.resets.load(Ordering::Relaxed))
@@ -459,9 +606,9 @@ impl<T, const N: usize> ScopedArena<T, N> {
     /// The first slot and the number of slots of segment `k`. No overflow for any `N`.
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
-    const fn bounds(k: usize) -> (usize, usize) {
-        let s = Self::SEGMENTS;
-        let (base, extra) = (N / s, N % s);
+    fn bounds(&self, k: usize) -> (usize, usize) {
+        let (n, s) = (self.cap(), self.segments());
+        let (base, extra) = (n / s, n % s);
         let start = base * k + if k < extra { k } else { extra };
         (start, base + (k < extra) as usize)
     }
@@ -469,7 +616,7 @@ impl<T, const N: usize> ScopedArena<T, N> {
     /// Whether segment `k`'s cursor shows room (a hint: read from outside the segment).
     fn has_room(&self, k: usize) -> bool {
         // Relaxed: a hint; entering decides.
-        self.segments[k].cursor.load(Ordering::Relaxed) < Self::bounds(k).1
+        self.segments[k].cursor.load(Ordering::Relaxed) < self.bounds(k).1
     }
 
     /// Enters segment `k` unless it is being reset.
@@ -497,7 +644,7 @@ impl<T, const N: usize> ScopedArena<T, N> {
     /// Enters a free segment (no scope inside, not being reset, hence empty), going round from
     /// the hint, and makes it the hint. `None` if no segment is free.
     fn enter_free(&self) -> Option<usize> {
-        let s = Self::SEGMENTS;
+        let s = self.segments();
         // Relaxed: a hint.
         let mut k = self.current.load(Ordering::Relaxed) % s;
         for _ in 0..s {
@@ -522,8 +669,8 @@ impl<T, const N: usize> ScopedArena<T, N> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     fn claim_one(&self, k: usize) -> Option<usize> {
-        let (start, len) = Self::bounds(k);
-        debug_assert!(k < Self::SEGMENTS);
+        let (start, len) = self.bounds(k);
+        debug_assert!(k < self.segments());
         // SAFETY: `k < SEGMENTS <= MAX_SEGMENTS`: a scope's segment is always one of the arena's.
         let cursor = &unsafe { self.segments.get_unchecked(k) }.cursor;
         // Relaxed: uniqueness comes from the read-modify-write (one modification order); the
@@ -541,7 +688,7 @@ impl<T, const N: usize> ScopedArena<T, N> {
     /// Claims `n >= 1` contiguous slots of segment `k`, which the caller is inside, all or
     /// nothing: the first one's index in the storage.
     fn claim(&self, k: usize, n: usize) -> Option<usize> {
-        let (start, len) = Self::bounds(k);
+        let (start, len) = self.bounds(k);
         let cursor = &self.segments[k].cursor;
         // Relaxed throughout, as in `claim_one`.
         let mut cur = cursor.load(Ordering::Relaxed);
@@ -560,10 +707,10 @@ impl<T, const N: usize> ScopedArena<T, N> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     fn slot_ptr(&self, i: usize) -> *mut T {
-        debug_assert!(i <= N);
+        debug_assert!(i <= self.cap());
         // `UnsafeCell<MaybeUninit<T>>` has the layout of `T`; `raw_get` keeps the write
         // permission of the cells. `i <= N`, so `wrapping_add` never wraps.
-        UnsafeCell::raw_get(self.slots.as_ptr())
+        UnsafeCell::raw_get(self.slots.as_slice().as_ptr())
             .cast::<T>()
             .wrapping_add(i)
     }
@@ -578,7 +725,7 @@ impl<T, const N: usize> ScopedArena<T, N> {
     #[cfg_attr(debug_assertions, inline)]
     #[allow(clippy::mut_from_ref)] // the caller owns the slot (see # Safety)
     unsafe fn write(&self, i: usize, value: T) -> &mut T {
-        debug_assert!(i < N);
+        debug_assert!(i < self.cap());
         let p = self.slot_ptr(i);
         // SAFETY: the caller owns slot `i` (in bounds) and it holds no value.
         unsafe { p.write(value) };
@@ -593,7 +740,7 @@ impl<T, const N: usize> ScopedArena<T, N> {
     #[cfg_attr(debug_assertions, inline)]
     fn touch_owners(&self, range: core::ops::Range<usize>) {
         #[cfg(loom)]
-        for owner in &self.owners[range] {
+        for owner in &self.owners.as_slice()[range] {
             owner.with_mut(|_| ());
         }
         #[cfg(not(loom))]
@@ -601,9 +748,9 @@ impl<T, const N: usize> ScopedArena<T, N> {
     }
 
     /// The segment that slot `i < N` belongs to.
-    fn segment_of(i: usize) -> usize {
-        let s = Self::SEGMENTS;
-        let (base, extra) = (N / s, N % s);
+    fn segment_of(&self, i: usize) -> usize {
+        let (n, s) = (self.cap(), self.segments());
+        let (base, extra) = (n / s, n % s);
         let long = extra * (base + 1); // the first `extra` segments have `base + 1` slots
         if i < long {
             i / (base + 1)
@@ -616,7 +763,7 @@ impl<T, const N: usize> ScopedArena<T, N> {
     /// dropping: nothing else reads marks.
     fn set_marks(&self, range: core::ops::Range<usize>, mark: u8) {
         if mem::needs_drop::<T>() {
-            for m in &self.marks[range] {
+            for m in &self.marks.as_slice()[range] {
                 // SAFETY: the caller owns these slots and their marks until the segment's
                 // reset, which the state word orders after this write (module docs).
                 m.with_mut(|m| unsafe { *m = mark });
@@ -633,9 +780,9 @@ impl<T, const N: usize> ScopedArena<T, N> {
             // `Release` compare-and-swap of the cursor; our claim read that value or a later
             // one (every write to a cursor between resets is a read-modify-write, so in its
             // release sequence), and so does this load, which orders those writes before ours.
-            let k = Self::segment_of(range.start);
+            let k = self.segment_of(range.start);
             let _ = self.segments[k].cursor.load(Ordering::Acquire);
-            for mark in &self.marks[range] {
+            for mark in &self.marks.as_slice()[range] {
                 // SAFETY: the caller owns these slots and their marks until the segment's
                 // reset, which the state word orders after this write (module docs).
                 mark.with_mut(|m| unsafe { *m = HOLE });
@@ -757,20 +904,20 @@ fn undo_failed_one(cursor: &AtomicUsize) {
 /// Drops the values of the claimed slots of segments `segment..last` (skipping holes),
 /// clearing every mark. If a destructor panics, its drop goes on with the rest (as `Vec`'s
 /// does); a second panic while unwinding aborts, as for `Vec`.
-struct Dropper<'a, T, const N: usize> {
-    arena: &'a ScopedArena<T, N>,
+struct Dropper<'a, T, S: Storage> {
+    arena: &'a ScopedArenaIn<T, S>,
     segment: usize,
     last: usize,
     /// The next slot of `segment` (from its start) to look at.
     next: usize,
 }
 
-impl<T, const N: usize> Dropper<'_, T, N> {
+impl<T, S: Storage> Dropper<'_, T, S> {
     // Not inlined: called from here and from the guard's drop, one copy of the loop.
     #[inline(never)]
     fn run(&mut self) {
         while self.segment < self.last {
-            let (start, len) = ScopedArena::<T, N>::bounds(self.segment);
+            let (start, len) = self.arena.bounds(self.segment);
             // Relaxed: the caller has the segment to itself (a reset, ordered by the state
             // word, or the arena's drop, under `&mut`).
             let claimed = self.arena.segments[self.segment]
@@ -781,7 +928,8 @@ impl<T, const N: usize> Dropper<'_, T, N> {
                 let i = start + self.next;
                 self.next += 1;
                 // SAFETY: the caller has the segment to itself (see above).
-                let was = self.arena.marks[i].with_mut(|m| unsafe { mem::replace(&mut *m, CLEAR) });
+                let was = self.arena.marks.as_slice()[i]
+                    .with_mut(|m| unsafe { mem::replace(&mut *m, CLEAR) });
                 if was != HOLE {
                     self.arena.touch_owners(i..i + 1);
                     // SAFETY: a claimed slot that is not a hole holds a value; `next` moved
@@ -796,7 +944,7 @@ impl<T, const N: usize> Dropper<'_, T, N> {
     }
 }
 
-impl<T, const N: usize> Drop for Dropper<'_, T, N> {
+impl<T, S: Storage> Drop for Dropper<'_, T, S> {
     fn drop(&mut self) {
         // Reached with work left only when a destructor panicked in `run`.
         self.run();
@@ -843,14 +991,14 @@ fn wait(spins: u32) {
     }
 }
 
-impl<T, const N: usize> Drop for ScopedArena<T, N> {
+impl<T, S: Storage> Drop for ScopedArenaIn<T, S> {
     /// Drops what is left: the values of segments that forgotten scopes kept from recycling.
     fn drop(&mut self) {
         if mem::needs_drop::<T>() {
             Dropper {
                 arena: self,
                 segment: 0,
-                last: Self::SEGMENTS,
+                last: self.segments(),
                 next: 0,
             }
             .run();
@@ -865,13 +1013,13 @@ impl<T, const N: usize> Default for ScopedArena<T, N> {
     }
 }
 
-impl<T, const N: usize> fmt::Debug for ScopedArena<T, N> {
+impl<T, S: Storage> fmt::Debug for ScopedArenaIn<T, S> {
     /// Shows the capacity, the segments, [`recycled`](ScopedArena::recycled) and
     /// [`failed_allocs`](ScopedArena::failed_allocs) (the values belong to their scopes).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ScopedArena")
-            .field("capacity", &N)
-            .field("segments", &Self::SEGMENTS)
+        f.debug_struct(S::pick("ScopedArena", "HeapScopedArena"))
+            .field("capacity", &self.cap())
+            .field("segments", &self.segments())
             .field("recycled", &self.recycled())
             .field("failed_allocs", &self.failed_allocs())
             .finish_non_exhaustive()
@@ -924,8 +1072,8 @@ unsafe impl<T, const N: usize> crate::zeroable::Zeroable for ScopedArena<T, N> {
 /// ```
 #[must_use = "a scope dropped at once leaves the arena again (and may reset a segment): \
               bind it with `let scope = …` and allocate through it"]
-pub struct Scope<'a, T, const N: usize> {
-    owner: &'a ScopedArena<T, N>,
+pub struct Scope<'a, T, S: Storage> {
+    owner: &'a ScopedArenaIn<T, S>,
     /// The segment allocations go to; published with `Release` when it changes, read with
     /// `Acquire` (module docs).
     current: AtomicUsize,
@@ -935,8 +1083,8 @@ pub struct Scope<'a, T, const N: usize> {
     held: AtomicUsize,
 }
 
-impl<'a, T, const N: usize> Scope<'a, T, N> {
-    fn new(owner: &'a ScopedArena<T, N>, k: usize) -> Self {
+impl<'a, T, S: Storage> Scope<'a, T, S> {
+    fn new(owner: &'a ScopedArenaIn<T, S>, k: usize) -> Self {
         Scope {
             owner,
             current: AtomicUsize::new(k),
@@ -1027,8 +1175,7 @@ impl<'a, T, const N: usize> Scope<'a, T, N> {
     ) -> Option<usize> {
         let owner = self.owner;
         // A segment whose capacity is at least `n`; all are within one slot of each other.
-        let fits =
-            (0..ScopedArena::<T, N>::SEGMENTS).any(|k| ScopedArena::<T, N>::bounds(k).1 >= n);
+        let fits = (0..owner.segments()).any(|k| owner.bounds(k).1 >= n);
         let mut spins = 0u32;
         loop {
             // Acquire: as in `alloc`.
@@ -1103,8 +1250,8 @@ impl<'a, T, const N: usize> Scope<'a, T, N> {
             None => self.claim_one_slow(k).ok_or(Full(()))?,
         };
         /// Marks the slot as a hole if `f` panics.
-        struct Hole<'b, T, const N: usize>(&'b ScopedArena<T, N>, usize);
-        impl<T, const N: usize> Drop for Hole<'_, T, N> {
+        struct Hole<'b, T, S: Storage>(&'b ScopedArenaIn<T, S>, usize);
+        impl<T, S: Storage> Drop for Hole<'_, T, S> {
             fn drop(&mut self) {
                 self.0.mark_holes(self.1..self.1 + 1);
             }
@@ -1205,13 +1352,13 @@ impl<'a, T, const N: usize> Scope<'a, T, N> {
         let owner = self.owner;
         let dst = owner.slot_ptr(start);
         /// If `iter` panics: drops the values written so far and marks the range as holes.
-        struct Partial<'b, T, const N: usize> {
-            owner: &'b ScopedArena<T, N>,
+        struct Partial<'b, T, S: Storage> {
+            owner: &'b ScopedArenaIn<T, S>,
             start: usize,
             len: usize,
             written: usize,
         }
-        impl<T, const N: usize> Drop for Partial<'_, T, N> {
+        impl<T, S: Storage> Drop for Partial<'_, T, S> {
             fn drop(&mut self) {
                 // Holes first: even if a destructor below panics, no slot of the batch looks
                 // initialised afterwards.
@@ -1286,7 +1433,7 @@ impl<'a, T, const N: usize> Scope<'a, T, N> {
         let k = self.segment();
         // Relaxed: a statistic.
         let used = self.owner.segments[k].cursor.load(Ordering::Relaxed);
-        used.min(ScopedArena::<T, N>::bounds(k).1)
+        used.min(self.owner.bounds(k).1)
     }
 
     /// `true` when nothing was allocated in the scope's current segment this round.
@@ -1311,21 +1458,21 @@ impl<'a, T, const N: usize> Scope<'a, T, N> {
     /// ```
     #[must_use]
     pub fn remaining(&self) -> usize {
-        ScopedArena::<T, N>::bounds(self.segment()).1 - self.len()
+        self.owner.bounds(self.segment()).1 - self.len()
     }
 }
 
-impl<T, const N: usize> Drop for Scope<'_, T, N> {
+impl<T, S: Storage> Drop for Scope<'_, T, S> {
     /// Leaves every segment the scope is inside, resetting those whose last scope it was. If a
     /// destructor panics during a reset, the scope still leaves its other segments, and the
     /// panic is passed on.
     fn drop(&mut self) {
         /// The segments not left yet; left on unwind too.
-        struct Rest<'b, T, const N: usize> {
-            owner: &'b ScopedArena<T, N>,
+        struct Rest<'b, T, S: Storage> {
+            owner: &'b ScopedArenaIn<T, S>,
             held: usize,
         }
-        impl<T, const N: usize> Rest<'_, T, N> {
+        impl<T, S: Storage> Rest<'_, T, S> {
             fn leave_all(&mut self) {
                 while self.held != 0 {
                     let k = self.held.trailing_zeros() as usize;
@@ -1334,7 +1481,7 @@ impl<T, const N: usize> Drop for Scope<'_, T, N> {
                 }
             }
         }
-        impl<T, const N: usize> Drop for Rest<'_, T, N> {
+        impl<T, S: Storage> Drop for Rest<'_, T, S> {
             fn drop(&mut self) {
                 // Work left only if a reset panicked in `leave_all`.
                 self.leave_all();
@@ -1355,7 +1502,7 @@ impl<T, const N: usize> Drop for Scope<'_, T, N> {
     }
 }
 
-impl<T, const N: usize> fmt::Debug for Scope<'_, T, N> {
+impl<T, S: Storage> fmt::Debug for Scope<'_, T, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Scope")
             .field("segment", &self.segment())
@@ -1371,7 +1518,7 @@ const MAX_CHUNK: usize = 1024;
 /// First chunk of an adaptive [`ScopeLocal`].
 const FIRST_CHUNK: usize = 16;
 
-impl<'a, T, const N: usize> Scope<'a, T, N> {
+impl<'a, T, S: Storage> Scope<'a, T, S> {
     /// A per-thread allocation handle for this scope: it claims chunks of slots of the scope's
     /// segment with one atomic operation each and allocates inside them with a plain write.
     ///
@@ -1389,9 +1536,8 @@ impl<'a, T, const N: usize> Scope<'a, T, N> {
     /// let values: Vec<&mut u64> = (0..100).map(|i| local.alloc(i).unwrap()).collect();
     /// assert_eq!(*values[99], 99);
     /// ```
-    pub fn local(&self) -> ScopeLocal<'_, 'a, T, N> {
-        let max = (ScopedArena::<T, N>::bounds(ScopedArena::<T, N>::SEGMENTS - 1).1 / 4)
-            .clamp(1, MAX_CHUNK);
+    pub fn local(&self) -> ScopeLocal<'_, 'a, T, S> {
+        let max = (self.owner.bounds(self.owner.segments() - 1).1 / 4).clamp(1, MAX_CHUNK);
         ScopeLocal::new(self, FIRST_CHUNK.min(max), max)
     }
 
@@ -1408,8 +1554,8 @@ impl<'a, T, const N: usize> Scope<'a, T, N> {
     /// drop(local);
     /// assert_eq!(scope.len(), 1); // the unused 7 went back
     /// ```
-    pub fn local_with_chunk(&self, chunk: usize) -> ScopeLocal<'_, 'a, T, N> {
-        let smallest = ScopedArena::<T, N>::bounds(ScopedArena::<T, N>::SEGMENTS - 1).1;
+    pub fn local_with_chunk(&self, chunk: usize) -> ScopeLocal<'_, 'a, T, S> {
+        let smallest = self.owner.bounds(self.owner.segments() - 1).1;
         let chunk = chunk.clamp(1, smallest);
         ScopeLocal::new(self, chunk, chunk)
     }
@@ -1433,8 +1579,8 @@ impl<'a, T, const N: usize> Scope<'a, T, N> {
 /// assert_eq!(kept, "outlives the handle!");
 /// ```
 #[must_use = "a handle dropped at once gives its chunk back: keep it and allocate through it"]
-pub struct ScopeLocal<'s, 'a, T, const N: usize> {
-    scope: &'s Scope<'a, T, N>,
+pub struct ScopeLocal<'s, 'a, T, S: Storage> {
+    scope: &'s Scope<'a, T, S>,
     /// The unused part of the current chunk (storage indices); `next == end` when empty. The
     /// used part's marks are `CLEAR`, the unused part's `HOLE` (when `T` needs dropping).
     next: usize,
@@ -1444,8 +1590,8 @@ pub struct ScopeLocal<'s, 'a, T, const N: usize> {
     max: usize,
 }
 
-impl<'s, 'a, T, const N: usize> ScopeLocal<'s, 'a, T, N> {
-    fn new(scope: &'s Scope<'a, T, N>, chunk: usize, max: usize) -> Self {
+impl<'s, 'a, T, S: Storage> ScopeLocal<'s, 'a, T, S> {
+    fn new(scope: &'s Scope<'a, T, S>, chunk: usize, max: usize) -> Self {
         ScopeLocal {
             scope,
             next: 0,
@@ -1506,7 +1652,7 @@ impl<'s, 'a, T, const N: usize> ScopeLocal<'s, 'a, T, N> {
     }
 }
 
-impl<T, const N: usize> Drop for ScopeLocal<'_, '_, T, N> {
+impl<T, S: Storage> Drop for ScopeLocal<'_, '_, T, S> {
     /// Gives the unused slots back to the segment if no claim came after them; otherwise they
     /// stay holes until the segment resets.
     fn drop(&mut self) {
@@ -1514,8 +1660,8 @@ impl<T, const N: usize> Drop for ScopeLocal<'_, '_, T, N> {
             return;
         }
         let owner = self.scope.owner;
-        let k = ScopedArena::<T, N>::segment_of(self.next);
-        let start = ScopedArena::<T, N>::bounds(k).0;
+        let k = owner.segment_of(self.next);
+        let start = owner.bounds(k).0;
         // Cleared before they are given back: a later claimer expects clear marks.
         owner.set_marks(self.next..self.end, CLEAR);
         // Release: publishes the cleared marks to the next claimer of these slots (its
@@ -1535,7 +1681,7 @@ impl<T, const N: usize> Drop for ScopeLocal<'_, '_, T, N> {
     }
 }
 
-impl<T, const N: usize> fmt::Debug for ScopeLocal<'_, '_, T, N> {
+impl<T, S: Storage> fmt::Debug for ScopeLocal<'_, '_, T, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ScopeLocal")
             .field("chunk_remaining", &(self.end - self.next))

@@ -42,7 +42,7 @@ use std::fmt;
 use std::mem;
 
 use arbitrary::Arbitrary;
-use atomicarena::{Scope, ScopedArena};
+use atomicarena::{Heap, HeapScopedArena, Inline, Scope, ScopedArena, ScopedArenaIn, Storage};
 
 use crate::support::{catch_planned, planned_panic, quiet_planned_panics};
 
@@ -390,22 +390,49 @@ impl Model {
 
 /// An open scope, the model's view of it, and the values stored through it: id and the
 /// pointer `alloc` returned (read only while the scope is open).
-struct Open<'a, const N: usize> {
-    scope: Scope<'a, Elem, N>,
+struct Open<'a, S: Storage> {
+    scope: Scope<'a, Elem, S>,
     model: ScopeModel,
     values: Vec<(u64, *const Elem)>,
 }
 
+/// Builds the arena of a storage: `ScopedArena::new()` inline, `HeapScopedArena::with_capacity(n)`.
+trait Make: Storage {
+    fn make(n: usize) -> ScopedArenaIn<Elem, Self>;
+}
+
+impl<const N: usize> Make for Inline<N> {
+    fn make(n: usize) -> ScopedArenaIn<Elem, Self> {
+        assert_eq!(n, N);
+        assert_eq!(ScopedArena::<Elem, N>::CAPACITY, N);
+        ScopedArena::new()
+    }
+}
+
+impl Make for Heap {
+    fn make(n: usize) -> ScopedArenaIn<Elem, Self> {
+        HeapScopedArena::with_capacity(n)
+    }
+}
+
+/// Runs `ops` on an arena of `N` slots in both storages, inline and on the heap, through the
+/// same model; returns the inline run's coverage.
 fn run_on<const N: usize>(ops: &[Op]) -> Coverage {
+    let cov = run_in::<N, Inline<N>>(ops);
+    run_in::<N, Heap>(ops);
+    cov
+}
+
+fn run_in<const N: usize, S: Make>(ops: &[Op]) -> Coverage {
     let drops = Drops::start();
-    let arena: ScopedArena<Elem, N> = ScopedArena::new();
+    let arena: ScopedArenaIn<Elem, S> = S::make(N);
     let mut model = Model::new(N);
-    assert_eq!(ScopedArena::<Elem, N>::SEGMENTS, model.segments.len());
+    assert_eq!(arena.segments(), model.segments.len());
     let mut cov = Coverage {
         capacity: N,
         ..Coverage::default()
     };
-    let mut open: Vec<Open<'_, N>> = Vec::new();
+    let mut open: Vec<Open<'_, S>> = Vec::new();
 
     for (step, op) in ops.iter().enumerate() {
         let at = format!("N = {N}, step {step} ({op:?})");
@@ -492,7 +519,7 @@ fn run_on<const N: usize>(ops: &[Op]) -> Coverage {
                 }
             }
             Op::CheckStats => {
-                assert_eq!(ScopedArena::<Elem, N>::CAPACITY, N, "{at}");
+                assert_eq!(arena.capacity(), N, "{at}");
                 for (k, seg) in model.segments.iter().enumerate() {
                     assert_eq!(arena.segment_capacity(k), seg.cap, "{at}: segment {k}");
                 }
@@ -559,8 +586,8 @@ fn pick<T>(open: &[T], i: u8) -> Option<usize> {
 }
 
 /// One `alloc` through `o`, checked against the model's prediction.
-fn alloc<const N: usize>(
-    o: &mut Open<'_, N>,
+fn alloc<S: Storage>(
+    o: &mut Open<'_, S>,
     model: &mut Model,
     cov: &mut Coverage,
     payload: u32,
@@ -597,9 +624,9 @@ fn alloc<const N: usize>(
 }
 
 /// Compares everything observable with the model (see the module docs).
-fn check<const N: usize>(
-    arena: &ScopedArena<Elem, N>,
-    open: &[Open<'_, N>],
+fn check<S: Storage>(
+    arena: &ScopedArenaIn<Elem, S>,
+    open: &[Open<'_, S>],
     model: &Model,
     drops: &Drops,
     at: &str,
