@@ -124,7 +124,10 @@ fn tree_local<'a>(
         .unwrap_or_else(|_| unreachable!("sized for the tree"))
 }
 
-fn tree_one_thread<'a>(nodes: &'a RoundLocal<'a, Node<'a>, CAP>, depth: u32) -> &'a Node<'a> {
+fn tree_one_thread<'a>(
+    nodes: &'a RoundLocal<'a, Node<'a>, atomicarena::Inline<CAP>>,
+    depth: u32,
+) -> &'a Node<'a> {
     let node = if depth > 0 {
         Node {
             left: Some(tree_one_thread(nodes, depth - 1)),

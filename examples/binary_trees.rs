@@ -60,8 +60,8 @@ const fn nodes(depth: u32) -> usize {
 }
 
 /// Builds a full tree of `depth` in `arena`, children first.
-fn bottom_up_tree<'a, const N: usize>(
-    arena: &'a RoundLocal<'a, Node<'a>, N>,
+fn bottom_up_tree<'a, S: atomicarena::Storage>(
+    arena: &'a RoundLocal<'a, Node<'a>, S>,
     depth: u32,
 ) -> &'a Node<'a> {
     let node = if depth > 0 {

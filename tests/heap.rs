@@ -391,3 +391,67 @@ fn a_heap_scoped_arena_recycles_its_segments() {
     assert!(bytes.scope().alloc_slice_copy(&batch).is_err());
     drop(scope);
 }
+
+#[test]
+fn heap_rounds_reuse_one_storage_for_cyclic_graphs() {
+    use atomicarena::{ForLifetime, HeapRounds};
+
+    struct Node<'a> {
+        id: u32,
+        next: Cell<Option<&'a Node<'a>>>,
+    }
+    struct NodeOf;
+    impl ForLifetime for NodeOf {
+        type Of<'a> = Node<'a>;
+    }
+    let mut rounds = HeapRounds::<NodeOf>::with_capacity(8);
+    for round in 0..5u32 {
+        let (len, around) = rounds.round(|arena| {
+            let nodes: Vec<&Node<'_>> = (0..8)
+                .map(|i| {
+                    &*arena
+                        .alloc(Node {
+                            id: round * 10 + i,
+                            next: Cell::new(None),
+                        })
+                        .unwrap()
+                })
+                .collect();
+            for (i, n) in nodes.iter().enumerate() {
+                n.next.set(Some(nodes[(i + 1) % 8])); // one cycle through all
+            }
+            let mut at = nodes[0];
+            for _ in 0..8 {
+                at = at.next.get().unwrap();
+            }
+            assert!(arena
+                .alloc(Node {
+                    id: 0,
+                    next: Cell::new(None)
+                })
+                .is_err());
+            (arena.len(), at.id)
+        });
+        assert_eq!((len, around), (8, round * 10));
+        let count = rounds.round_local(|nodes| {
+            let a = nodes
+                .alloc(Node {
+                    id: 1,
+                    next: Cell::new(None),
+                })
+                .unwrap();
+            let b = &*nodes
+                .alloc(Node {
+                    id: 2,
+                    next: Cell::new(None),
+                })
+                .unwrap();
+            a.next.set(Some(b));
+            nodes.len()
+        });
+        assert_eq!(count, 2);
+    }
+    assert_eq!(rounds.high_water(), 8);
+    assert_eq!(rounds.failed_allocs(), 5);
+    assert!(format!("{rounds:?}").starts_with("HeapRounds {"));
+}

@@ -367,7 +367,9 @@ pub use crate::reset::FieldReset;
 #[cfg(feature = "alloc")]
 pub use crate::ring::HeapRing;
 pub use crate::ring::{Handle, Ref, Ring, RingIn, RingIter};
-pub use crate::rounds::{ForLifetime, RoundLocal, Rounds};
+#[cfg(feature = "alloc")]
+pub use crate::rounds::HeapRounds;
+pub use crate::rounds::{ForLifetime, RoundLocal, Rounds, RoundsIn};
 #[cfg(feature = "alloc")]
 pub use crate::scoped::HeapScopedArena;
 pub use crate::scoped::{Scope, ScopeLocal, ScopedArena, ScopedArenaIn};

@@ -13,10 +13,13 @@ use core::cell::Cell;
 use core::fmt;
 use core::marker::PhantomData;
 
-use crate::__private::Storage;
-use crate::arena::Arena;
-use crate::dropless::DroplessArena;
+use crate::__private::Storage as Checks;
+use crate::arena::ArenaIn;
+use crate::dropless::{DroplessArena, DroplessArenaIn};
 use crate::error::Full;
+#[cfg(feature = "alloc")]
+use crate::storage::{CapacityError, Heap};
+use crate::storage::{Inline, Storage};
 
 /// A type constructor over one lifetime: the family `Of<'a>` of the types that a [`Rounds`]
 /// stores, one type per round's lifetime.
@@ -169,25 +172,71 @@ pub trait ForLifetime {
 /// exactly when `DroplessArena` allows it (`F::Of<'a>: Send`).
 // `repr(transparent)`: `new_boxed` builds it zeroed like the arena it wraps (and a generated
 // wrapper, once the derive has a `rounds` option, can be transparent over it in turn).
+pub type Rounds<F, const N: usize> = RoundsIn<F, Inline<N>>;
+
+/// [`Rounds`] with a capacity chosen at run time: the storage is allocated on the heap once,
+/// by [`with_capacity`](HeapRounds::with_capacity) or
+/// [`try_with_capacity`](HeapRounds::try_with_capacity), and each round gets a
+/// [`HeapDroplessArena`](crate::HeapDroplessArena). Everything else is [`Rounds`]'s.
+///
+/// ```
+/// use std::cell::Cell;
+///
+/// struct Node<'a> {
+///     next: Cell<Option<&'a Node<'a>>>,
+/// }
+/// struct NodeOf;
+/// impl atomicarena::ForLifetime for NodeOf {
+///     type Of<'a> = Node<'a>;
+/// }
+/// let depth: u32 = "10".parse().unwrap(); // from the command line, say
+/// let mut rounds = atomicarena::HeapRounds::<NodeOf>::with_capacity(1 << (depth + 1));
+/// for _ in 0..3 {
+///     let n = rounds.round(|arena| {
+///         let a = &*arena.alloc(Node { next: Cell::new(None) }).unwrap();
+///         let b = &*arena.alloc(Node { next: Cell::new(Some(a)) }).unwrap();
+///         a.next.set(Some(b)); // a cycle
+///         arena.len()
+///     });
+///     assert_eq!(n, 2);
+/// }
+/// ```
+#[cfg(feature = "alloc")]
+pub type HeapRounds<F> = RoundsIn<F, Heap>;
+
+/// The rounds, generic over where their slots live: [`Rounds<F, N>`](Rounds) is
+/// `RoundsIn<F, Inline<N>>` and [`HeapRounds<F>`](HeapRounds) is `RoundsIn<F, Heap>`. Every
+/// method is written once, here; see [`Rounds`] for the contract.
+///
+/// ```
+/// struct U8Of;
+/// impl atomicarena::ForLifetime for U8Of {
+///     type Of<'a> = u8;
+/// }
+/// fn sum<S: atomicarena::Storage>(r: &mut atomicarena::RoundsIn<U8Of, S>) -> u32 {
+///     r.round(|a| a.alloc_slice_copy(&[1, 2, 3]).unwrap().iter().map(|&x| u32::from(x)).sum())
+/// }
+/// assert_eq!(sum(&mut atomicarena::HeapRounds::with_capacity(3)), 6);
+/// ```
 #[repr(transparent)]
-pub struct Rounds<F: ForLifetime, const N: usize> {
+pub struct RoundsIn<F: ForLifetime, S: Storage> {
     /// The storage, typed for `'static` only because a field must name some lifetime: between
     /// rounds it holds no value, and during a round it is used only through a reference cast to
     /// the round's lifetime (see `round`). No `F::Of<'static>` value is ever stored in it.
-    arena: DroplessArena<F::Of<'static>, N>,
+    arena: DroplessArenaIn<F::Of<'static>, S>,
 }
 
 // SAFETY: outside a round, a `Rounds` holds no value of any `F::Of<'_>` (every round ends with
 // a reset, on return and on unwind, and the constructors build it empty), so moving it to
 // another thread moves only the storage and the cursor, which are `Send` for any element type
 // (checked below with `u8`). During a round it is mutably borrowed and cannot move.
-unsafe impl<F: ForLifetime, const N: usize> Send for Rounds<F, N> {}
+unsafe impl<F: ForLifetime, S: Storage> Send for RoundsIn<F, S> {}
 
 // SAFETY: a shared `&Rounds` gives access to nothing but the cursor's counters (`capacity`,
 // `high_water`, `failed_allocs`, `Debug`), which are `Sync` for any element type (checked
 // below); every access to the values goes through `round(&mut self)`, and the arena it lends
 // is shared between threads only under `DroplessArena`'s own bound (`F::Of<'a>: Send`).
-unsafe impl<F: ForLifetime, const N: usize> Sync for Rounds<F, N> {}
+unsafe impl<F: ForLifetime, S: Storage> Sync for RoundsIn<F, S> {}
 
 /// The parts of a `DroplessArena` that do not depend on `T` (storage bookkeeping, cursor,
 /// stripe table) are `Send + Sync`: what the impls above rely on. Checked with both cursor
@@ -196,6 +245,8 @@ const _: fn() = || {
     fn send_sync<T: Send + Sync>() {}
     send_sync::<DroplessArena<u8, 4>>();
     send_sync::<DroplessArena<u8, 8192>>();
+    #[cfg(feature = "alloc")]
+    send_sync::<crate::HeapDroplessArena<u8>>();
 };
 
 impl<F: ForLifetime, const N: usize> Rounds<F, N> {
@@ -280,7 +331,7 @@ impl<F: ForLifetime, const N: usize> Rounds<F, N> {
     #[must_use]
     #[cfg(feature = "alloc")]
     pub fn new_boxed() -> alloc::boxed::Box<Self> {
-        let () = <Self as Storage>::CHECKS;
+        let () = <Self as Checks>::CHECKS;
         #[cfg(not(loom))]
         {
             crate::zeroable::new_boxed_zeroed()
@@ -290,7 +341,54 @@ impl<F: ForLifetime, const N: usize> Rounds<F, N> {
             alloc::boxed::Box::new(Self::new())
         }
     }
+}
 
+#[cfg(feature = "alloc")]
+impl<F: ForLifetime> HeapRounds<F> {
+    /// Creates the rounds' storage of `capacity` slots on the heap: the one allocation of all
+    /// the rounds. Fails to compile when `F::Of<'a>` has drop glue.
+    ///
+    /// # Panics
+    ///
+    /// As [`HeapArena::with_capacity`](crate::HeapArena::with_capacity).
+    ///
+    /// ```
+    /// struct U8Of;
+    /// impl atomicarena::ForLifetime for U8Of {
+    ///     type Of<'a> = u8;
+    /// }
+    /// let rounds = atomicarena::HeapRounds::<U8Of>::with_capacity(100);
+    /// assert_eq!(rounds.capacity(), 100);
+    /// ```
+    #[must_use]
+    #[track_caller]
+    pub fn with_capacity(capacity: usize) -> Self {
+        RoundsIn {
+            arena: crate::HeapDroplessArena::with_capacity(capacity),
+        }
+    }
+
+    /// Creates the rounds' storage of `capacity` slots on the heap, or says why it cannot.
+    ///
+    /// # Errors
+    ///
+    /// As [`HeapArena::try_with_capacity`](crate::HeapArena::try_with_capacity).
+    ///
+    /// ```
+    /// struct U8Of;
+    /// impl atomicarena::ForLifetime for U8Of {
+    ///     type Of<'a> = u8;
+    /// }
+    /// assert!(atomicarena::HeapRounds::<U8Of>::try_with_capacity(0).is_err());
+    /// ```
+    pub fn try_with_capacity(capacity: usize) -> Result<Self, CapacityError> {
+        Ok(RoundsIn {
+            arena: crate::HeapDroplessArena::try_with_capacity(capacity)?,
+        })
+    }
+}
+
+impl<F: ForLifetime, S: Storage> RoundsIn<F, S> {
     /// Lends the arena to `f` for one fresh lifetime `'a`, then empties it, and returns what
     /// `f` returned.
     ///
@@ -326,10 +424,13 @@ impl<F: ForLifetime, const N: usize> Rounds<F, N> {
     /// assert_eq!(rounds.round(|arena| arena.len()), 0); // the next round starts empty
     /// ```
     #[inline]
-    pub fn round<R>(&mut self, f: impl for<'a> FnOnce(&'a DroplessArena<F::Of<'a>, N>) -> R) -> R {
+    pub fn round<R>(
+        &mut self,
+        f: impl for<'a> FnOnce(&'a DroplessArenaIn<F::Of<'a>, S>) -> R,
+    ) -> R {
         /// Resets the arena when the round ends, whether `f` returned or unwound.
-        struct EndRound<'r, T, const N: usize>(&'r mut DroplessArena<T, N>);
-        impl<T, const N: usize> Drop for EndRound<'_, T, N> {
+        struct EndRound<'r, T, S: Storage>(&'r mut DroplessArenaIn<T, S>);
+        impl<T, S: Storage> Drop for EndRound<'_, T, S> {
             #[inline]
             fn drop(&mut self) {
                 // O(1): `T` has no drop glue (`DroplessArena`'s constructor checked it), so
@@ -341,7 +442,7 @@ impl<F: ForLifetime, const N: usize> Rounds<F, N> {
         let end = EndRound(&mut self.arena);
         // SAFETY: see `relabel`. The borrow of `end.0` it returns is passed to `f` and ends
         // with the call (`R` cannot name `'a`), before `end` drops and resets the arena.
-        let arena = unsafe { relabel::<F, N>(&*end.0) };
+        let arena = unsafe { relabel::<F, S>(&*end.0) };
         f(arena)
         // `end` drops here: the arena is reset (also when `f` unwinds).
     }
@@ -371,7 +472,7 @@ impl<F: ForLifetime, const N: usize> Rounds<F, N> {
     ///     type Of<'a> = Node<'a>;
     /// }
     ///
-    /// fn tree<'a>(nodes: &'a atomicarena::RoundLocal<'a, Node<'a>, 127>, depth: u32) -> &'a Node<'a> {
+    /// fn tree<'a>(nodes: &'a atomicarena::RoundLocal<'a, Node<'a>, atomicarena::Inline<127>>, depth: u32) -> &'a Node<'a> {
     ///     let (left, right) = if depth > 0 {
     ///         (Some(tree(nodes, depth - 1)), Some(tree(nodes, depth - 1)))
     ///     } else {
@@ -408,15 +509,15 @@ impl<F: ForLifetime, const N: usize> Rounds<F, N> {
     #[inline]
     pub fn round_local<R>(
         &mut self,
-        f: impl for<'a> FnOnce(&'a RoundLocal<'a, F::Of<'a>, N>) -> R,
+        f: impl for<'a> FnOnce(&'a RoundLocal<'a, F::Of<'a>, S>) -> R,
     ) -> R {
         /// Records the round's `len` in `high_water` when the round ends, whether `f` returned
         /// or unwound.
-        struct EndRound<'r, T, const N: usize> {
-            arena: &'r mut DroplessArena<T, N>,
+        struct EndRound<'r, T, S: Storage> {
+            arena: &'r mut DroplessArenaIn<T, S>,
             used: usize,
         }
-        impl<T, const N: usize> Drop for EndRound<'_, T, N> {
+        impl<T, S: Storage> Drop for EndRound<'_, T, S> {
             #[inline]
             fn drop(&mut self) {
                 let cursor = &mut self.arena.raw.cursor;
@@ -437,7 +538,7 @@ impl<F: ForLifetime, const N: usize> Rounds<F, N> {
         // and the `RoundLocal` is neither `Send` nor `Sync`, so no other thread uses it), and
         // since the cursor stays at 0 the arena never reads them (slots at or above the
         // cursor are free, whatever their bytes; no value has drop glue).
-        let arena = unsafe { relabel::<F, N>(&*end.arena) };
+        let arena = unsafe { relabel::<F, S>(&*end.arena) };
         let local = RoundLocal {
             arena,
             next: Cell::new(0),
@@ -446,8 +547,8 @@ impl<F: ForLifetime, const N: usize> Rounds<F, N> {
         let r = {
             // Keep the count even if `f` unwinds: `local` is read by this guard's drop, which
             // runs before `end`'s (reverse declaration order).
-            struct Count<'l, 'a, T, const N: usize>(&'l RoundLocal<'a, T, N>, &'l mut usize);
-            impl<T, const N: usize> Drop for Count<'_, '_, T, N> {
+            struct Count<'l, 'a, T, S: Storage>(&'l RoundLocal<'a, T, S>, &'l mut usize);
+            impl<T, S: Storage> Drop for Count<'_, '_, T, S> {
                 #[inline]
                 fn drop(&mut self) {
                     *self.1 = self.0.next.get();
@@ -472,8 +573,8 @@ impl<F: ForLifetime, const N: usize> Rounds<F, N> {
     /// ```
     #[inline]
     #[must_use]
-    pub const fn capacity(&self) -> usize {
-        N
+    pub fn capacity(&self) -> usize {
+        self.arena.capacity()
     }
 
     /// The largest number of values of any round so far.
@@ -555,13 +656,14 @@ impl<F: ForLifetime, const N: usize> Rounds<F, N> {
 /// * **Threads.** The relabelled reference is shared across threads only if
 ///   `DroplessArena<F::Of<'a>, N>: Sync`, which the compiler checks for the round's own `'a`.
 #[inline(always)]
-unsafe fn relabel<'a, F: ForLifetime, const N: usize>(
-    arena: &'a DroplessArena<F::Of<'static>, N>,
-) -> &'a DroplessArena<F::Of<'a>, N> {
+unsafe fn relabel<'a, F: ForLifetime, S: Storage>(
+    arena: &'a DroplessArenaIn<F::Of<'static>, S>,
+) -> &'a DroplessArenaIn<F::Of<'a>, S> {
     // SAFETY: the same type up to a lifetime (same layout); the caller's contract above keeps
     // every value stored through it inside the round.
     unsafe {
-        &*(arena as *const DroplessArena<F::Of<'static>, N>).cast::<DroplessArena<F::Of<'a>, N>>()
+        &*(arena as *const DroplessArenaIn<F::Of<'static>, S>)
+            .cast::<DroplessArenaIn<F::Of<'a>, S>>()
     }
 }
 
@@ -583,9 +685,9 @@ unsafe fn relabel<'a, F: ForLifetime, const N: usize>(
 ///     assert_eq!((nodes.len(), nodes.remaining()), (2, 0));
 /// });
 /// ```
-pub struct RoundLocal<'a, T, const N: usize> {
+pub struct RoundLocal<'a, T, S: Storage> {
     /// The round's arena (its storage; its cursor is not used).
-    arena: &'a Arena<T, N>,
+    arena: &'a ArenaIn<T, S>,
     /// Slots `0..next` hold this round's values; `next..N` are free. At most `N`.
     next: Cell<usize>,
     /// Neither `Send` nor `Sync`: `Cell` makes it `!Sync` (which `alloc` relies on), and this
@@ -593,7 +695,7 @@ pub struct RoundLocal<'a, T, const N: usize> {
     _not_send: PhantomData<*const ()>,
 }
 
-impl<'a, T, const N: usize> RoundLocal<'a, T, N> {
+impl<'a, T, S: Storage> RoundLocal<'a, T, S> {
     /// Stores `value` in the next free slot and returns a reference to it for the whole round.
     ///
     /// # Errors
@@ -616,7 +718,7 @@ impl<'a, T, const N: usize> RoundLocal<'a, T, N> {
     #[allow(clippy::mut_from_ref)] // each slot is handed out once per round (below)
     pub fn alloc(&self, value: T) -> Result<&'a mut T, Full<T>> {
         let i = self.next.get();
-        if i < N {
+        if i < self.arena.cap() {
             self.next.set(i + 1);
             // SAFETY: slot `i < N` is handed out once this round: `next` only grows, this
             // handle is the only one (lent by `round_local` under `&mut Rounds`) and is used
@@ -679,25 +781,25 @@ impl<'a, T, const N: usize> RoundLocal<'a, T, N> {
     #[inline]
     #[must_use]
     pub fn remaining(&self) -> usize {
-        N - self.len()
+        self.arena.cap() - self.len()
     }
 }
 
-impl<T, const N: usize> fmt::Debug for RoundLocal<'_, T, N> {
+impl<T, S: Storage> fmt::Debug for RoundLocal<'_, T, S> {
     /// Shows `len` and `capacity`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RoundLocal")
             .field("len", &self.len())
-            .field("capacity", &N)
+            .field("capacity", &self.arena.cap())
             .finish()
     }
 }
 
 #[doc(hidden)]
-impl<F: ForLifetime, const N: usize> Storage for Rounds<F, N> {
+impl<F: ForLifetime, const N: usize> Checks for Rounds<F, N> {
     const SLOTS: usize = N;
-    const SLOT_BYTES: usize = <DroplessArena<F::Of<'static>, N> as Storage>::SLOT_BYTES;
-    const CHECKS: () = <DroplessArena<F::Of<'static>, N> as Storage>::CHECKS;
+    const SLOT_BYTES: usize = <DroplessArena<F::Of<'static>, N> as Checks>::SLOT_BYTES;
+    const CHECKS: () = <DroplessArena<F::Of<'static>, N> as Checks>::CHECKS;
 }
 
 impl<F: ForLifetime, const N: usize> Default for Rounds<F, N> {
@@ -707,7 +809,7 @@ impl<F: ForLifetime, const N: usize> Default for Rounds<F, N> {
     }
 }
 
-impl<F: ForLifetime, const N: usize> fmt::Debug for Rounds<F, N> {
+impl<F: ForLifetime, S: Storage> fmt::Debug for RoundsIn<F, S> {
     /// Shows the statistics of the (empty) arena between rounds: its `high_water` and
     /// `failed_allocs` span all rounds.
     ///
@@ -720,7 +822,7 @@ impl<F: ForLifetime, const N: usize> fmt::Debug for Rounds<F, N> {
     /// assert!(format!("{rounds:?}").starts_with("Rounds {"));
     /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        crate::__private::fmt_renamed(f, "Rounds", &self.arena)
+        crate::__private::fmt_renamed(f, S::pick("Rounds", "HeapRounds"), &self.arena)
     }
 }
 
