@@ -10,12 +10,18 @@
 //! what the recorder holds, oldest first, with each event's handle, and shows that a handle to
 //! an overwritten event reads as gone.
 //!
-//! Run with `cargo run --example flight_recorder`.
+//! The recorder's size is chosen at run time, from the command line (8 events by default): a
+//! `HeapRing`, built once with `with_capacity` and shared through a `OnceLock` as a `static`
+//! would be. With a compile-time size it would be `static RECORDER: Ring<Event, 8> =
+//! Ring::new();`, the same code otherwise.
+//!
+//! Run with `cargo run --example flight_recorder` or `cargo run --example flight_recorder -- 32`.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 use std::thread;
 
-use atomicarena::{Handle, Ref, Ring};
+use atomicarena::{Handle, HeapRing, Ref};
 
 /// One logged event.
 #[derive(Clone, Debug)]
@@ -25,12 +31,17 @@ struct Event {
     what: String,
 }
 
-/// The recorder keeps the last 8 events; a `static` needs no heap and no setup.
-static RECORDER: Ring<Event, 8> = Ring::new();
+/// The recorder: the last events, as many as the command line says. Set once, at start-up.
+static RECORDER: OnceLock<HeapRing<Event>> = OnceLock::new();
+
+/// The recorder, once `main` has built it.
+fn recorder() -> &'static HeapRing<Event> {
+    RECORDER.get().expect("main builds the recorder first")
+}
 
 fn log(worker: usize, step: u32, what: impl Into<String>) -> Handle<Event> {
     let what = what.into();
-    RECORDER.push(Event { worker, step, what })
+    recorder().push(Event { worker, step, what })
 }
 
 /// What the monitor saw while tailing the recorder.
@@ -57,7 +68,7 @@ fn monitor(stop: &AtomicBool) -> Tail {
         // every event logged before it.
         let stopping = stop.load(Ordering::Acquire);
         // Only the events after the last one seen: the cost is what is new, not the ring.
-        for (handle, event) in RECORDER.since(tail.last) {
+        for (handle, event) in recorder().since(tail.last) {
             if event.what.starts_with("ALARM") {
                 tail.alarms.push((handle, event.what.clone()));
             }
@@ -72,6 +83,26 @@ fn monitor(stop: &AtomicBool) -> Tail {
 }
 
 fn main() {
+    let slots = match std::env::args().nth(1) {
+        None => 8,
+        Some(arg) => match arg.parse::<usize>() {
+            Ok(n) if n > 0 => n,
+            _ => {
+                eprintln!("usage: flight_recorder [EVENTS KEPT, at least 1; default 8]");
+                std::process::exit(2);
+            }
+        },
+    };
+    // Allocated once, here: pushes never allocate.
+    let ring = HeapRing::try_with_capacity(slots).unwrap_or_else(|e| {
+        eprintln!("flight_recorder: cannot keep {slots} events: {e}");
+        std::process::exit(2);
+    });
+    assert!(RECORDER.set(ring).is_ok(), "set once");
+    println!(
+        "the recorder keeps the last {} events",
+        recorder().capacity()
+    );
     let stop = AtomicBool::new(false);
 
     let (boot, alarm, logged, tail) = thread::scope(|s| {
@@ -86,7 +117,7 @@ fn main() {
                         if worker == 2 && step == 5 {
                             let h = log(worker, step, "ALARM: temperature high");
                             // Pin it at once: pushes skip its slot while the `Ref` lives.
-                            pinned = RECORDER.get(h);
+                            pinned = recorder().get(h);
                         } else {
                             log(worker, step, format!("tick {}", step * 10));
                         }
@@ -115,7 +146,7 @@ fn main() {
     // Every sequence number after `Handle::START` (0), up to the last event, is an event the
     // monitor saw, an event it missed, or a number that a push skipped.
     let numbers = tail.last.sequence() - Handle::<Event>::START.sequence();
-    let skipped = RECORDER.skipped();
+    let skipped = recorder().skipped();
     let missed = numbers - skipped - tail.seen;
     println!(
         "{logged} events logged; the monitor, tailing the recorder with `since` from \
@@ -132,10 +163,10 @@ fn main() {
         numbers - skipped
     );
 
-    let held = RECORDER.len();
+    let held = recorder().len();
     println!("the recorder holds {held} of the {logged} events, oldest first:");
     let mut previous: Option<Handle<Event>> = None;
-    for (handle, event) in &RECORDER {
+    for (handle, event) in recorder() {
         let Event { worker, step, what } = &*event;
         let gap = previous.map_or(0, |p| handle.sequence() - p.sequence() - 1);
         let note = match gap {
@@ -151,7 +182,7 @@ fn main() {
         None => println!("the alarm was overwritten before it could be pinned"),
     }
     drop(alarm); // unpin: the next event may take its slot
-    match RECORDER.read(boot) {
+    match recorder().read(boot) {
         Some(event) => println!("{boot:?} is still here: {}", event.what),
         None => println!("{boot:?} (\"recorder started\") is gone: overwritten"),
     }

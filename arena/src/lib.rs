@@ -1,13 +1,18 @@
-//! Typed, fixed-capacity, lock-free arenas with inline storage, from one derive.
+//! Typed, fixed-capacity, lock-free arenas with inline or heap storage, from one derive.
 //!
 //! `#[derive(ArenaAlloc)]` turns a plain struct into named arena types; the same types are
 //! generic runtime types that you can also name directly ([`Arena<T, N>`](Arena),
 //! [`DroplessArena<T, N>`](DroplessArena), [`Ring<T, N>`](Ring), [`Pool<T, N>`](Pool),
-//! [`ScopedArena<T, N>`](ScopedArena)). Storage is an inline array of `N` slots: every
+//! [`ScopedArena<T, N>`](ScopedArena)). Their storage is an inline array of `N` slots: every
 //! kind has a `const fn new()` and works in a `static` with no heap at all, or is built on the
-//! heap by `new_boxed()` (feature `alloc`) without a temporary on the stack. Every operation
-//! that adds a value takes `&self` and is lock-free, so one arena serves many threads; only the
-//! operations that end a round (`reset`) take `&mut self`.
+//! heap by `new_boxed()` (feature `alloc`) without a temporary on the stack. When the capacity
+//! is known only at run time (a config file, the command line, a caller's choice), each kind
+//! has a heap twin built by `with_capacity(n)`: [`HeapArena<T>`](HeapArena),
+//! [`HeapDroplessArena<T>`](HeapDroplessArena), [`HeapRing<T>`](HeapRing),
+//! [`HeapPool<T>`](HeapPool), [`HeapScopedArena<T>`](HeapScopedArena),
+//! [`HeapRounds<F>`](HeapRounds) (feature `alloc`). Every operation that adds a value takes
+//! `&self` and is lock-free, so one arena serves many threads; only the operations that end a
+//! round (`reset`) take `&mut self`.
 //!
 //! ```
 //! use atomicarena::ArenaAlloc;
@@ -29,15 +34,28 @@
 //!
 //! # Which kind to pick
 //!
-//! | kind | type (derive option) | gives you | when there is no room | pick it when |
-//! |------|----------------------|-----------|-----------------------|--------------|
-//! | bounded | [`Arena<T, N>`](Arena) (default) | `&mut T` from `&self` | [`Full<T>`](Full) hands the value back | many threads build values that live until the end of a round (a frame, a batch, a request) or forever |
-//! | bounded, dropless | [`DroplessArena<T, N>`](DroplessArena) (`no_drop`) | the same | the same | values borrow each other (graphs, ASTs, cycles); only for types without drop glue |
-//! | reusable, dropless | [`Rounds<F, N>`](Rounds) | a `&DroplessArena<F::Of<'a>, N>` (or a one-thread [`RoundLocal`], no atomics) lent for one fresh lifetime per [`round`](Rounds::round) | `Full`, as in the round's arena | graphs of borrowing values built and thrown away many times (binary-trees, per-request parse trees): one allocation, an O(1) reset after each round, nothing borrowed escapes |
-//! | ring | [`Ring<T, N>`](Ring) (`ring`) | a [`Handle`], read through [`Ref`] guards | none: overwrites the oldest value | the last `N` events of a long run (logs, flight recorders), read from other threads. A log that overwrites, not a queue: there is no `pop`, and readers do not consume values (for a bounded MPMC queue use crossbeam's [`ArrayQueue`](https://docs.rs/crossbeam-queue/latest/crossbeam_queue/struct.ArrayQueue.html)) |
-//! | pool | [`Pool<T, N>`](Pool) (`pool`) | `&mut T` to a recycled value | `Full` | values own buffers worth keeping from one round to the next |
-//! | scoped | [`ScopedArena<T, N>`](ScopedArena) (`scoped`) | `&mut T` that lives as long as its [`Scope`] | `Full`, only when the scope's segment is full and no segment is free | a `static` arena that must recycle without `&mut` (servers, engines): `N` slots in up to 16 segments, each reset by its last scope; a stalled scope pins only its own segments |
-//! | per-thread handle | [`Local`], [`PoolLocal`] (from `local()`) | `&mut T`, bump-allocated in a claimed chunk | `Full` | one thread allocates a lot into a shared arena or pool |
+//! | kind | type (derive option) | capacity: compile time | capacity: run time | gives you | when there is no room | pick it when |
+//! |------|----------------------|------------------------|--------------------|-----------|-----------------------|--------------|
+//! | bounded | (default) | [`Arena<T, N>`](Arena) | [`HeapArena<T>`](HeapArena) | `&mut T` from `&self` | [`Full<T>`](Full) hands the value back | many threads build values that live until the end of a round (a frame, a batch, a request) or forever |
+//! | bounded, dropless | (`no_drop`) | [`DroplessArena<T, N>`](DroplessArena) | [`HeapDroplessArena<T>`](HeapDroplessArena) | the same | the same | values borrow each other (graphs, ASTs, cycles); only for types without drop glue |
+//! | reusable, dropless | | [`Rounds<F, N>`](Rounds) | [`HeapRounds<F>`](HeapRounds) | a dropless arena of `F::Of<'a>` (or a one-thread [`RoundLocal`], no atomics) lent for one fresh lifetime per [`round`](Rounds::round) | `Full`, as in the round's arena | graphs of borrowing values built and thrown away many times (binary-trees, per-request parse trees): one allocation, an O(1) reset after each round, nothing borrowed escapes |
+//! | ring | (`ring`) | [`Ring<T, N>`](Ring) | [`HeapRing<T>`](HeapRing) | a [`Handle`], read through [`Ref`] guards | none: overwrites the oldest value | the last `N` events of a long run (logs, flight recorders), read from other threads. A log that overwrites, not a queue: there is no `pop`, and readers do not consume values (for a bounded MPMC queue use crossbeam's [`ArrayQueue`](https://docs.rs/crossbeam-queue/latest/crossbeam_queue/struct.ArrayQueue.html)) |
+//! | pool | (`pool`) | [`Pool<T, N>`](Pool) | [`HeapPool<T>`](HeapPool) | `&mut T` to a recycled value | `Full` | values own buffers worth keeping from one round to the next |
+//! | scoped | (`scoped`) | [`ScopedArena<T, N>`](ScopedArena) | [`HeapScopedArena<T>`](HeapScopedArena) | `&mut T` that lives as long as its [`Scope`] | `Full`, only when the scope's segment is full and no segment is free | an arena that must recycle without `&mut` (servers, engines): its slots in up to 16 segments, each reset by its last scope; a stalled scope pins only its own segments |
+//! | per-thread handle | | [`Local`], [`PoolLocal`] (from `local()`) | the same | `&mut T`, bump-allocated in a claimed chunk | `Full` | one thread allocates a lot into a shared arena or pool |
+//!
+//! **Compile time or run time?** Pick the inline kind (`N` in the type) when the capacity is a
+//! constant of the program: it can be a `static` (no heap at all, no initialisation order), its
+//! capacity folds into the code, and a wrong capacity is a compile error. Pick the heap kind
+//! when the capacity comes from outside (configuration, command line, input size) or is large
+//! enough that a local `Arena::new()` would not fit on the stack: `with_capacity(n)` allocates
+//! once, zeroed where that is the empty state (untouched slots cost no page), and never again;
+//! `try_with_capacity(n)` returns a [`CapacityError`] instead of panicking. A heap kind cannot
+//! be a `static` (it needs the heap at run time: put it in a `OnceLock`, or leak a `Box`). Both
+//! run the same code: every kind is one generic type over its [`Storage`] ([`ArenaIn<T, S>`](ArenaIn)
+//! and so on), of which the names above are aliases, so a heap kind differs only by one pointer
+//! load per array it reaches (the arrays' address, next to the cursor). Measured side by side
+//! in `benches/heap.rs`.
 //!
 //! **Bounded arena**: each slot is handed out at most once per round, which is what makes
 //! `&mut T` from `&self` sound. `reset(&mut self)` drops the values and starts a new round.
@@ -278,7 +296,7 @@
 //! | feature  | default | what it adds |
 //! |----------|---------|--------------|
 //! | `std`    | yes     | implies `alloc`; [`FieldReset`] for `HashMap` and `HashSet` |
-//! | `alloc`  | via std | `new_boxed()` constructors that build an arena on the heap; [`FieldReset`] for `Vec`, `String`, `VecDeque` |
+//! | `alloc`  | via std | the heap kinds (`HeapArena`, …, `with_capacity`); `new_boxed()` constructors that build an inline arena on the heap; [`FieldReset`] for `Vec`, `String`, `VecDeque` |
 //! | `derive` | yes     | re-exports `#[derive(ArenaAlloc)]` |
 //! | `loom`   | no      | for the crate's own model checking: with `--cfg loom`, atomics from [loom](https://docs.rs/loom); outside semver |
 //!
