@@ -11,7 +11,7 @@
 //! ```
 #![cfg(loom)]
 
-use atomicarena::Arena;
+use atomicarena::{Arena, ArenaIn, HeapArena, Storage};
 use loom::sync::Arc;
 use loom::thread;
 
@@ -24,15 +24,23 @@ fn unwrap<T>(arena: Arc<T>) -> T {
 }
 
 /// The values left in the arena, in slot order.
-fn values<const N: usize>(arena: &mut Arena<usize, N>) -> Vec<usize> {
+fn values<S: Storage>(arena: &mut ArenaIn<usize, S>) -> Vec<usize> {
     arena.iter_mut().map(|v| *v).collect()
 }
 
-/// Two threads `alloc` one value each into an empty arena of capacity `N`: exactly
-/// `min(N, 2)` succeed, and every success is read back after `join`.
-fn two_single_allocs<const N: usize>() {
-    loom::model(|| {
-        let arena = Arc::new(Arena::<usize, N>::new());
+/// Two threads `alloc` one value each into an empty arena of capacity `N` (inline, or on the
+/// heap with `heap`): exactly `min(N, 2)` succeed, and every success is read back after `join`.
+fn two_single_allocs<const N: usize>(heap: bool) {
+    if heap {
+        two_single_allocs_in::<N, _>(|| HeapArena::with_capacity(N));
+    } else {
+        two_single_allocs_in::<N, _>(Arena::<usize, N>::new);
+    }
+}
+
+fn two_single_allocs_in<const N: usize, S: Storage>(make: fn() -> ArenaIn<usize, S>) {
+    loom::model(move || {
+        let arena = Arc::new(make());
         let other = arena.clone();
         let t = thread::spawn(move || match other.alloc(1) {
             Ok(r) => {
@@ -75,12 +83,24 @@ fn two_single_allocs<const N: usize>() {
 
 #[test]
 fn two_single_allocs_capacity_1() {
-    two_single_allocs::<1>();
+    two_single_allocs::<1>(false);
 }
 
 #[test]
 fn two_single_allocs_capacity_2() {
-    two_single_allocs::<2>();
+    two_single_allocs::<2>(false);
+}
+
+/// The same protocol on a heap arena (the claims are the same code; the slots are reached
+/// through the heap arrays' pointer).
+#[test]
+fn two_single_allocs_heap_capacity_1() {
+    two_single_allocs::<1>(true);
+}
+
+#[test]
+fn two_single_allocs_heap_capacity_2() {
+    two_single_allocs::<2>(true);
 }
 
 /// Asserts that `batch` occurs as one contiguous run in `slots`.
@@ -95,9 +115,18 @@ fn assert_contiguous(slots: &[usize], batch: &[usize]) {
 /// fit, the single always fits, and exactly one batch wins, contiguously.
 #[test]
 fn batch_races_single_and_batch() {
-    loom::model(|| {
-        const N: usize = 4;
-        let arena = Arc::new(Arena::<usize, N>::new());
+    batch_races_single_and_batch_in(Arena::<usize, 4>::new);
+}
+
+/// `batch_races_single_and_batch` on a heap arena of 4.
+#[test]
+fn batch_races_single_and_batch_heap() {
+    batch_races_single_and_batch_in(|| HeapArena::with_capacity(4));
+}
+
+fn batch_races_single_and_batch_in<S: Storage>(make: fn() -> ArenaIn<usize, S>) {
+    loom::model(move || {
+        let arena = Arc::new(make());
         let a = arena.clone();
         let pair = thread::spawn(move || match a.alloc_slice_copy(&[10, 11]) {
             Ok(s) => {
