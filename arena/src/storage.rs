@@ -172,6 +172,7 @@ impl std::error::Error for CapacityError {}
 /// Checks a heap capacity before anything is allocated: at least one slot, and the kind's
 /// storage (`slot_bytes` per slot, values and bookkeeping) within `isize::MAX` bytes. The same
 /// rules as the inline kinds' compile-time `CHECKS`.
+#[cfg(feature = "alloc")]
 pub(crate) const fn check_capacity(n: usize, slot_bytes: usize) -> Result<(), CapacityError> {
     if n == 0 {
         Err(CapacityError::Zero)
@@ -184,6 +185,7 @@ pub(crate) const fn check_capacity(n: usize, slot_bytes: usize) -> Result<(), Ca
 
 /// What `with_capacity` does with an error that is not an allocation failure (those call
 /// `handle_alloc_error` before they get here): panics, naming the kind and the problem.
+#[cfg(feature = "alloc")]
 #[track_caller]
 #[cold]
 pub(crate) fn capacity_panic(kind: &str, e: CapacityError) -> ! {
@@ -191,6 +193,7 @@ pub(crate) fn capacity_panic(kind: &str, e: CapacityError) -> ! {
 }
 
 /// What a heap constructor does when the allocator fails.
+#[cfg(feature = "alloc")]
 #[derive(Clone, Copy)]
 pub(crate) enum OnAllocFailure {
     /// `handle_alloc_error` (`with_capacity`).
