@@ -37,7 +37,7 @@ pub(crate) fn expand(input: &Input) -> TokenStream {
         .iter()
         .find(|arena| arena.kind == Kind::Pool)
         .map(|arena| {
-            let alias = private_alias(arena);
+            let alias = private_alias(input, arena);
             field_reset(input, &quote!(#alias))
         });
     quote! {
@@ -63,7 +63,7 @@ pub(crate) enum Mode {
 pub(crate) fn expand_arena(input: &Input, arena: &Arena, kind: Kind, mode: Mode) -> TokenStream {
     let g = Gen::new(input, arena, kind, mode);
     let krate = &arena.krate;
-    let alias = private_alias(arena);
+    let alias = private_alias(input, arena);
     let arena_struct = g.arena_struct();
     let (eager, deferred) = g.checks();
     let inherent = g.inherent_impl(&deferred);
@@ -126,7 +126,7 @@ pub(crate) struct Gen<'a> {
 
 impl<'a> Gen<'a> {
     fn new(input: &'a Input<'a>, arena: &'a Arena, kind: Kind, mode: Mode) -> Self {
-        let alias = private_alias(arena);
+        let alias = private_alias(input, arena);
         let p = quote!(#alias);
         // Without the user's outer parentheses: `(N + 1)` in `const CAPACITY: usize = (N + 1);`
         // would be linted as `unused_parens` on the user's tokens.
@@ -197,12 +197,20 @@ impl<'a> Gen<'a> {
         let name = &self.arena.name;
         let runtime = &self.runtime;
         let doc = self.docs.struct_doc();
+        // The item's own tokens (not the field's type, which may hold the user's capacity) carry
+        // the name's span: if another item of the module has this name (another derive's `name =
+        // Store`, a type `BArena` next to `#[derive(ArenaAlloc)] struct B`), rustc's "defined
+        // multiple times" then points at `name = ...` (or at the type, for a default name), not
+        // at `#[derive(ArenaAlloc)]`.
+        let at = name.span();
+        let vis = respan(vis.to_token_stream(), at);
+        let head = respan(quote!(#[doc = #doc] #[repr(transparent)]), at);
+        let keyword = respan(quote!(struct), at);
+        let mut body = Group::new(Delimiter::Brace, quote!(inner: #runtime,));
+        body.set_span(at);
         quote! {
-            #[doc = #doc]
-            #[repr(transparent)]
-            #vis struct #name #generics #where_clause {
-                inner: #runtime,
-            }
+            #head
+            #vis #keyword #name #generics #where_clause #body
         }
     }
 
@@ -229,7 +237,11 @@ impl<'a> Gen<'a> {
                 }
             }
             if let (Some(concrete), false) = (&concrete, generic) {
-                eager.push(self.fits_in_memory(expr, concrete));
+                let exists = self.type_exists(concrete);
+                let fits = self.fits_in_memory(expr, concrete);
+                // In one item: if the type itself is too big, `fits` (which takes its size) is
+                // not evaluated, and the one error is `type_exists`'s.
+                eager.push(quote!(#exists #fits));
             }
         }
         if let Some(check) = self.no_drop_without_glue(concrete.as_ref()) {
@@ -263,6 +275,17 @@ impl<'a> Gen<'a> {
             let __atomicarena_capacity: usize = #capacity;
             #check
         })
+    }
+
+    /// A type too big to exist (`struct Huge([u8; usize::MAX / 2])`): rustc's "values of the
+    /// type ... are too big for the target architecture", on the type's name. Without this, the
+    /// first place that asks for the type's layout is `fits_in_memory`'s `size_of`, and rustc
+    /// reports the error there, inside `core/src/mem`, with no line of the user's file. An
+    /// empty array of the type, evaluated in the derive's own `const _` item spanned on the
+    /// name, needs the type's layout and holds no value.
+    fn type_exists(&self, concrete: &TokenStream) -> TokenStream {
+        let empty = respan(quote!([]), self.input.ident.span());
+        quote!(let _atomicarena_layout: [#concrete; 0] = #empty;)
     }
 
     /// Without type parameters, an oversized arena is reported here, on the capacity, before
@@ -403,11 +426,20 @@ impl<'a> Gen<'a> {
         // no qualified path through the unresolved trait, which would add "ambiguous associated
         // type" (E0223).
         let raw = quote!(#p::Arena<#elem, { #capacity }>);
+        // What a bundle checks at `cargo check` for a field of this type: nothing for a type
+        // that checked itself where it is defined (the eager `const _` items; a stub has an
+        // error of its own), else the runtime kind's checks (which are the deferred ones).
+        let problem = if self.mode == Mode::Stub || concrete_type(self.input).is_some() {
+            quote!(#p::FieldProblem::None)
+        } else {
+            quote!(<#runtime as #p::BoundedArena>::PROBLEM)
+        };
         Some(quote! {
             #[automatically_derived]
             impl #impl_generics #p::BoundedArena for #name #ty_generics #where_clause {
                 type Elem = #elem;
                 type Raw = #raw;
+                const PROBLEM: #p::FieldProblem = #problem;
                 #[inline]
                 fn checks() {
                     <#runtime as #p::BoundedArena>::checks();
@@ -494,9 +526,15 @@ impl<'a> Gen<'a> {
 }
 
 /// The name of the private `use` of the runtime's `__private` module for one arena:
-/// `__atomicarena_private_ParticleArena` (unique, since the arena names are).
-pub(crate) fn private_alias(arena: &Arena) -> Ident {
-    format_ident!("__atomicarena_private_{}", plain(&arena.name))
+/// `__atomicarena_private_Particle_ParticleArena`. Unique in the module even when two derives
+/// generate the same arena name (already an error, on the struct: see `arena_struct`), since
+/// it names the deriving type too: the `use`s then add no error of their own.
+pub(crate) fn private_alias(input: &Input, arena: &Arena) -> Ident {
+    format_ident!(
+        "__atomicarena_private_{}_{}",
+        plain(input.ident),
+        plain(&arena.name)
+    )
 }
 
 /// The runtime type a kind wraps, under `__private`.
@@ -573,7 +611,7 @@ fn into_iterator(input: &Input, name: &Ident, kind: Kind, runtime: &TokenStream)
 /// code does. The message is passed as an argument of `"{}"`, never as the format string itself:
 /// it quotes the user's capacity, which may hold braces (`{ N }`), and in edition 2015 a lone
 /// message is not a format string at all (so escaping would not do).
-fn spanned_assert(
+pub(crate) fn spanned_assert(
     at: &dyn ToTokens,
     p: &TokenStream,
     cond: TokenStream,

@@ -228,11 +228,25 @@ use syn::{parse_macro_input, DeriveInput};
 /// - `unresolved import atomicarena` on the derive: the runtime is not at `::atomicarena` (the
 ///   dependency is renamed in `Cargo.toml`, or re-exported): add
 ///   `#[arena(crate = "the_name")]`. It is reported once per attribute, with no follow-on errors.
-/// - `the name ParticleArena is defined multiple times`: an item of yours has the generated
-///   name; pick another with `name = ...`.
+/// - `the name ParticleArena is defined multiple times`: an item of yours, or another derive's
+///   arena, has the generated name; pick another with `name = ...`. The error points at the
+///   `name = ...` that generated it (at the type, for a default name). With two derives, rustc
+///   goes on to report each trait impl and inherent item of the second as a duplicate of the
+///   first's: a derive cannot see the other derive's output.
+/// - `values of the type ... are too big for the target architecture`, on the type's name: a
+///   field of the type is too big to exist at all.
 /// - A capacity expression that fails (an underflow, an unknown name): one error, on the
 ///   expression; rustc adds "no method named `alloc`" where the arena is used, since the
 ///   arena's type has no capacity.
+///
+/// All of these are reported by `cargo check` (and so by rust-analyzer) for a type without type
+/// or const parameters: the derive's checks are `const _` items, which rustc evaluates while
+/// checking. For a type with type or const parameters, the checks that depend on them (a
+/// capacity that names them, the storage size, `no_drop` with a type argument that has drop
+/// glue) can only run once the parameters are known: they are evaluated when a constructor is
+/// compiled for given arguments (`cargo build`, not `cargo check`), and a `no_drop` arena of a
+/// type argument with drop glue is reported twice there, by the derive's check on `no_drop`
+/// and by the runtime's own.
 #[proc_macro_derive(ArenaAlloc, attributes(arena))]
 pub fn derive_arena_alloc(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
@@ -323,6 +337,10 @@ fn arena_alloc(input: &DeriveInput) -> proc_macro2::TokenStream {
 /// - A field that is plainly not an arena, as written (a reference `&Arena<..>`, a
 ///   `Box<Arena<..>>`, a number, a `String`, a tuple...): one error on the field, saying what to
 ///   write instead.
+/// - A field that no constructor could build (`Arena<u32, 0>`, a `DroplessArena` of a type with
+///   drop glue, storage beyond `isize::MAX` bytes): an error on the field, at `cargo check`,
+///   when its type does not name the bundle's type or const parameters (those are checked per
+///   instantiation, when a constructor is compiled).
 /// - A field of another type that is not a bounded arena (a `Ring`, a `Pool`): "... is not a
 ///   bounded arena, so it cannot be a field of a `#[derive(Arenas)]` bundle", on the field.
 ///   Such a bundle has no usable `new_boxed()`: a call to it repeats the error there.

@@ -148,7 +148,7 @@ fn check_no_drop_kind(cx: &Ctxt, arena: &Arena) {
         ),
         Kind::Scoped => (
             "scoped",
-            "a scoped arena drops the values of an epoch when the epoch's last scope leaves",
+            "a scoped arena drops the values of a segment when the segment's last scope leaves",
         ),
     };
     cx.error_spanned_by(
