@@ -63,6 +63,9 @@ pub(crate) enum Kind {
     Ring,
     Pool,
     Scoped,
+    /// `rounds`: a `Rounds` of the type, reused round after round (a `DroplessArena` per
+    /// round, so `no_drop` is implied).
+    Rounds,
 }
 
 /// One arena to generate, from one `#[arena(...)]` attribute.
@@ -126,12 +129,14 @@ impl<'a> Input<'a> {
                     Kind::Ring
                 } else if a.scoped.is_some() {
                     Kind::Scoped
+                } else if a.rounds.is_some() {
+                    Kind::Rounds
                 } else {
                     Kind::Bounded
                 };
                 // The kind keyword that came first: the one given that is not `second_kind`
                 // (which is the second one written, when two were given).
-                let kind_token = [&a.pool, &a.ring, &a.scoped]
+                let kind_token = [&a.pool, &a.ring, &a.scoped, &a.rounds]
                     .into_iter()
                     .flatten()
                     .find(|token| a.second_kind.as_ref() != Some(*token))
@@ -253,7 +258,7 @@ impl Arena {
 }
 
 /// The default name of the generated type, by kind: `{Type}Arena` (bounded, `no_drop`
-/// included), `{Type}Ring`, `{Type}Pool`, `{Type}ScopedArena`; so one type can carry one attribute of each kind
+/// included), `{Type}Ring`, `{Type}Pool`, `{Type}ScopedArena`, `{Type}Rounds`; so one type can carry one attribute of each kind
 /// without `name = ...`. Spanned on the type's name so that "go to definition" lands on it. A
 /// raw identifier loses its `r#` (`r#Match` gives `MatchArena`).
 pub(crate) fn default_name(ident: &Ident, kind: Kind) -> Ident {
@@ -262,6 +267,7 @@ pub(crate) fn default_name(ident: &Ident, kind: Kind) -> Ident {
         Kind::Ring => "Ring",
         Kind::Pool => "Pool",
         Kind::Scoped => "ScopedArena",
+        Kind::Rounds => "Rounds",
     };
     format_ident!("{}{}", ident.unraw(), suffix, span = ident.span())
 }

@@ -26,9 +26,11 @@ pub(crate) struct ArenaAttr {
     pub(crate) pool: Option<Ident>,
     /// The `scoped` keyword, if given.
     pub(crate) scoped: Option<Ident>,
+    /// The `rounds` keyword, if given.
+    pub(crate) rounds: Option<Ident>,
     /// The `no_drop` keyword, if given.
     pub(crate) no_drop: Option<Ident>,
-    /// The second of `ring`, `pool` and `scoped` that was given, when two were.
+    /// The second of `ring`, `pool`, `scoped` and `rounds` that was given, when two were.
     pub(crate) second_kind: Option<Ident>,
     /// `crate = "path"`: the path, and the string it was read from (for errors).
     pub(crate) krate: Option<(Path, LitStr)>,
@@ -37,7 +39,7 @@ pub(crate) struct ArenaAttr {
     pub(crate) malformed: bool,
     /// The kind keyword whose value gave the capacity (`ring = 16`), if one did.
     pub(crate) capacity_from_kind: Option<String>,
-    /// The third of `ring`, `pool` and `scoped`, when all three were given.
+    /// The third of `ring`, `pool`, `scoped` and `rounds`, when three were given.
     pub(crate) third_kind: Option<Ident>,
 }
 
@@ -75,7 +77,7 @@ pub(crate) struct FieldAttr {
 
 /// The options a struct attribute takes.
 pub(crate) const STRUCT_OPTIONS: &[&str] = &[
-    "capacity", "name", "ring", "pool", "scoped", "no_drop", "crate",
+    "capacity", "name", "ring", "pool", "scoped", "rounds", "no_drop", "crate",
 ];
 /// The options a field attribute takes.
 pub(crate) const FIELD_OPTIONS: &[&str] = &["clear", "reset", "reset_with", "keep", "nested"];
@@ -122,6 +124,7 @@ impl ArenaAttr {
             || self.ring.is_some()
             || self.pool.is_some()
             || self.scoped.is_some()
+            || self.rounds.is_some()
             || self.no_drop.is_some()
             || self.krate.is_none()
     }
@@ -135,6 +138,7 @@ fn struct_attr(cx: &Ctxt, attr: &Attribute) -> ArenaAttr {
         ring: None,
         pool: None,
         scoped: None,
+        rounds: None,
         no_drop: None,
         second_kind: None,
         krate: None,
@@ -146,7 +150,7 @@ fn struct_attr(cx: &Ctxt, attr: &Attribute) -> ArenaAttr {
         cx.error_spanned_by(
             attr,
             "expected a list of options: `#[arena(capacity = N)]`, with `name = ...`, `ring`, \
-             `pool`, `scoped`, `no_drop` or `crate = \"...\"` as needed",
+             `pool`, `scoped`, `rounds`, `no_drop` or `crate = \"...\"` as needed",
         );
         out.malformed = true;
         return out;
@@ -219,19 +223,20 @@ fn struct_attr(cx: &Ctxt, attr: &Attribute) -> ArenaAttr {
                     }
                 }
             }
-            "ring" | "pool" | "scoped" | "no_drop" => {
+            "ring" | "pool" | "scoped" | "rounds" | "no_drop" => {
                 let ident = path_ident(&meta.path);
                 if key != "no_drop" && meta.input.peek(Token![=]) {
                     kind_capacity(cx, &meta, &key, &mut out)?;
                 } else {
                     no_value(cx, &meta, &key)?;
                 }
-                let kinds = [&out.ring, &out.pool, &out.scoped];
+                let kinds = [&out.ring, &out.pool, &out.scoped, &out.rounds];
                 let kind_given = kinds.iter().any(|kind| kind.is_some());
                 let (slot, other) = match key.as_str() {
                     "ring" => (&mut out.ring, kind_given),
                     "pool" => (&mut out.pool, kind_given),
                     "scoped" => (&mut out.scoped, kind_given),
+                    "rounds" => (&mut out.rounds, kind_given),
                     _ => (&mut out.no_drop, false),
                 };
                 if other && slot.is_none() {
@@ -398,7 +403,7 @@ fn set_once<T>(cx: &Ctxt, path: &Path, slot: &mut Option<T>, value: T) {
     }
 }
 
-/// `ring = N` (likewise `pool`, `scoped`): the kind and its capacity in one option, so that
+/// `ring = N` (likewise `pool`, `scoped`, `rounds`): the kind and its capacity in one option, so that
 /// several attributes of different kinds do not each repeat `capacity = ...` (which clippy's
 /// `duplicated_attributes` reads as one attribute given twice). `ring = true` is a flag given a
 /// value: reported as such.
@@ -418,12 +423,11 @@ fn kind_capacity(
             &meta.path,
             format_args!(
                 "`{key}` takes no boolean: write `{key}` alone, or `{key} = N` for {} of `N` slots",
-                if key == "ring" {
-                    "a ring"
-                } else if key == "pool" {
-                    "a pool"
-                } else {
-                    "a scoped arena"
+                match key {
+                    "ring" => "a ring",
+                    "pool" => "a pool",
+                    "rounds" => "rounds",
+                    _ => "a scoped arena",
                 }
             ),
         );

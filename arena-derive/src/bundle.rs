@@ -20,10 +20,10 @@
 
 use std::collections::BTreeMap;
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
-use syn::{Data, DeriveInput, Expr, Ident, LitStr, Member, Path, Type};
+use syn::{Data, DeriveInput, Expr, GenericParam, Ident, LitStr, Member, Path, Type};
 
 use crate::ast::{default_krate, plain};
 use crate::attr::did_you_mean;
@@ -380,6 +380,7 @@ fn expand(bundle: &Bundle) -> TokenStream {
     let zeroable = zeroable_impl(&g);
     let holds = holds_impls(&g);
     let probe = one_field_per_type_probe(&g);
+    let field_checks = field_checks(&g);
     quote! {
         const _: () = {
             #[allow(unused_imports)]
@@ -391,6 +392,7 @@ fn expand(bundle: &Bundle) -> TokenStream {
             #zeroable
             #holds
             #probe
+            #field_checks
         };
     }
 }
@@ -689,5 +691,135 @@ fn one_field_per_type_probe(g: &Gen) -> TokenStream {
         {
             #(#probes)*
         }
+    }
+}
+
+/// The fields' compile-time checks (at least one slot, the storage fits in memory, no drop glue
+/// in a `DroplessArena`), at `cargo check`: one `const _` item per field whose type does not
+/// name the bundle's type or const parameters (its lifetimes are read as `'static`), asserting
+/// the runtime's `BoundedArena::PROBLEM` for it, with the message on the field's type. The
+/// constructors evaluate the same checks, but only when compiled (`cargo build`), and report
+/// them in the runtime's source. A field whose type names a type parameter can only be checked
+/// there (per instantiation).
+fn field_checks(g: &Gen) -> TokenStream {
+    let p = &g.p;
+    let generics = &g.bundle.original.generics;
+    let lifetimes: Vec<String> = generics
+        .lifetimes()
+        .map(|l| l.lifetime.ident.to_string())
+        .collect();
+    let params: Vec<String> = generics
+        .params
+        .iter()
+        .filter_map(|param| match param {
+            GenericParam::Type(t) => Some(t.ident.to_string()),
+            GenericParam::Const(c) => Some(c.ident.to_string()),
+            GenericParam::Lifetime(_) => None,
+        })
+        .collect();
+    let checks = g.dispatched().filter_map(|f| {
+        let ty = f.ty.to_token_stream();
+        if names_any(&ty, &params) {
+            return None;
+        }
+        let concrete = static_lifetimes(ty, &lifetimes);
+        let field = member_name(&f.member);
+        let written = display_type(&f.ty.to_token_stream().to_string());
+        let bundle = &g.name;
+        let problem = quote!(__atomicarena_problem);
+        let check = |variant: &str, message: String| {
+            let variant = Ident::new(variant, Span::call_site());
+            let cond = quote!(!#p::core::matches!(#problem, #p::FieldProblem::#variant));
+            crate::expand::spanned_assert(f.ty, p, cond, &message)
+        };
+        let no_slot = check(
+            "NoSlot",
+            format!(
+                "atomicarena: the field `{field}` of `{bundle}` is an arena with no slot \
+                 (`{written}`): give it a capacity of at least 1"
+            ),
+        );
+        let too_big = check(
+            "TooBig",
+            format!(
+                "atomicarena: the field `{field}` of `{bundle}` does not fit in memory \
+                 (`{written}`): capacity × (size of a value + bookkeeping) bytes exceeds \
+                 isize::MAX; lower its capacity"
+            ),
+        );
+        let drop_glue = check(
+            "DropGlue",
+            format!(
+                "atomicarena: the field `{field}` of `{bundle}` is a `DroplessArena` (a \
+                 `no_drop` arena) of a type with drop glue (`{written}`), which never drops its \
+                 values: they would leak. Use an `Arena`, or make the type free of drop glue"
+            ),
+        );
+        Some(quote! {
+            const _: () = {
+                let #problem = <#concrete as #p::BoundedArena>::PROBLEM;
+                #no_slot
+                #too_big
+                #drop_glue
+            };
+        })
+    });
+    quote!(#(#checks)*)
+}
+
+/// Whether `tokens` hold one of the identifiers `names` (a type or const parameter).
+fn names_any(tokens: &TokenStream, names: &[String]) -> bool {
+    !names.is_empty()
+        && tokens.clone().into_iter().any(|tree| match tree {
+            TokenTree::Ident(ident) => names.iter().any(|n| ident == n),
+            TokenTree::Group(group) => names_any(&group.stream(), names),
+            _ => false,
+        })
+}
+
+/// `tokens` with the lifetimes `names` (the bundle's own) replaced by `'static`.
+fn static_lifetimes(tokens: TokenStream, names: &[String]) -> TokenStream {
+    let mut after_quote = false;
+    tokens
+        .into_iter()
+        .map(|tree| {
+            let tree = match tree {
+                TokenTree::Group(group) => {
+                    let mut new = proc_macro2::Group::new(
+                        group.delimiter(),
+                        static_lifetimes(group.stream(), names),
+                    );
+                    new.set_span(group.span());
+                    TokenTree::Group(new)
+                }
+                TokenTree::Ident(ident) if after_quote && names.iter().any(|n| ident == n) => {
+                    TokenTree::Ident(Ident::new("static", ident.span()))
+                }
+                other => other,
+            };
+            after_quote = matches!(&tree, TokenTree::Punct(p) if p.as_char() == '\'');
+            tree
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundles_lifetimes_become_static_and_its_type_parameters_are_seen() {
+        let ty: Type = syn::parse_quote!(Arena<(&'a str, &'b u8, &'static u16), 4>);
+        let names = ["a".to_owned()];
+        let replaced = static_lifetimes(ty.to_token_stream(), &names).to_string();
+        assert_eq!(
+            replaced,
+            "Arena < (& 'static str , & 'b u8 , & 'static u16) , 4 >"
+        );
+        let params = ["T".to_owned()];
+        let generic: Type = syn::parse_quote!(Arena<Vec<T>, 4>);
+        assert!(names_any(&generic.to_token_stream(), &params));
+        let plain: Type = syn::parse_quote!(Arena<Tree, 4>);
+        assert!(!names_any(&plain.to_token_stream(), &params));
     }
 }

@@ -37,7 +37,7 @@ pub(crate) fn expand(input: &Input) -> TokenStream {
         .iter()
         .find(|arena| arena.kind == Kind::Pool)
         .map(|arena| {
-            let alias = private_alias(arena);
+            let alias = private_alias(input, arena);
             field_reset(input, &quote!(#alias))
         });
     quote! {
@@ -63,7 +63,7 @@ pub(crate) enum Mode {
 pub(crate) fn expand_arena(input: &Input, arena: &Arena, kind: Kind, mode: Mode) -> TokenStream {
     let g = Gen::new(input, arena, kind, mode);
     let krate = &arena.krate;
-    let alias = private_alias(arena);
+    let alias = private_alias(input, arena);
     let arena_struct = g.arena_struct();
     let (eager, deferred) = g.checks();
     let inherent = g.inherent_impl(&deferred);
@@ -73,6 +73,7 @@ pub(crate) fn expand_arena(input: &Input, arena: &Arena, kind: Kind, mode: Mode)
     let bounded = g.bounded_arena_impl(&deferred);
     let default_and_debug = g.default_and_debug_impls();
     let zeroable = g.zeroable_impl();
+    let for_lifetime = g.for_lifetime_impl();
     quote! {
         #[doc(hidden)]
         use #krate::__private as #alias;
@@ -89,6 +90,7 @@ pub(crate) fn expand_arena(input: &Input, arena: &Arena, kind: Kind, mode: Mode)
             #bounded
             #default_and_debug
             #zeroable
+            #for_lifetime
         };
     }
 }
@@ -122,11 +124,13 @@ pub(crate) struct Gen<'a> {
     runtime: TokenStream,
     /// The rustdoc of the generated items.
     docs: Docs,
+    /// No generics: those of a `rounds` type (see `generics`).
+    no_generics: syn::Generics,
 }
 
 impl<'a> Gen<'a> {
     fn new(input: &'a Input<'a>, arena: &'a Arena, kind: Kind, mode: Mode) -> Self {
-        let alias = private_alias(arena);
+        let alias = private_alias(input, arena);
         let p = quote!(#alias);
         // Without the user's outer parentheses: `(N + 1)` in `const CAPACITY: usize = (N + 1);`
         // would be linted as `unused_parens` on the user's tokens.
@@ -159,19 +163,30 @@ impl<'a> Gen<'a> {
                     .generics
                     .lifetimes()
                     .map(|_| Lifetime::new("'static", Span::call_site()));
-                capacity = if input.generics.params.is_empty() {
+                capacity = if input.generics.params.is_empty() || kind == Kind::Rounds {
                     quote!(#name::CAPACITY)
                 } else {
                     quote!(#name::<#(#lifetimes),*>::CAPACITY)
                 };
             }
         }
-        let no_drop = arena.no_drop.as_ref().filter(|_| kind == Kind::Bounded);
+        // For `rounds`, the `rounds` token: a `Rounds` lends a `DroplessArena`.
+        let no_drop = match kind {
+            Kind::Bounded => arena.no_drop.as_ref(),
+            Kind::Rounds => arena.kind_token.as_ref(),
+            Kind::Ring | Kind::Pool | Kind::Scoped => None,
+        };
         let ident = input.ident;
         let (_, ty_generics, _) = input.generics.split_for_impl();
         let elem = quote!(#ident #ty_generics);
         let kind_path = runtime_kind(kind, no_drop.is_some());
-        let runtime = quote!(#p::#kind_path<#elem, { #capacity }>);
+        let runtime = if kind == Kind::Rounds {
+            // The generated type is the `ForLifetime` marker of its own `Rounds`.
+            let name = &arena.name;
+            quote!(#p::#kind_path<#name, { #capacity }>)
+        } else {
+            quote!(#p::#kind_path<#elem, { #capacity }>)
+        };
         let docs = Docs::new(input, arena, kind, &capacity);
         Gen {
             input,
@@ -186,23 +201,42 @@ impl<'a> Gen<'a> {
             kind_path,
             runtime,
             docs,
+            no_generics: syn::Generics::default(),
+        }
+    }
+
+    /// The generated type's generics: the input's, except for `rounds`, whose type stands for
+    /// the input with any lifetime (the round's) and so has none.
+    fn generics(&self) -> &syn::Generics {
+        if self.kind == Kind::Rounds {
+            &self.no_generics
+        } else {
+            self.input.generics
         }
     }
 
     /// The struct: `repr(transparent)` over the runtime type.
     fn arena_struct(&self) -> TokenStream {
         let vis = &self.input.original.vis;
-        let generics = self.input.generics;
+        let generics = self.generics();
         let where_clause = &generics.where_clause;
         let name = &self.arena.name;
         let runtime = &self.runtime;
         let doc = self.docs.struct_doc();
+        // The item's own tokens (not the field's type, which may hold the user's capacity) carry
+        // the name's span: if another item of the module has this name (another derive's `name =
+        // Store`, a type `BArena` next to `#[derive(ArenaAlloc)] struct B`), rustc's "defined
+        // multiple times" then points at `name = ...` (or at the type, for a default name), not
+        // at `#[derive(ArenaAlloc)]`.
+        let at = name.span();
+        let vis = respan(vis.to_token_stream(), at);
+        let head = respan(quote!(#[doc = #doc] #[repr(transparent)]), at);
+        let keyword = respan(quote!(struct), at);
+        let mut body = Group::new(Delimiter::Brace, quote!(inner: #runtime,));
+        body.set_span(at);
         quote! {
-            #[doc = #doc]
-            #[repr(transparent)]
-            #vis struct #name #generics #where_clause {
-                inner: #runtime,
-            }
+            #head
+            #vis #keyword #name #generics #where_clause #body
         }
     }
 
@@ -229,7 +263,11 @@ impl<'a> Gen<'a> {
                 }
             }
             if let (Some(concrete), false) = (&concrete, generic) {
-                eager.push(self.fits_in_memory(expr, concrete));
+                let exists = self.type_exists(concrete);
+                let fits = self.fits_in_memory(expr, concrete);
+                // In one item: if the type itself is too big, `fits` (which takes its size) is
+                // not evaluated, and the one error is `type_exists`'s.
+                eager.push(quote!(#exists #fits));
             }
         }
         if let Some(check) = self.no_drop_without_glue(concrete.as_ref()) {
@@ -265,6 +303,17 @@ impl<'a> Gen<'a> {
         })
     }
 
+    /// A type too big to exist (`struct Huge([u8; usize::MAX / 2])`): rustc's "values of the
+    /// type ... are too big for the target architecture", on the type's name. Without this, the
+    /// first place that asks for the type's layout is `fits_in_memory`'s `size_of`, and rustc
+    /// reports the error there, inside `core/src/mem`, with no line of the user's file. An
+    /// empty array of the type, evaluated in the derive's own `const _` item spanned on the
+    /// name, needs the type's layout and holds no value.
+    fn type_exists(&self, concrete: &TokenStream) -> TokenStream {
+        let empty = respan(quote!([]), self.input.ident.span());
+        quote!(let _atomicarena_layout: [#concrete; 0] = #empty;)
+    }
+
     /// Without type parameters, an oversized arena is reported here, on the capacity, before
     /// rustc's "too big for the current architecture" (the runtime's own check is
     /// post-monomorphization and so only fires once a constructor is used). The test is the
@@ -277,7 +326,12 @@ impl<'a> Gen<'a> {
              + bookkeeping) bytes exceeds isize::MAX; lower the capacity (or box the large \
              fields of `{ident}`)"
         );
-        let fits = quote!(#p::fits::<#p::#kind_path<#concrete, { #capacity }>>());
+        let fits = if self.kind == Kind::Rounds {
+            let runtime = &self.runtime;
+            quote!(#p::fits::<#runtime>())
+        } else {
+            quote!(#p::fits::<#p::#kind_path<#concrete, { #capacity }>>())
+        };
         spanned_assert(expr, p, fits, &message)
     }
 
@@ -285,12 +339,22 @@ impl<'a> Gen<'a> {
     fn no_drop_without_glue(&self, concrete: Option<&TokenStream>) -> Option<TokenStream> {
         let token = self.no_drop?;
         let (name, ident) = (plain(&self.arena.name), plain(self.input.ident));
-        let message = format!(
-            "atomicarena: `{name}` is `no_drop`, but `{ident}` has drop glue (a field owns \
-             memory or has a destructor), and a `no_drop` arena never drops its values: they \
-             would leak. Remove `no_drop`, or make the fields of `{ident}` free of drop glue \
-             (e.g. `&'a str` instead of `String`)"
-        );
+        let message = if self.kind == Kind::Rounds {
+            format!(
+                "atomicarena: `{name}` is `rounds`, but `{ident}` has drop glue (a field owns \
+                 memory or has a destructor), and a round empties its arena without dropping \
+                 the values: they would leak. Make the fields of `{ident}` free of drop glue \
+                 (e.g. `&'a str` instead of `String`), or use a bounded arena (without \
+                 `rounds`), which drops its values on `reset`"
+            )
+        } else {
+            format!(
+                "atomicarena: `{name}` is `no_drop`, but `{ident}` has drop glue (a field owns \
+                 memory or has a destructor), and a `no_drop` arena never drops its values: \
+                 they would leak. Remove `no_drop`, or make the fields of `{ident}` free of drop \
+                 glue (e.g. `&'a str` instead of `String`)"
+            )
+        };
         let p = &self.p;
         let checked = concrete.unwrap_or(&self.elem);
         let no_glue = quote!(!#p::core::mem::needs_drop::<#checked>());
@@ -307,7 +371,7 @@ impl<'a> Gen<'a> {
         let (name, runtime) = (&self.arena.name, &self.runtime);
         // The user's expression, if the rest of the generated code names `CAPACITY` for it.
         let capacity = self.capacity_held.as_ref().unwrap_or(&self.capacity);
-        let (impl_generics, ty_generics, where_clause) = self.input.generics.split_for_impl();
+        let (impl_generics, ty_generics, where_clause) = self.generics().split_for_impl();
         let (capacity_doc, new_doc) = (self.docs.capacity_doc(), self.docs.new_doc());
         let checks_const = (!deferred.is_empty()).then(|| {
             quote! {
@@ -343,7 +407,7 @@ impl<'a> Gen<'a> {
     /// builds it zeroed on the heap (see `zeroable_impl`).
     fn new_boxed_impl(&self, deferred: &[TokenStream]) -> TokenStream {
         let (p, name, runtime) = (&self.p, &self.arena.name, &self.runtime);
-        let (impl_generics, ty_generics, where_clause) = self.input.generics.split_for_impl();
+        let (impl_generics, ty_generics, where_clause) = self.generics().split_for_impl();
         let doc = self.docs.new_boxed_doc();
         let run_checks = Self::run_checks(deferred);
         quote! {
@@ -366,7 +430,7 @@ impl<'a> Gen<'a> {
     /// `Deref` and `DerefMut` to the runtime type: its whole API.
     fn deref_impls(&self) -> TokenStream {
         let (p, name, runtime) = (&self.p, &self.arena.name, &self.runtime);
-        let (impl_generics, ty_generics, where_clause) = self.input.generics.split_for_impl();
+        let (impl_generics, ty_generics, where_clause) = self.generics().split_for_impl();
         quote! {
             #[automatically_derived]
             impl #impl_generics #p::core::ops::Deref for #name #ty_generics #where_clause {
@@ -395,7 +459,7 @@ impl<'a> Gen<'a> {
         }
         let (p, name, runtime, elem) = (&self.p, &self.arena.name, &self.runtime, &self.elem);
         let capacity = &self.capacity;
-        let (impl_generics, ty_generics, where_clause) = self.input.generics.split_for_impl();
+        let (impl_generics, ty_generics, where_clause) = self.generics().split_for_impl();
         let run_checks = Self::run_checks(deferred);
         // The `Arena<T, N>` that both bounded kinds are underneath (`Arena`'s `Raw` is itself,
         // `DroplessArena`'s its inner `Arena`), named directly: no projection for the compiler
@@ -403,11 +467,20 @@ impl<'a> Gen<'a> {
         // no qualified path through the unresolved trait, which would add "ambiguous associated
         // type" (E0223).
         let raw = quote!(#p::Arena<#elem, { #capacity }>);
+        // What a bundle checks at `cargo check` for a field of this type: nothing for a type
+        // that checked itself where it is defined (the eager `const _` items; a stub has an
+        // error of its own), else the runtime kind's checks (which are the deferred ones).
+        let problem = if self.mode == Mode::Stub || concrete_type(self.input).is_some() {
+            quote!(#p::FieldProblem::None)
+        } else {
+            quote!(<#runtime as #p::BoundedArena>::PROBLEM)
+        };
         Some(quote! {
             #[automatically_derived]
             impl #impl_generics #p::BoundedArena for #name #ty_generics #where_clause {
                 type Elem = #elem;
                 type Raw = #raw;
+                const PROBLEM: #p::FieldProblem = #problem;
                 #[inline]
                 fn checks() {
                     <#runtime as #p::BoundedArena>::checks();
@@ -428,7 +501,7 @@ impl<'a> Gen<'a> {
     /// `Default` (`new()`) and `Debug` (the runtime's, under this type's name).
     fn default_and_debug_impls(&self) -> TokenStream {
         let (p, name) = (&self.p, &self.arena.name);
-        let (impl_generics, ty_generics, where_clause) = self.input.generics.split_for_impl();
+        let (impl_generics, ty_generics, where_clause) = self.generics().split_for_impl();
         let name_str = plain(name);
         quote! {
             #[automatically_derived]
@@ -454,7 +527,7 @@ impl<'a> Gen<'a> {
     /// relies on.
     fn zeroable_impl(&self) -> TokenStream {
         let (p, runtime) = (&self.p, &self.runtime);
-        let (impl_generics, ty_generics, where_clause) = self.input.generics.split_for_impl();
+        let (impl_generics, ty_generics, where_clause) = self.generics().split_for_impl();
         let where_predicates: Vec<_> = where_clause
             .map(|w| w.predicates.iter().collect())
             .unwrap_or_default();
@@ -484,6 +557,41 @@ impl<'a> Gen<'a> {
         }
     }
 
+    /// `rounds` only: the generated type is the `ForLifetime` marker of the input type, `type
+    /// Of<'a> = Node<'a>`, so that it can be the `F` of the `Rounds<F, N>` it wraps (no second
+    /// generated name). In a stub (the input has another number of lifetimes, already an
+    /// error), every lifetime of the input is the round's.
+    fn for_lifetime_impl(&self) -> Option<TokenStream> {
+        if self.kind != Kind::Rounds {
+            return None;
+        }
+        let (p, name, ident) = (&self.p, &self.arena.name, self.input.ident);
+        let mut lifetimes = self.input.generics.lifetimes();
+        let round = match (lifetimes.next(), lifetimes.next()) {
+            (Some(only), None) => only.lifetime.clone(),
+            _ => Lifetime::new("'a", Span::call_site()),
+        };
+        let count = self.input.generics.lifetimes().count();
+        let elem = if count == 0 {
+            quote!(#ident)
+        } else {
+            let all = std::iter::repeat_n(&round, count);
+            quote!(#ident<#(#all),*>)
+        };
+        let doc = format!(
+            " `{}` is `{}<'_>` for any round's lifetime: the `F` of its own `Rounds<F, N>`.",
+            plain(name),
+            plain(ident)
+        );
+        Some(quote! {
+            #[automatically_derived]
+            #[doc = #doc]
+            impl #p::ForLifetime for #name {
+                type Of<#round> = #elem;
+            }
+        })
+    }
+
     /// `IntoIterator` for a reference to the generated type, forwarded to the same impl of the
     /// runtime type: `for v in &mut arena` (bounded, `no_drop`) and `for (handle, v) in &ring`.
     /// The item and iterator types are the runtime's, named through its `IntoIterator` impl.
@@ -494,9 +602,15 @@ impl<'a> Gen<'a> {
 }
 
 /// The name of the private `use` of the runtime's `__private` module for one arena:
-/// `__atomicarena_private_ParticleArena` (unique, since the arena names are).
-pub(crate) fn private_alias(arena: &Arena) -> Ident {
-    format_ident!("__atomicarena_private_{}", plain(&arena.name))
+/// `__atomicarena_private_Particle_ParticleArena`. Unique in the module even when two derives
+/// generate the same arena name (already an error, on the struct: see `arena_struct`), since
+/// it names the deriving type too: the `use`s then add no error of their own.
+pub(crate) fn private_alias(input: &Input, arena: &Arena) -> Ident {
+    format_ident!(
+        "__atomicarena_private_{}_{}",
+        plain(input.ident),
+        plain(&arena.name)
+    )
 }
 
 /// The runtime type a kind wraps, under `__private`.
@@ -507,6 +621,7 @@ fn runtime_kind(kind: Kind, no_drop: bool) -> Ident {
         (Kind::Ring, _) => "Ring",
         (Kind::Pool, _) => "Pool",
         (Kind::Scoped, _) => "ScopedArena",
+        (Kind::Rounds, _) => "Rounds",
     };
     Ident::new(name, Span::call_site())
 }
@@ -516,7 +631,7 @@ fn runtime_kind(kind: Kind, no_drop: bool) -> Ident {
 /// The item and iterator types are the runtime's, named through its `IntoIterator` impl.
 /// A scoped arena has none (its values are reached through scopes only).
 fn into_iterator(input: &Input, name: &Ident, kind: Kind, runtime: &TokenStream) -> TokenStream {
-    if kind == Kind::Scoped {
+    if matches!(kind, Kind::Scoped | Kind::Rounds) {
         return TokenStream::new();
     }
     // Not a lifetime of the type's own (a type may name one `'__atomicarena`).
@@ -537,7 +652,7 @@ fn into_iterator(input: &Input, name: &Ident, kind: Kind, runtime: &TokenStream)
         // with the generated name (already an error) adds one follow-on error fewer.
         Kind::Bounded | Kind::Pool => (quote!(&#lifetime mut), quote!(&mut **self)),
         Kind::Ring => (quote!(&#lifetime), quote!(&**self)),
-        Kind::Scoped => unreachable!("returned above"),
+        Kind::Scoped | Kind::Rounds => unreachable!("returned above"),
     };
     // `::core`, not the runtime's alias of it: if the runtime's path does not resolve (already
     // one error, on its `use`), a qualified path through an unresolved trait would add an
@@ -573,7 +688,7 @@ fn into_iterator(input: &Input, name: &Ident, kind: Kind, runtime: &TokenStream)
 /// code does. The message is passed as an argument of `"{}"`, never as the format string itself:
 /// it quotes the user's capacity, which may hold braces (`{ N }`), and in edition 2015 a lone
 /// message is not a format string at all (so escaping would not do).
-fn spanned_assert(
+pub(crate) fn spanned_assert(
     at: &dyn ToTokens,
     p: &TokenStream,
     cond: TokenStream,
@@ -738,7 +853,7 @@ impl Docs {
             krate: krate.trim_start_matches("::").to_owned(),
             kind,
             no_drop: arena.no_drop.is_some() && kind == Kind::Bounded,
-            generic: !input.generics.params.is_empty(),
+            generic: !input.generics.params.is_empty() && kind != Kind::Rounds,
         }
     }
 
@@ -758,6 +873,7 @@ impl Docs {
             Kind::Ring => "Ring",
             Kind::Pool => "Pool",
             Kind::Scoped => "ScopedArena",
+            Kind::Rounds => "Rounds",
         }
     }
 
@@ -767,6 +883,12 @@ impl Docs {
         } = self;
         let n = self.n();
         let runtime = self.runtime();
+        // The runtime type's first parameter: the element type, or for `rounds` this type.
+        let elem = if self.kind == Kind::Rounds {
+            name
+        } else {
+            ident
+        };
         let mut doc = match self.kind {
             Kind::Bounded => format!(
                 " A bounded, lock-free arena of up to {n} [`{ident}`]s, generated by \
@@ -801,6 +923,19 @@ impl Docs {
                  leaves, the segment is reset (its values dropped), so a `static` of this type \
                  serves requests or frames forever."
             ),
+            Kind::Rounds => format!(
+                " A reusable arena of [`{ident}`]s that borrow each other, up to {n} per round, \
+                 generated by `#[derive(ArenaAlloc)]`.\n\n\
+                 [`round`]({krate}::Rounds::round) lends a \
+                 [`DroplessArena`]({krate}::DroplessArena) of `{ident}<'a>` for one fresh \
+                 lifetime `'a` to a closure, and empties it in O(1) when the closure returns or \
+                 unwinds: nothing stored in the round can outlive it, and the next round starts \
+                 with every slot free. [`round_local`]({krate}::Rounds::round_local) does the \
+                 same for one thread, without atomic operations. The storage is allocated once.\n\n\
+                 `{name}` is also the [`ForLifetime`]({krate}::ForLifetime) marker of \
+                 `{ident}<'_>` (its `Of<'a>` is `{ident}<'a>`): it wraps a \
+                 `Rounds<{name}, N>`."
+            ),
         };
         if self.no_drop {
             doc.push_str(&format!(
@@ -810,7 +945,10 @@ impl Docs {
                  arena with a destructor."
             ));
         }
-        let storage = if self.generic {
+        let storage = if self.kind == Kind::Rounds {
+            // A round takes `&mut self`: a `static` would be of no use.
+            "The storage is inline".to_owned()
+        } else if self.generic {
             format!(
                 "The storage is inline, so a `{name}` with concrete type arguments can be a \
                  `static`"
@@ -820,7 +958,7 @@ impl Docs {
         };
         doc.push_str(&format!(
             "\n\n{storage}; `{name}::new_boxed()` builds a large one directly on the heap.\n\n\
-             `{name}` dereferences to [`{krate}::{runtime}<{ident}, N>`]({krate}::{runtime}), \
+             `{name}` dereferences to [`{krate}::{runtime}<{elem}, N>`]({krate}::{runtime}), \
              which has the whole API. It is a type of your crate: add `impl {name} {{ ... }}` \
              blocks and trait impls as you like."
         ));
@@ -832,6 +970,14 @@ impl Docs {
     }
 
     fn new_doc(&self) -> String {
+        if self.kind == Kind::Rounds {
+            return format!(
+                " Creates an empty `{}`: the storage of every round. A `const fn`.\n\n\
+                 It is built where it is returned, which for a local variable is the stack; for \
+                 large capacities prefer `new_boxed()`.",
+                self.name
+            );
+        }
         format!(
             " Creates an empty `{}`. A `const fn`: the arena can be a `static`.\n\n\
              The arena is built where it is returned, which for a local variable is the stack; \

@@ -41,6 +41,9 @@ pub(crate) fn expand(input: &Input, error: syn::Error) -> TokenStream {
         // A name equal to the struct's, or given twice, would only add a "defined multiple
         // times" error to the one already reported.
         .filter(|arena| arena.name != *input.ident && names.insert(arena.name.to_string()))
+        // A `rounds` stub names the type with the round's lifetime only: with type parameters
+        // (already reported) there is nothing it could name.
+        .filter(|arena| !(arena.kind == Kind::Rounds && input.has_type_or_const_params()))
         .map(|arena| {
             // `ring` and `pool` both: either guess may be wrong; a bounded stub at least has the
             // API the kinds share (`alloc`, `len`, `reset`...).

@@ -52,6 +52,7 @@ use syn::{parse_macro_input, DeriveInput};
 /// | `#[arena(capacity = N, ring)]` | `{Type}Ring` | `atomicarena::Ring<Type, N>` |
 /// | `#[arena(capacity = N, pool)]` | `{Type}Pool` (structs only) | `atomicarena::Pool<Type, N>` |
 /// | `#[arena(capacity = N, scoped)]` | `{Type}ScopedArena` | `atomicarena::ScopedArena<Type, N>` |
+/// | `#[arena(capacity = N, rounds)]` | `{Type}Rounds` (a type with one lifetime) | `atomicarena::Rounds<{Type}Rounds, N>` |
 ///
 /// It also has `const fn new()`, `new_boxed()` (with the `alloc` feature), `CAPACITY`,
 /// `Default` and `Debug`, and iterates like the type it wraps: `for v in &mut arena` (bounded
@@ -69,7 +70,8 @@ use syn::{parse_macro_input, DeriveInput};
 /// | `ring` | a ring (`atomicarena::Ring`): `push` overwrites the oldest value |
 /// | `pool` | a pool (`atomicarena::Pool`): values are reset field by field and reused (structs only: an enum has no fields to reset) |
 /// | `scoped` | a scoped arena (`atomicarena::ScopedArena`): `N` slots in up to 16 segments, each reset by the last [scope](https://docs.rs/atomicarena/latest/atomicarena/struct.Scope.html) to leave it, so a `static` recycles without `&mut` |
-/// | `ring = EXPR`, `pool = EXPR`, `scoped = EXPR` | the kind and its capacity in one option: `ring = 16` is `ring, capacity = 16` |
+/// | `rounds` | reusable rounds (`atomicarena::Rounds`) for a type with exactly one lifetime parameter and no drop glue, whose values borrow each other: see [Reuse: `rounds`](#reuse-rounds) |
+/// | `ring = EXPR`, `pool = EXPR`, `scoped = EXPR`, `rounds = EXPR` | the kind and its capacity in one option: `ring = 16` is `ring, capacity = 16` |
 /// | `no_drop` | bounded arenas only: an `atomicarena::DroplessArena`, which never drops its values, so values may borrow each other; allowed only for types with no drop glue (a compile-time error otherwise) |
 /// | `crate = "path"` | where the runtime is, if not `::atomicarena` (a renamed dependency, a re-export); in an attribute of its own, `#[arena(crate = "path")]`, it applies to every arena of the type (an arena's own `crate = ...` overrides it) |
 ///
@@ -159,6 +161,66 @@ use syn::{parse_macro_input, DeriveInput};
 /// assert_eq!(eval(product), 25);
 /// ```
 ///
+/// # Reuse: `rounds`
+///
+/// A `no_drop` arena of values that borrow each other names their lifetime in its type, so it
+/// can never be `reset` while it exists. `rounds` generates `{Type}Rounds` instead, a wrapper
+/// of [`atomicarena::Rounds`](https://docs.rs/atomicarena/latest/atomicarena/struct.Rounds.html):
+/// `round(|arena| ...)` lends a `DroplessArena<Type<'a>, N>` for one fresh lifetime `'a` and
+/// empties it in O(1) when the closure returns or unwinds, so the same storage serves any
+/// number of graphs, one after the other (`round_local` does the same for one thread, without
+/// atomic operations). Nothing borrowed from a round can escape it.
+///
+/// ```
+/// use std::cell::Cell;
+/// use atomicarena::ArenaAlloc;
+///
+/// #[derive(ArenaAlloc)]
+/// #[arena(capacity = 64, rounds)] // -> `NodeRounds`
+/// struct Node<'a> {
+///     value: u32,
+///     next: Cell<Option<&'a Node<'a>>>,
+/// }
+///
+/// let mut rounds = NodeRounds::new_boxed(); // allocated once
+/// for n in 1..=100 {
+///     let sum = rounds.round(|arena| {
+///         // A cycle of two nodes: they borrow each other.
+///         let a = &*arena.alloc(Node { value: n, next: Cell::new(None) }).unwrap();
+///         let b = &*arena.alloc(Node { value: 2 * n, next: Cell::new(Some(a)) }).unwrap();
+///         a.next.set(Some(b));
+///         a.value + a.next.get().unwrap().value
+///     }); // the round's nodes are gone here, in O(1)
+///     assert_eq!(sum, 3 * n);
+/// }
+/// assert_eq!(rounds.high_water(), 2);
+/// ```
+///
+/// A reference into a round cannot leave it:
+///
+/// ```compile_fail
+/// use atomicarena::ArenaAlloc;
+///
+/// #[derive(ArenaAlloc)]
+/// #[arena(capacity = 4, rounds)]
+/// struct Word<'a>(&'a str, Option<&'a Word<'a>>);
+///
+/// let mut rounds = WordRounds::new();
+/// let kept: &Word = rounds.round(|arena| &*arena.alloc(Word("x", None)).unwrap());
+/// rounds.round(|arena| { arena.alloc(Word("y", None)).ok(); }); // reuses its slot
+/// assert_eq!(kept.0, "x");
+/// ```
+///
+/// The type must have exactly one lifetime parameter (the round's), no type or const
+/// parameters, and no drop glue (a round never drops its values): each is one compile error on
+/// `rounds` otherwise, saying what to do. `no_drop` may be written next to `rounds`; it is what
+/// `rounds` is anyway. The generated type is also the
+/// [`ForLifetime`](https://docs.rs/atomicarena/latest/atomicarena/trait.ForLifetime.html)
+/// marker of the type (`type Of<'a> = Node<'a>`), so it wraps `Rounds<NodeRounds, N>` and no
+/// second name is generated. It has `new`, `new_boxed`, `CAPACITY`, `Default` and `Debug`, and
+/// the runtime type's API by `Deref` (`round`, `round_local`, `high_water`...); it is not meant
+/// for a `static`, since a round takes `&mut self`.
+///
 /// # Field options (pool arenas only)
 ///
 /// They say how a pool's `reset` recycles each field: `#[arena(clear)]` calls `.clear()` (keeps
@@ -216,9 +278,10 @@ use syn::{parse_macro_input, DeriveInput};
 /// capacity, a capacity naming `Self`, an unknown option (with the closest known one), an option
 /// given twice or with a missing value, the capacity given twice (`ring = N` with
 /// `capacity = ...`), a `name` that is a path or a string, two attributes generating the same
-/// name, two or three of `ring`, `pool` and `scoped`, `pool` on an enum, a union, an unsized type
+/// name, two or three of `ring`, `pool`, `scoped` and `rounds`, `pool` on an enum, a union, an unsized type
 /// (a last field `[T]`, `str`, `dyn Trait`, or a `T: ?Sized`), `no_drop` on a ring, pool or
-/// scoped arena or on a type with drop glue, an `#[arena(...)]` on an enum variant or on a
+/// scoped arena or on a type with drop glue, `rounds` on a type without exactly one lifetime
+/// parameter (or with type parameters, or with drop glue), `rounds` with another kind, an `#[arena(...)]` on an enum variant or on a
 /// variant's field, a field option without a `pool` attribute, a pool field with no `Default`
 /// and no option, `clear`, `reset_with` or `nested` on a `repr(packed)` type, a capacity whose
 /// storage would exceed `isize::MAX` bytes.
@@ -228,11 +291,25 @@ use syn::{parse_macro_input, DeriveInput};
 /// - `unresolved import atomicarena` on the derive: the runtime is not at `::atomicarena` (the
 ///   dependency is renamed in `Cargo.toml`, or re-exported): add
 ///   `#[arena(crate = "the_name")]`. It is reported once per attribute, with no follow-on errors.
-/// - `the name ParticleArena is defined multiple times`: an item of yours has the generated
-///   name; pick another with `name = ...`.
+/// - `the name ParticleArena is defined multiple times`: an item of yours, or another derive's
+///   arena, has the generated name; pick another with `name = ...`. The error points at the
+///   `name = ...` that generated it (at the type, for a default name). With two derives, rustc
+///   goes on to report each trait impl and inherent item of the second as a duplicate of the
+///   first's: a derive cannot see the other derive's output.
+/// - `values of the type ... are too big for the target architecture`, on the type's name: a
+///   field of the type is too big to exist at all.
 /// - A capacity expression that fails (an underflow, an unknown name): one error, on the
 ///   expression; rustc adds "no method named `alloc`" where the arena is used, since the
 ///   arena's type has no capacity.
+///
+/// All of these are reported by `cargo check` (and so by rust-analyzer) for a type without type
+/// or const parameters: the derive's checks are `const _` items, which rustc evaluates while
+/// checking. For a type with type or const parameters, the checks that depend on them (a
+/// capacity that names them, the storage size, `no_drop` with a type argument that has drop
+/// glue) can only run once the parameters are known: they are evaluated when a constructor is
+/// compiled for given arguments (`cargo build`, not `cargo check`), and a `no_drop` arena of a
+/// type argument with drop glue is reported twice there, by the derive's check on `no_drop`
+/// and by the runtime's own.
 #[proc_macro_derive(ArenaAlloc, attributes(arena))]
 pub fn derive_arena_alloc(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
@@ -323,6 +400,10 @@ fn arena_alloc(input: &DeriveInput) -> proc_macro2::TokenStream {
 /// - A field that is plainly not an arena, as written (a reference `&Arena<..>`, a
 ///   `Box<Arena<..>>`, a number, a `String`, a tuple...): one error on the field, saying what to
 ///   write instead.
+/// - A field that no constructor could build (`Arena<u32, 0>`, a `DroplessArena` of a type with
+///   drop glue, storage beyond `isize::MAX` bytes): an error on the field, at `cargo check`,
+///   when its type does not name the bundle's type or const parameters (those are checked per
+///   instantiation, when a constructor is compiled).
 /// - A field of another type that is not a bounded arena (a `Ring`, a `Pool`): "... is not a
 ///   bounded arena, so it cannot be a field of a `#[derive(Arenas)]` bundle", on the field.
 ///   Such a bundle has no usable `new_boxed()`: a call to it repeats the error there.

@@ -25,6 +25,7 @@ pub(crate) fn check(cx: &Ctxt, input: &Input) {
         check_pool_on_enum(cx, input, arena);
         check_one_kind(cx, arena);
         check_no_drop_kind(cx, arena);
+        check_rounds_lifetime(cx, input, arena);
         check_name(cx, input, arena, &mut names);
     }
     check_misplaced_on_variants(cx, input);
@@ -104,16 +105,29 @@ fn check_pool_on_enum(cx: &Ctxt, input: &Input, arena: &Arena) {
 
 /// Two or three of `ring`, `pool` and `scoped` in one attribute: one error, naming them.
 fn check_one_kind(cx: &Ctxt, arena: &Arena) {
+    // The keywords in a fixed order (`ring`, `pool`, `scoped`, `rounds`), whatever the order
+    // they were written in.
+    let order = |k: &str| {
+        ["ring", "pool", "scoped", "rounds"]
+            .iter()
+            .position(|o| *o == k)
+    };
     if let (Some(second), Some(third)) = (&arena.second_kind, &arena.third_kind) {
+        let mut given: Vec<String> = [arena.kind_token.as_ref(), Some(second), Some(third)]
+            .into_iter()
+            .flatten()
+            .map(ToString::to_string)
+            .collect();
+        given.sort_by_key(|k| order(k));
+        let [a, b, c] = [0, 1, 2].map(|i| given.get(i).cloned().unwrap_or_default());
         cx.error_spanned_by(
             quote::quote!(#second #third),
-            "an arena has one kind, and this one is given three: `ring`, `pool` and \
-             `scoped`; keep one of them (or none, for a bounded arena)",
+            format_args!(
+                "an arena has one kind, and this one is given three: `{a}`, `{b}` and `{c}`; \
+                 keep one of them (or none, for a bounded arena)"
+            ),
         );
     } else if let Some(second) = &arena.second_kind {
-        // The two keywords in a fixed order (`ring`, `pool`, `scoped`), whatever the order
-        // they were written in.
-        let order = |k: &str| ["ring", "pool", "scoped"].iter().position(|o| *o == k);
         let first = arena
             .kind_token
             .as_ref()
@@ -140,7 +154,8 @@ fn check_no_drop_kind(cx: &Ctxt, arena: &Arena) {
         return;
     };
     let (kind, why) = match arena.kind {
-        Kind::Bounded => return,
+        // A `Rounds` lends a `DroplessArena`: `no_drop` says what it is anyway.
+        Kind::Bounded | Kind::Rounds => return,
         Kind::Ring => ("ring", "a ring drops every value it overwrites"),
         Kind::Pool => (
             "pool",
@@ -148,7 +163,7 @@ fn check_no_drop_kind(cx: &Ctxt, arena: &Arena) {
         ),
         Kind::Scoped => (
             "scoped",
-            "a scoped arena drops the values of an epoch when the epoch's last scope leaves",
+            "a scoped arena drops the values of a segment when the segment's last scope leaves",
         ),
     };
     cx.error_spanned_by(
@@ -158,6 +173,60 @@ fn check_no_drop_kind(cx: &Ctxt, arena: &Arena) {
              `no_drop`"
         ),
     );
+}
+
+/// `rounds` on a type that does not have exactly one parameter, a lifetime: the generated type
+/// names the type for every round's lifetime (`type Of<'a> = Node<'a>`), so that lifetime must
+/// be the type's only parameter. One error, on `rounds`.
+fn check_rounds_lifetime(cx: &Ctxt, input: &Input, arena: &Arena) {
+    if arena.kind != Kind::Rounds || arena.second_kind.is_some() {
+        return;
+    }
+    let ident = plain(input.ident);
+    let lifetimes: Vec<String> = input
+        .generics
+        .lifetimes()
+        .map(|l| l.lifetime.to_string())
+        .collect();
+    let others: Vec<String> = input
+        .generics
+        .type_params()
+        .map(|t| t.ident.to_string())
+        .chain(input.generics.const_params().map(|c| c.ident.to_string()))
+        .collect();
+    let problem = if let Some(first) = others.first() {
+        format!(
+            "`rounds` needs a type whose only parameter is one lifetime, and `{ident}` has the \
+             type or const parameter `{first}`: the generated type stands for `{ident}` in every \
+             round, with the round's lifetime, and takes no other parameter; give the field a \
+             concrete type, or drop `rounds` for a `no_drop` arena (not reusable)"
+        )
+    } else if lifetimes.is_empty() {
+        format!(
+            "`rounds` needs a type with one lifetime parameter (`{ident}<'a>`), the lifetime of \
+             the values' borrows of each other, and `{ident}` has none: its values borrow \
+             nothing from the arena, so a bounded arena does the job (`#[arena(capacity = N)]`, \
+             emptied by `reset`); remove `rounds`"
+        )
+    } else if lifetimes.len() > 1 {
+        format!(
+            "`rounds` needs a type with exactly one lifetime parameter, the lifetime of a \
+             round, and `{ident}` has {} ({}): refer to longer-lived data by index or make it \
+             `'static`, so that one lifetime remains",
+            lifetimes.len(),
+            lifetimes
+                .iter()
+                .map(|l| format!("`{l}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    } else {
+        return;
+    };
+    match &arena.kind_token {
+        Some(rounds) => cx.error_spanned_by(rounds, problem),
+        None => cx.error_spanned_by(&arena.tokens, problem),
+    }
 }
 
 /// The generated name: not the type's own, and not generated twice by this derive.

@@ -61,11 +61,48 @@ pub trait BoundedArena: Zeroable {
     /// derive's own error for a bad capacity with the runtime's.
     fn checks();
 
+    /// What [`checks`](BoundedArena::checks) would find wrong, as a value: a bundle's derive
+    /// names it, for a field type that does not depend on the bundle's type parameters, in a
+    /// `const _` item of its own that asserts [`FieldProblem::None`] with a message on the
+    /// field. rustc evaluates such an item at `cargo check` (the constructors' checks are
+    /// evaluated only when a constructor is compiled, at `cargo build`). A generated type that
+    /// checked itself where it is defined (no type or const parameters) says
+    /// [`FieldProblem::None`]: its own error is already there.
+    const PROBLEM: FieldProblem;
+
     /// The underlying `Arena`, shared.
     fn raw(&self) -> &Self::Raw;
 
     /// The underlying `Arena`, exclusive (for `reset`).
     fn raw_mut(&mut self) -> &mut Self::Raw;
+}
+
+/// What a bounded arena's compile-time checks find ([`BoundedArena::PROBLEM`]): the same
+/// tests as the kinds' `Storage::CHECKS`, as a value, so that the bundle derive can report them
+/// at `cargo check`, on the field, with a message of its own.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum FieldProblem {
+    /// The checks pass.
+    None,
+    /// `N` is 0.
+    NoSlot,
+    /// The storage exceeds `isize::MAX` bytes.
+    TooBig,
+    /// A `DroplessArena` of a type with drop glue.
+    DropGlue,
+}
+
+impl FieldProblem {
+    /// The problem of an `Arena`'s storage `R`, with `N` slots.
+    const fn of_storage<R: Storage>() -> Self {
+        if R::SLOTS == 0 {
+            FieldProblem::NoSlot
+        } else if !crate::__private::fits::<R>() {
+            FieldProblem::TooBig
+        } else {
+            FieldProblem::None
+        }
+    }
 }
 
 /// The methods of [`Arena<T, N>`](Arena) that a bundle calls, for an `N` it cannot name.
@@ -138,6 +175,7 @@ impl<T, const N: usize> RawArena for Arena<T, N> {
 impl<T, const N: usize> BoundedArena for Arena<T, N> {
     type Elem = T;
     type Raw = Self;
+    const PROBLEM: FieldProblem = FieldProblem::of_storage::<Self>();
 
     #[inline]
     fn checks() {
@@ -158,6 +196,10 @@ impl<T, const N: usize> BoundedArena for Arena<T, N> {
 impl<T, const N: usize> BoundedArena for DroplessArena<T, N> {
     type Elem = T;
     type Raw = Arena<T, N>;
+    const PROBLEM: FieldProblem = match FieldProblem::of_storage::<Self>() {
+        FieldProblem::None if core::mem::needs_drop::<T>() => FieldProblem::DropGlue,
+        problem => problem,
+    };
 
     #[inline]
     fn checks() {

@@ -211,5 +211,5 @@ pub fn reset_nested<T: PoolFieldNested + ?Sized>(field: &mut T) {
 #[cfg(all(feature = "alloc", not(loom)))]
 pub use crate::bundle::new_boxed_bundle;
 #[cfg(not(loom))]
-pub use crate::bundle::{BoundedArena, Fields, Holds, Idx, RawArena, Unstorable};
+pub use crate::bundle::{BoundedArena, FieldProblem, Fields, Holds, Idx, RawArena, Unstorable};
 pub use crate::error::Full;

@@ -24,11 +24,12 @@ mod spoof {
     pub mod __private {
         // The runtime's real `Zeroable` and `new_boxed_bundle` (and harmless helpers)...
         pub use atomicarena::__private::{
-            core, if_alloc, new_boxed_bundle, Box, Fields, Full, Zeroable,
+            core, if_alloc, new_boxed_bundle, Box, FieldProblem, Fields, Full, Zeroable,
         };
         // ...next to this module's own `BoundedArena` (and the traits that use it).
         pub trait BoundedArena {
             type Elem;
+            const PROBLEM: FieldProblem = FieldProblem::None;
             fn checks() {}
             fn raw(&self) -> &Self {
                 self
