@@ -308,10 +308,20 @@ impl<'a> Gen<'a> {
     /// first place that asks for the type's layout is `fits_in_memory`'s `size_of`, and rustc
     /// reports the error there, inside `core/src/mem`, with no line of the user's file. An
     /// empty array of the type, evaluated in the derive's own `const _` item spanned on the
-    /// name, needs the type's layout and holds no value.
-    fn type_exists(&self, concrete: &TokenStream) -> TokenStream {
+    /// name, needs the type's layout and holds no value. Not emitted when every field is of a
+    /// type that cannot be too big whatever its parameters ([`fixed_size`]): the macro sees it,
+    /// and the check would cost every build a little for nothing.
+    fn type_exists(&self, concrete: &TokenStream) -> Option<TokenStream> {
+        let fields: Vec<&syn::Field> = match &self.input.original.data {
+            syn::Data::Struct(data) => data.fields.iter().collect(),
+            syn::Data::Enum(data) => data.variants.iter().flat_map(|v| &v.fields).collect(),
+            syn::Data::Union(data) => data.fields.named.iter().collect(),
+        };
+        if fields.iter().all(|field| fixed_size(&field.ty)) {
+            return None;
+        }
         let empty = respan(quote!([]), self.input.ident.span());
-        quote!(let _atomicarena_layout: [#concrete; 0] = #empty;)
+        Some(quote!(let _: [#concrete; 0] = #empty;))
     }
 
     /// Without type parameters, an oversized arena is reported here, on the capacity, before
@@ -467,20 +477,19 @@ impl<'a> Gen<'a> {
         // no qualified path through the unresolved trait, which would add "ambiguous associated
         // type" (E0223).
         let raw = quote!(#p::Arena<#elem, { #capacity }>);
-        // What a bundle checks at `cargo check` for a field of this type: nothing for a type
-        // that checked itself where it is defined (the eager `const _` items; a stub has an
-        // error of its own), else the runtime kind's checks (which are the deferred ones).
-        let problem = if self.mode == Mode::Stub || concrete_type(self.input).is_some() {
-            quote!(#p::FieldProblem::None)
-        } else {
-            quote!(<#runtime as #p::BoundedArena>::PROBLEM)
-        };
+        // What a bundle checks at `cargo check` for a field of this type: the trait's default
+        // (none) for a type that checked itself where it is defined (the eager `const _`
+        // items; a stub has an error of its own), else the runtime kind's checks (which are
+        // the deferred ones).
+        let problem = (self.mode == Mode::Full && concrete_type(self.input).is_none()).then(
+            || quote!(const PROBLEM: #p::FieldProblem = <#runtime as #p::BoundedArena>::PROBLEM;),
+        );
         Some(quote! {
             #[automatically_derived]
             impl #impl_generics #p::BoundedArena for #name #ty_generics #where_clause {
                 type Elem = #elem;
                 type Raw = #raw;
-                const PROBLEM: #p::FieldProblem = #problem;
+                #problem
                 #[inline]
                 fn checks() {
                     <#runtime as #p::BoundedArena>::checks();
@@ -722,6 +731,44 @@ fn respan(tokens: TokenStream, span: Span) -> TokenStream {
             tree
         })
         .collect()
+}
+
+/// Whether a field of type `ty` is plainly of a small, fixed size whatever its parameters: a
+/// primitive, a reference or pointer, a `fn` pointer, `String`, a `Vec`, `Box`, `Rc` or `Arc` of
+/// anything, or a tuple or `Option` of such types. Read from the tokens: a user type named like
+/// one of these (a huge `struct Vec`) is taken for the standard one, and is then reported by
+/// `fits_in_memory`'s `size_of`, inside `core`, as before `type_exists` existed.
+fn fixed_size(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Reference(_) | syn::Type::Ptr(_) | syn::Type::BareFn(_) => true,
+        syn::Type::Paren(inner) => fixed_size(&inner.elem),
+        syn::Type::Group(inner) => fixed_size(&inner.elem),
+        syn::Type::Tuple(tuple) => tuple.elems.iter().all(fixed_size),
+        syn::Type::Path(path) if path.qself.is_none() => {
+            let Some(last) = path.path.segments.last() else {
+                return false;
+            };
+            let args: Vec<&syn::Type> = match &last.arguments {
+                syn::PathArguments::AngleBracketed(args) => args
+                    .args
+                    .iter()
+                    .filter_map(|arg| match arg {
+                        syn::GenericArgument::Type(ty) => Some(ty),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            match last.ident.to_string().as_str() {
+                "u8" | "u16" | "u32" | "u64" | "u128" | "usize" | "i8" | "i16" | "i32" | "i64"
+                | "i128" | "isize" | "f32" | "f64" | "bool" | "char" | "String" => args.is_empty(),
+                "Vec" | "Box" | "Rc" | "Arc" => true,
+                "Option" => args.iter().all(|ty| fixed_size(ty)),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
 }
 
 /// The struct's type with every lifetime set to `'static`, when it has no type or const
@@ -992,5 +1039,35 @@ impl Docs {
              that capacities of millions of slots work on any thread.",
             self.name
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixed_size;
+
+    #[test]
+    fn fixed_size_types_are_those_whose_size_does_not_depend_on_a_parameter() {
+        let yes: [syn::Type; 7] = [
+            syn::parse_quote!(u64),
+            syn::parse_quote!(String),
+            syn::parse_quote!(Vec<[u8; usize::MAX]>),
+            syn::parse_quote!(&'a Node<'a>),
+            syn::parse_quote!(Option<Box<Huge>>),
+            syn::parse_quote!((u8, *const Huge, fn(Huge))),
+            syn::parse_quote!(std::sync::Arc<Huge>),
+        ];
+        for ty in &yes {
+            assert!(fixed_size(ty), "{}", quote::quote!(#ty));
+        }
+        let no: [syn::Type; 4] = [
+            syn::parse_quote!([u8; 4]),
+            syn::parse_quote!(Huge),
+            syn::parse_quote!(Option<Huge>),
+            syn::parse_quote!(T),
+        ];
+        for ty in &no {
+            assert!(!fixed_size(ty), "{}", quote::quote!(#ty));
+        }
     }
 }

@@ -66,9 +66,10 @@ pub trait BoundedArena: Zeroable {
     /// `const _` item of its own that asserts [`FieldProblem::None`] with a message on the
     /// field. rustc evaluates such an item at `cargo check` (the constructors' checks are
     /// evaluated only when a constructor is compiled, at `cargo build`). A generated type that
-    /// checked itself where it is defined (no type or const parameters) says
-    /// [`FieldProblem::None`]: its own error is already there.
-    const PROBLEM: FieldProblem;
+    /// checked itself where it is defined (no type or const parameters) keeps the default,
+    /// [`FieldProblem::None`]: its own error is already there (and it costs no item per
+    /// generated type).
+    const PROBLEM: FieldProblem = FieldProblem::None;
 
     /// The underlying `Arena`, shared.
     fn raw(&self) -> &Self::Raw;
