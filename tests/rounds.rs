@@ -377,3 +377,50 @@ fn a_panicking_round_local_still_ends() {
     assert_eq!(values, (10..18).collect::<Vec<u64>>());
     assert_eq!(rounds.round(|arena| arena.len()), 0);
 }
+
+/// `RoundLocal` bumps a pointer; for a zero-sized type it only counts: exactly `N` values fit
+/// in every round, in both storages.
+#[test]
+fn round_local_of_zero_sized_values_holds_exactly_the_capacity() {
+    struct UnitOf;
+    impl atomicarena::ForLifetime for UnitOf {
+        type Of<'a> = [u64; 0]; // zero-sized, aligned to 8
+    }
+    let mut inline: Rounds<UnitOf, 3> = Rounds::new();
+    let mut heap = atomicarena::HeapRounds::<UnitOf>::with_capacity(5);
+    for _ in 0..3 {
+        let got = inline.round_local(|v| {
+            while v.alloc([]).is_ok() {}
+            (v.len(), v.remaining())
+        });
+        assert_eq!(got, (3, 0));
+        let got = heap.round_local(|v| {
+            let r: &mut [u64; 0] = v.alloc([]).unwrap();
+            assert_eq!(r as *mut [u64; 0] as usize % 8, 0, "aligned");
+            while v.alloc([]).is_ok() {}
+            (v.len(), v.remaining())
+        });
+        assert_eq!(got, (5, 0));
+    }
+    assert_eq!((inline.high_water(), heap.high_water()), (3, 5));
+}
+
+/// Values read back through `RoundLocal` on a heap storage, filled to the last slot.
+#[test]
+fn round_local_fills_a_heap_round_to_the_last_slot() {
+    struct U64Of;
+    impl atomicarena::ForLifetime for U64Of {
+        type Of<'a> = u64;
+    }
+    let mut rounds = atomicarena::HeapRounds::<U64Of>::with_capacity(100);
+    for round in 0..3u64 {
+        let sum = rounds.round_local(|v| {
+            let refs: Vec<&mut u64> = (0..100)
+                .map(|i| v.alloc(round * 1000 + i).unwrap())
+                .collect();
+            assert_eq!(v.alloc(7).unwrap_err().into_inner(), 7);
+            refs.iter().map(|r| **r).sum::<u64>()
+        });
+        assert_eq!(sum, (0..100).map(|i| round * 1000 + i).sum::<u64>());
+    }
+}

@@ -12,6 +12,7 @@
 use core::cell::Cell;
 use core::fmt;
 use core::marker::PhantomData;
+use core::mem;
 
 use crate::__private::Storage as Checks;
 use crate::arena::ArenaIn;
@@ -539,11 +540,7 @@ impl<F: ForLifetime, S: Storage> RoundsIn<F, S> {
         // since the cursor stays at 0 the arena never reads them (slots at or above the
         // cursor are free, whatever their bytes; no value has drop glue).
         let arena = unsafe { relabel::<F, S>(&*end.arena) };
-        let local = RoundLocal {
-            arena,
-            next: Cell::new(0),
-            _not_send: PhantomData,
-        };
+        let local = RoundLocal::new(arena);
         let r = {
             // Keep the count even if `f` unwinds: `local` is read by this guard's drop, which
             // runs before `end`'s (reverse declaration order).
@@ -551,7 +548,7 @@ impl<F: ForLifetime, S: Storage> RoundsIn<F, S> {
             impl<T, S: Storage> Drop for Count<'_, '_, T, S> {
                 #[inline]
                 fn drop(&mut self) {
-                    *self.1 = self.0.next.get();
+                    *self.1 = self.0.len();
                 }
             }
             let _count = Count(&local, &mut end.used);
@@ -688,14 +685,41 @@ unsafe fn relabel<'a, F: ForLifetime, S: Storage>(
 pub struct RoundLocal<'a, T, S: Storage> {
     /// The round's arena (its storage; its cursor is not used).
     arena: &'a ArenaIn<T, S>,
-    /// Slots `0..next` hold this round's values; `next..N` are free. At most `N`.
-    next: Cell<usize>,
+    /// Slot 0's address (`ArenaIn::slot_ptr(0)`, with the cells' write permission).
+    base: *mut T,
+    /// The next free slot: `base` plus `len × STEP` bytes, so that `alloc` is a plain pointer
+    /// bump (no index to scale, no arena to reload). Derived from `base`.
+    next: Cell<*mut T>,
+    /// `base` plus `capacity × STEP` bytes: one past the last slot.
+    end: *mut T,
     /// Neither `Send` nor `Sync`: `Cell` makes it `!Sync` (which `alloc` relies on), and this
     /// makes it `!Send` as well (it is only ever lent by reference, so it never needs to move).
     _not_send: PhantomData<*const ()>,
 }
 
 impl<'a, T, S: Storage> RoundLocal<'a, T, S> {
+    /// Bytes `next` grows by per value: the size of `T`, or 1 for a zero-sized `T` (then `next`
+    /// only counts, and every value is written at `base`).
+    const STEP: usize = if mem::size_of::<T>() == 0 {
+        1
+    } else {
+        mem::size_of::<T>()
+    };
+
+    /// The handle of a round: every slot of `arena` free.
+    fn new(arena: &'a ArenaIn<T, S>) -> Self {
+        let base = arena.slot_ptr(0);
+        RoundLocal {
+            arena,
+            base,
+            next: Cell::new(base),
+            // `wrapping`: for a zero-sized `T` the "addresses" are only a count. Otherwise one
+            // past the slot array, whose size fits in `isize::MAX` bytes.
+            end: base.wrapping_byte_add(arena.cap() * Self::STEP),
+            _not_send: PhantomData,
+        }
+    }
+
     /// Stores `value` in the next free slot and returns a reference to it for the whole round.
     ///
     /// # Errors
@@ -717,17 +741,27 @@ impl<'a, T, S: Storage> RoundLocal<'a, T, S> {
     #[inline]
     #[allow(clippy::mut_from_ref)] // each slot is handed out once per round (below)
     pub fn alloc(&self, value: T) -> Result<&'a mut T, Full<T>> {
-        let i = self.next.get();
-        if i < self.arena.cap() {
-            self.next.set(i + 1);
-            // SAFETY: slot `i < N` is handed out once this round: `next` only grows, this
-            // handle is the only one (lent by `round_local` under `&mut Rounds`) and is used
-            // from one thread (`!Sync`), and the arena's own cursor, at 0, claims nothing
-            // meanwhile (nobody else holds the arena). The slot holds no value of this round.
-            Ok(unsafe { self.arena.write(i, value) })
-        } else {
-            Err(Full(value))
+        let next = self.next.get();
+        if next == self.end {
+            return Err(Full(value));
         }
+        // `next` moves by `STEP` bytes from `base` to `end`, never past it.
+        self.next.set(next.wrapping_byte_add(Self::STEP));
+        let p = if mem::size_of::<T>() == 0 {
+            self.base
+        } else {
+            next // a slot of the array: `base <= next < end`
+        };
+        // SAFETY: the slot at `p` (index `(next - base) / STEP < capacity`) is handed out once this
+        // round: `next` only grows, this handle is the only one (lent by `round_local` under
+        // `&mut Rounds`) and is used from one thread (`!Sync`), and the arena's own cursor, at
+        // 0, claims nothing meanwhile (nobody else holds the arena). The slot holds no value of
+        // this round; `base` carries the cells' write permission (`slot_ptr`).
+        unsafe { p.write(value) };
+        let i = self.len() - 1;
+        self.arena.touch_owners(i..i + 1);
+        // SAFETY: just initialised; exclusive to the caller for the round (above).
+        Ok(unsafe { &mut *p })
     }
 
     /// The number of values stored this round.
@@ -746,7 +780,7 @@ impl<'a, T, S: Storage> RoundLocal<'a, T, S> {
     #[inline]
     #[must_use]
     pub fn len(&self) -> usize {
-        self.next.get()
+        (self.next.get().addr() - self.base.addr()) / Self::STEP
     }
 
     /// `true` when nothing was stored this round.
