@@ -927,9 +927,14 @@ impl Make for Heap {
 
 /// Runs `ops` on a ring of `N` slots in both storages, inline and on the heap, through the
 /// same model; returns the inline run's coverage (the heap run goes through the same steps).
+///
+/// Under Miri the heap storage runs for the 1-slot ring only (the storages share every line of
+/// the ring's logic; `tests/heap.rs` checks heap rings under Miri on their own).
 fn run_on<const N: usize>(ops: &[Op]) -> Coverage {
     let cov = run_in::<N, Inline<N>>(ops);
-    run_in::<N, Heap>(ops);
+    if !cfg!(miri) || N == 1 {
+        run_in::<N, Heap>(ops);
+    }
     cov
 }
 

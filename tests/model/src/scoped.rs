@@ -417,9 +417,14 @@ impl Make for Heap {
 
 /// Runs `ops` on an arena of `N` slots in both storages, inline and on the heap, through the
 /// same model; returns the inline run's coverage.
+///
+/// Under Miri the heap storage runs for 16 slots only (the storages share every line of the
+/// arena's logic; `tests/heap.rs` checks a heap scoped arena under Miri on its own).
 fn run_on<const N: usize>(ops: &[Op]) -> Coverage {
     let cov = run_in::<N, Inline<N>>(ops);
-    run_in::<N, Heap>(ops);
+    if !cfg!(miri) || N == 16 {
+        run_in::<N, Heap>(ops);
+    }
     cov
 }
 
