@@ -20,7 +20,9 @@
 //!   handle per thread, 2 × 500,000.
 //! * `storage_batch`: 1,000 batches of 1,000 `u64` (`alloc_slice_copy`), 1,000,000 slots.
 //! * `storage_ring_push_1t`: a ring of 1,024 32-byte values, reset, then 1,000,000
-//!   `push`es on one thread (`ring.rs`'s 1-thread case).
+//!   `push`es on one thread (`ring.rs`'s 1-thread case). `storage_ring_push_1t_1000`: the same
+//!   with 1,000 slots, a capacity that is not a power of two (an inline ring divides by a
+//!   constant either way; 1,024 lets it shift and mask).
 //! * `storage_pool_take_4096`, `storage_pool_take_1024`: a pool of 4,096 (striped) and of
 //!   1,024 (one cursor) `Packet`s (a `Vec<u8>` and a `u64`, reset field by field), every slot
 //!   taken once per round with `take`, its `seq` written; the round's `reset` is untimed.
@@ -71,6 +73,8 @@ const SMALL: usize = 1024;
 const POOL: usize = 4096;
 /// Slots of the ring (as in `ring.rs`).
 const RING: usize = 1024;
+/// Slots of a ring whose capacity is not a power of two.
+const RING_ODD: usize = 1000;
 /// Values per batch in `storage_batch`.
 const BATCH: usize = 1_000;
 /// Resets per criterion iteration in the reset groups, each timed alone.
@@ -521,6 +525,8 @@ type IPool = InlineF<POOL>;
 type HPool = HeapF<POOL>;
 type IRing = InlineF<RING>;
 type HRing = HeapF<RING>;
+type IRingOdd = InlineF<RING_ODD>;
+type HRingOdd = HeapF<RING_ODD>;
 
 fn groups(c: &mut Criterion) {
     pair::<Alloc<I1M, u64>, Alloc<H1M, u64>>(c, "storage_alloc_u64_1t");
@@ -533,6 +539,7 @@ fn groups(c: &mut Criterion) {
     pair_mt::<LocalAlloc<IMt, u64>, LocalAlloc<HMt, u64>>(c, "storage_local_u64_2t", 2);
     pair::<Batch<I1M>, Batch<H1M>>(c, "storage_batch");
     pair::<RingPush<IRing>, RingPush<HRing>>(c, "storage_ring_push_1t");
+    pair::<RingPush<IRingOdd>, RingPush<HRingOdd>>(c, "storage_ring_push_1t_1000");
     pair::<PoolTake<IPool>, PoolTake<HPool>>(c, "storage_pool_take_4096");
     pair::<PoolTake<ISmall>, PoolTake<HSmall>>(c, "storage_pool_take_1024");
     pair_reset::<ResetBatchFilled<I1M>, ResetBatchFilled<H1M>>(c, "storage_reset_u64_1M");
@@ -608,6 +615,7 @@ fn icount_cases() -> Vec<IcountCase> {
         cases_2t::<LocalAlloc<IMt, u64>, LocalAlloc<HMt, u64>>("storage_local_u64_2t"),
         cases::<Batch<I1M>, Batch<H1M>>("storage_batch"),
         cases::<RingPush<IRing>, RingPush<HRing>>("storage_ring_push_1t"),
+        cases::<RingPush<IRingOdd>, RingPush<HRingOdd>>("storage_ring_push_1t_1000"),
         cases::<PoolTake<IPool>, PoolTake<HPool>>("storage_pool_take_4096"),
         cases::<PoolTake<ISmall>, PoolTake<HSmall>>("storage_pool_take_1024"),
         cases::<ResetBatchFilled<I1M>, ResetBatchFilled<H1M>>("storage_reset_u64_1M"),

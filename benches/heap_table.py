@@ -9,13 +9,16 @@ element of each (valgrind --tool=callgrind, only the timed part: `heap --icount 
 ratio, and the verdict on the issue's targets: heap within 1.1x of inline in instructions per
 operation, and no slower in the median (median ratio <= 1.00).
 
-    python3 benches/heap_table.py [CRITERION_DIR]
+    python3 benches/heap_table.py [CRITERION_DIR ...]
         [--icount]     # first count instructions with callgrind (about 2 minutes), kept in
                        # <criterion dir>/heap-icount.json for later runs
         [--markdown]   # print the table as Markdown (default: aligned text)
 
 CRITERION_DIR defaults to $CRITERION_HOME, else $CARGO_TARGET_DIR/criterion, else
-target/criterion, as in ratios.py. Standard library only.
+target/criterion, as in ratios.py. Several directories (copies of the criterion directory
+after separate runs, on a noisy machine): each time is the median over the runs of that run's
+median, the ratio the median over the runs of each run's ratio, and the runs' ratios are listed
+beside it; instruction counts come from the first directory. Standard library only.
 """
 
 import argparse
@@ -105,7 +108,28 @@ def fmt(x, spec):
     return "-" if x is None else format(x, spec)
 
 
-def rows(times, icounts):
+def median(xs):
+    xs = sorted(xs)
+    mid = len(xs) // 2
+    return xs[mid] if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
+
+
+def merge_runs(runs):
+    """Times of several runs as one: {group: {function: {"median", "min"}}} (the median over
+    the runs of each statistic), and {group: [heap / inline median ratio of each run]}."""
+    merged, ratios = {}, {}
+    groups = sorted({g for run in runs for g in run})
+    for g in groups:
+        present = [run[g] for run in runs if "inline" in run.get(g, {}) and "heap" in run[g]]
+        if not present:
+            continue
+        merged[g] = {f: {k: median([r[f][k] for r in present]) for k in ("median", "min")}
+                     for f in ("inline", "heap")}
+        ratios[g] = [r["heap"]["median"] / r["inline"]["median"] for r in present]
+    return merged, ratios
+
+
+def rows(times, icounts, run_ratios=None):
     """[(group, inline ns, heap ns, median ratio, min ratio, inline ir, heap ir, ir ratio,
     verdict)] in the bench's order (the icount list), then groups only timed."""
     per_case = (icounts or {}).get("cases", {})
@@ -119,7 +143,10 @@ def rows(times, icounts):
     for group in order:
         t = times.get(group, {})
         ti, th = t.get("inline"), t.get("heap")
-        med = th["median"] / ti["median"] if ti and th else None
+        if run_ratios and group in run_ratios:
+            med = median(run_ratios[group])  # of the runs' ratios
+        else:
+            med = th["median"] / ti["median"] if ti and th else None
         fast = th["min"] / ti["min"] if ti and th else None
         ir = {}
         for case, r in per_case.items():
@@ -140,10 +167,11 @@ def rows(times, icounts):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("dir", nargs="?", type=Path, default=default_dir())
+    ap.add_argument("dirs", nargs="*", type=Path)
     ap.add_argument("--icount", action="store_true")
     ap.add_argument("--markdown", action="store_true")
     args = ap.parse_args()
+    args.dir = args.dirs[0] if args.dirs else default_dir()
     if args.icount:
         print("counting instructions with callgrind ...", file=sys.stderr)
         icounts = count_instructions(args.dir)
@@ -151,13 +179,18 @@ def main():
         icounts = json.loads((args.dir / "heap-icount.json").read_text())
     else:
         icounts = None
-    table = rows(load_times(args.dir), icounts)
+    times, run_ratios = merge_runs([load_times(d) for d in (args.dirs or [args.dir])])
+    table = rows(times, icounts, run_ratios)
     head = ("operation", "inline median", "heap median", "heap/inline median",
             "(fastest)", "inline instr/op", "heap instr/op", "heap/inline instr",
             f"targets (instr <= {ICOUNT_BOUND:.2f}x, median <= {TIME_BOUND:.2f}x)")
     cells = [(g, fmt_ns(a), fmt_ns(b), fmt(m, ".3f"), fmt(f, ".3f"), fmt(ii, ".2f"),
               fmt(ih, ".2f"), fmt(r, ".4f"), v)
              for g, a, b, m, f, ii, ih, r, v in table]
+    if len(args.dirs) > 1:
+        head = head[:4] + ("runs",) + head[4:]
+        cells = [c[:4] + (" ".join(f"{x:.2f}" for x in run_ratios.get(c[0], [])),) + c[4:]
+                 for c in cells]
     if args.markdown:
         print("| " + " | ".join(head) + " |")
         print("|---|" + "---:|" * (len(head) - 2) + "---|")
