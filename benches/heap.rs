@@ -259,8 +259,8 @@ impl<F: Flavor, T: Item> CaseMt for Alloc<F, T> {
     }
 }
 
-/// `local()`, made and dropped inside the timed region, `N` values (`N` of the group; the
-/// arena may be larger).
+/// `local()`, made and dropped inside the timed region: `F::CAP` values (every slot) on one
+/// thread, `per` on each thread of a multi-thread group.
 struct LocalAlloc<F, T>(PhantomData<(F, T)>);
 
 impl<F: Flavor, T: Item> Case for LocalAlloc<F, T> {
