@@ -442,7 +442,8 @@ impl<T, S: Storage> ArenaIn<T, S> {
     /// let back = arena.alloc(vec![7]).unwrap_err().into_inner();
     /// assert_eq!(back, [7]);
     /// ```
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     #[allow(clippy::mut_from_ref)] // each slot is handed out once per round (invariant 1)
     pub fn alloc(&self, value: T) -> Result<&mut T, Full<T>> {
         // The common case alone, so that nothing keeps `value` alive across a call: it goes
@@ -450,11 +451,16 @@ impl<T, S: Storage> ArenaIn<T, S> {
         // not spilled to the stack and read back).
         // No call takes `value`: the slow claim is out of line and returns an index, so both
         // paths meet at the one write.
-        let claimed = match self
-            .raw
-            .cursor
-            .claim_one_fast(self.cap(), Some(self.raw.marks.as_slice()))
-        {
+        let fast = if S::HEAP {
+            self.raw
+                .cursor
+                .claim_one_fast_by_table(self.cap(), Some(self.raw.marks.as_slice()))
+        } else {
+            self.raw
+                .cursor
+                .claim_one_fast(self.cap(), Some(self.raw.marks.as_slice()))
+        };
+        let claimed = match fast {
             Some(i) => Some(i),
             None => self
                 .raw

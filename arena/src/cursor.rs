@@ -188,6 +188,17 @@ impl Cursor {
         self.0.claim_one_fast(n, marks)
     }
 
+    /// `claim_one_fast` for a run-time `n`: tests the stripe table first.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    pub(crate) fn claim_one_fast_by_table(
+        &self,
+        n: usize,
+        marks: Option<&[TrackedCell<u8>]>,
+    ) -> Option<usize> {
+        self.0.claim_one_fast_by_table(n, marks)
+    }
+
     /// `CursorCore::reserve_rest` for this capacity.
     #[inline]
     pub(crate) fn reserve_rest(
@@ -542,6 +553,31 @@ impl CursorCore {
                 // thread on).
                 other => self.taken_slowly(n, other, marks),
             };
+        }
+        let _ = marks;
+        self.claim_one_quiet(n)
+    }
+
+    /// `claim_one_fast`, testing the table first: it exists only when `stripes::enabled(n)`.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn claim_one_fast_by_table(
+        &self,
+        n: usize,
+        marks: Option<&[TrackedCell<u8>]>,
+    ) -> Option<usize> {
+        #[cfg(atomicarena_stripes)]
+        {
+            if let Some(table) = self.stripes.table() {
+                return match words::take_one(table.stripe(stripes::my_index())) {
+                    Taken::Slot(i, false) => Some(i),
+                    Taken::Empty(_) | Taken::Owned => None,
+                    other => self.taken_slowly(n, other, marks),
+                };
+            }
+            if stripes::enabled(n) {
+                return None;
+            }
         }
         let _ = marks;
         self.claim_one_quiet(n)

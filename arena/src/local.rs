@@ -74,6 +74,7 @@ impl<T, S: Storage> ArenaIn<T, S> {
         let max = (self.cap() / 32).clamp(1, MAX_CHUNK);
         Local {
             arena: self,
+            base: self.slot_ptr(0),
             start: 0,
             chunk: Chunk::new(FIRST_CHUNK.min(max), max),
             word: WordState::Unasked,
@@ -96,6 +97,7 @@ impl<T, S: Storage> ArenaIn<T, S> {
         let chunk = chunk.clamp(1, self.cap());
         Local {
             arena: self,
+            base: self.slot_ptr(0),
             start: 0,
             chunk: Chunk::new(chunk, chunk),
             word: WordState::Unasked,
@@ -123,6 +125,10 @@ impl<T, S: Storage> ArenaIn<T, S> {
 #[must_use = "a `Local` dropped at once allocates nothing (it only gives back slots it reserved): keep it in a variable and call `alloc` on it"]
 pub struct Local<'a, T, S: Storage> {
     arena: &'a ArenaIn<T, S>,
+    /// Slot 0's address (`ArenaIn::slot_ptr(0)`, with the cells' write permission), kept so
+    /// that `alloc` does not reach through the arena for it (a heap arena's slots are behind a
+    /// pointer).
+    base: *mut T,
     /// First slot of the current chunk whose hole mark is not cleared yet; `start..chunk.next`
     /// hold values, `chunk.next..chunk.end` are free. All of `start..chunk.end` is marked as
     /// holes.
@@ -132,6 +138,15 @@ pub struct Local<'a, T, S: Storage> {
     /// The word where the handle leaves its unused tail when it drops (see `words.rs`).
     word: WordState<'a>,
 }
+
+// SAFETY: a `Local` holds `&ArenaIn` (and `base`, a pointer into the same arena's slots,
+// used only as that reference would be): it is `Send` and `Sync` exactly when `&ArenaIn` is,
+// that is when `ArenaIn: Sync`, which needs `T: Send` (see there). Written out because the
+// raw pointer opts out of both; the other fields (the chunk, the word) are plain data and
+// references to atomics.
+unsafe impl<T: Send, S: Storage> Send for Local<'_, T, S> {}
+// SAFETY: as above; every method that touches the slots takes `&mut self`.
+unsafe impl<T: Send, S: Storage> Sync for Local<'_, T, S> {}
 
 impl<'a, T, S: Storage> Local<'a, T, S> {
     /// Stores `value` in the handle's chunk (claiming a new chunk when it is used up) and
@@ -173,7 +188,7 @@ impl<'a, T, S: Storage> Local<'a, T, S> {
         let i = self.chunk.take_one();
         // SAFETY: `i` is the next slot of this handle's chunk (`< N`), claimed from the cursor
         // and handed out by this handle once.
-        Ok(unsafe { self.arena.write(i, value) })
+        Ok(unsafe { self.write(i, value) })
     }
 
     /// Builds a value with `f` in the handle's chunk; `f` runs only when a slot is available.
@@ -208,7 +223,7 @@ impl<'a, T, S: Storage> Local<'a, T, S> {
         let value = f();
         let i = self.chunk.take_one();
         // SAFETY: as in `alloc`.
-        Ok(unsafe { self.arena.write(i, value) })
+        Ok(unsafe { self.write(i, value) })
     }
 
     /// Copies `src` into contiguous slots, all or nothing: inside the current chunk when it
@@ -232,7 +247,7 @@ impl<'a, T, S: Storage> Local<'a, T, S> {
         let Some(start) = self.chunk.take(src.len()) else {
             return self.arena.alloc_slice_copy(src);
         };
-        let dst = self.arena.slot_ptr(start);
+        let dst = self.base.wrapping_add(start);
         // SAFETY: `start..start + src.len()` lies in this handle's chunk (checked above), was
         // claimed from the cursor and is handed out once; `T: Copy`.
         unsafe { core::ptr::copy_nonoverlapping(src.as_ptr(), dst, src.len()) };
@@ -240,6 +255,24 @@ impl<'a, T, S: Storage> Local<'a, T, S> {
         // SAFETY: initialised just now (their hole marks are cleared at the next refill or on
         // drop); exclusive to the caller for the round.
         Ok(unsafe { slice::from_raw_parts_mut(dst, src.len()) })
+    }
+
+    /// Writes `value` into slot `i` (through `base`) and returns it for the arena borrow.
+    ///
+    /// # Safety
+    ///
+    /// `i < capacity`, and slot `i` was claimed by this handle this round and not written yet.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    unsafe fn write(&self, i: usize, value: T) -> &'a mut T {
+        debug_assert!(i < self.arena.cap());
+        let p = self.base.wrapping_add(i);
+        // SAFETY: slot `i` is in bounds and ours (the caller); `base` has the cells' write
+        // permission for the whole array (`slot_ptr`), for as long as the arena borrow `'a`.
+        unsafe { p.write(value) };
+        self.arena.touch_owners(i..i + 1);
+        // SAFETY: just initialised; exclusive to the caller for the round.
+        unsafe { &mut *p }
     }
 
     /// Slots left in the handle's current chunk.

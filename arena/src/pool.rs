@@ -329,7 +329,8 @@ impl<T, S: Storage> PoolIn<T, S> {
     /// assert_eq!(pool.take().unwrap().ttl, 64); // round 1, recycled values
     /// assert_eq!(pool.take().unwrap().ttl, 64);
     /// ```
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     #[allow(clippy::mut_from_ref)] // each slot is handed out once per round (invariant 1)
     pub fn take(&self) -> Result<&mut T, Full<()>>
     where
@@ -472,38 +473,39 @@ impl<T, S: Storage> PoolIn<T, S> {
         let len = self.cursor.end_round(self.cap());
 
         /// On unwind from `reset_fields`, drops the values not yet reset (from `next - 1`).
-        struct Rest<'a, T, S: Storage> {
-            pool: &'a mut PoolIn<T, S>,
+        /// Holds the two arrays as slices, so that the loop keeps their addresses and length
+        /// in registers (a heap pool's arrays are behind a pointer).
+        struct Rest<'a, T> {
+            state: &'a mut [TrackedCell<u8>],
+            slots: &'a mut [UnsafeCell<MaybeUninit<T>>],
             next: usize,
             len: usize,
         }
-        impl<T, S: Storage> Drop for Rest<'_, T, S> {
+        impl<T> Drop for Rest<'_, T> {
             fn drop(&mut self) {
                 // Only reached with work left when a `reset_fields` panicked: drop the value
                 // it panicked on (index `next - 1`) and everything after it.
                 let from = self.next.saturating_sub(1);
-                self.pool.drop_range(from, self.len);
+                drop_slots(self.state, self.slots, from, self.len);
             }
         }
+        let (state, slots) = (self.state.as_mut_slice(), self.slots.as_mut_slice());
         let mut rest = Rest {
-            pool: self,
+            // Claimed slots are within the arrays: `len <= capacity`.
+            len: len.min(state.len()).min(slots.len()),
+            state,
+            slots,
             next: 0,
-            len,
         };
         while rest.next < rest.len {
             let i = rest.next;
             rest.next += 1;
             // Only values handed out this round are reset; an `IDLE` slot below the cursor (claimed
             // by a handle but never handed out) was reset in the round that used it.
-            if *rest.pool.state.as_mut_slice()[i].get_mut() == LIVE {
+            if *rest.state[i].get_mut() == LIVE {
                 // SAFETY: the state says the slot holds a value; `&mut self` is exclusive.
-                unsafe {
-                    rest.pool.slots.as_mut_slice()[i]
-                        .get_mut()
-                        .assume_init_mut()
-                }
-                .reset_fields();
-                *rest.pool.state.as_mut_slice()[i].get_mut() = IDLE;
+                unsafe { rest.slots[i].get_mut().assume_init_mut() }.reset_fields();
+                *rest.state[i].get_mut() = IDLE;
             }
         }
         mem::forget(rest); // every value was reset: nothing for the guard to do
@@ -575,48 +577,63 @@ impl<T, S: Storage> PoolIn<T, S> {
     /// Drops the values in `from..to`, setting each state to `EMPTY` first; if a destructor panics, the
     /// rest are still dropped while unwinding.
     fn drop_range(&mut self, from: usize, to: usize) {
-        struct Dropper<'a, T, S: Storage> {
-            pool: &'a mut PoolIn<T, S>,
-            next: usize,
-            to: usize,
-        }
-        impl<T, S: Storage> Dropper<'_, T, S> {
-            // Not inlined: called from here and from the guard's drop, one copy of the loop.
-            #[inline(never)]
-            fn run(&mut self) {
-                while self.next < self.to {
-                    let i = self.next;
-                    self.next += 1;
-                    let state = self.pool.state.as_mut_slice()[i].get_mut();
-                    if mem::replace(state, EMPTY) != EMPTY {
-                        // SAFETY: the state said the slot holds a value; it was set to `EMPTY`
-                        // first, so the value is dropped exactly once (invariant 3).
-                        unsafe {
-                            self.pool.slots.as_mut_slice()[i]
-                                .get_mut()
-                                .assume_init_drop()
-                        };
-                    }
+        drop_slots(
+            self.state.as_mut_slice(),
+            self.slots.as_mut_slice(),
+            from,
+            to,
+        );
+    }
+}
+
+/// Drops the values of slots `from..to` (those whose state is not `EMPTY`), marking each
+/// `EMPTY` first. If a destructor panics, the rest are still dropped while unwinding (as `Vec`
+/// does). On the pool's two arrays as slices (see `reset`).
+fn drop_slots<T>(
+    state: &mut [TrackedCell<u8>],
+    slots: &mut [UnsafeCell<MaybeUninit<T>>],
+    from: usize,
+    to: usize,
+) {
+    struct Dropper<'a, T> {
+        state: &'a mut [TrackedCell<u8>],
+        slots: &'a mut [UnsafeCell<MaybeUninit<T>>],
+        next: usize,
+        to: usize,
+    }
+    impl<T> Dropper<'_, T> {
+        // Not inlined: called from here and from the guard's drop, one copy of the loop.
+        #[inline(never)]
+        fn run(&mut self) {
+            while self.next < self.to {
+                let i = self.next;
+                self.next += 1;
+                if mem::replace(self.state[i].get_mut(), EMPTY) != EMPTY {
+                    // SAFETY: the state said the slot holds a value; it was set to `EMPTY`
+                    // first, so the value is dropped exactly once (invariant 3).
+                    unsafe { self.slots[i].get_mut().assume_init_drop() };
                 }
             }
         }
-        impl<T, S: Storage> Drop for Dropper<'_, T, S> {
-            fn drop(&mut self) {
-                // Reached with work left only when a destructor panicked in `run`.
-                self.run();
-            }
+    }
+    impl<T> Drop for Dropper<'_, T> {
+        fn drop(&mut self) {
+            // Reached with work left only when a destructor panicked in `run`.
+            self.run();
         }
-        if mem::needs_drop::<T>() {
-            Dropper {
-                pool: self,
-                next: from,
-                to,
-            }
-            .run();
-        } else {
-            for state in &mut self.state.as_mut_slice()[from..to] {
-                *state.get_mut() = EMPTY;
-            }
+    }
+    let to = to.min(state.len()).min(slots.len());
+    if mem::needs_drop::<T>() {
+        Dropper {
+            state,
+            slots,
+            next: from,
+            to,
+        }
+        .run();
+    } else {
+        for state in &mut state[from..to] {
+            *state.get_mut() = EMPTY;
         }
     }
 }

@@ -80,7 +80,7 @@ use core::ptr;
 use crossbeam_utils::{Backoff, CachePadded};
 
 use crate::__private::Storage as Checks;
-use crate::ring_stamp::{tag_of, IterPos, Skip, Stamp, Stamps, TAG_MASK};
+use crate::ring_stamp::{lap_tag_of, IterPos, Skip, Stamp, Stamps, TAG_MASK};
 #[cfg(feature = "alloc")]
 use crate::storage::{self, CapacityError, Heap, HeapArray, Init, OnAllocFailure};
 use crate::storage::{Array, Inline, Storage};
@@ -307,6 +307,10 @@ pub struct RingIn<T, S: Storage> {
     /// The stride of a heap ring (computed at construction); an inline ring uses its constant
     /// and leaves this 0 (also when built zeroed).
     stride: usize,
+    /// A heap ring whose capacity is a power of two: its log2 (sequence numbers are split with
+    /// a shift and a mask instead of divisions); `NOT_POW2` otherwise. Unused (0) inline, where
+    /// the capacity is a constant and the compiler does the same.
+    shift: u32,
     /// The ring owns `T`s and drops them (for dropck).
     _owns: PhantomData<T>,
 }
@@ -319,6 +323,9 @@ unsafe impl<T: Send + Sync, S: Storage> Sync for RingIn<T, S> {}
 // SAFETY: moving a ring moves its `T`s: `T: Send` is required and enough (written out for
 // generic `S`, as for `ArenaIn`; everything else is atomics).
 unsafe impl<T: Send, S: Storage> Send for RingIn<T, S> {}
+
+/// `RingIn::shift` of a heap ring whose capacity is not a power of two.
+const NOT_POW2: u32 = u32::MAX;
 
 /// Distance, in a ring's slot array of `n` slots of `slot_size` bytes, between the slots of
 /// consecutive sequence numbers (see `RingIn::stride`): at least 128 bytes and coprime with `n`;
@@ -376,6 +383,7 @@ impl<T, const N: usize> Ring<T, N> {
             skipped: AtomicU64::new(0),
             slots: [const { Slot::new() }; N],
             stride: 0, // not read: an inline ring's stride is a constant (`stride()`)
+            shift: 0,  // not read either (`split`)
             _owns: PhantomData,
         }
     }
@@ -390,6 +398,7 @@ impl<T, const N: usize> Ring<T, N> {
             skipped: AtomicU64::new(0),
             slots: core::array::from_fn(|_| Slot::new()),
             stride: 0, // not read: an inline ring's stride is a constant (`stride()`)
+            shift: 0,  // not read either (`split`)
             _owns: PhantomData,
         }
     }
@@ -474,6 +483,11 @@ impl<T> HeapRing<T> {
             skipped: AtomicU64::new(0),
             slots,
             stride: stride_for(n, mem::size_of::<Slot<T>>()),
+            shift: if n.is_power_of_two() {
+                n.trailing_zeros()
+            } else {
+                NOT_POW2
+            },
             _owns: PhantomData,
         })
     }
@@ -509,13 +523,13 @@ impl<T, S: Storage> RingIn<T, S> {
             // write itself; the value is published through the slot's stamp, not the head.
             let seq = self.head.fetch_add(1, Ordering::Relaxed);
             // Deconstruct it: slot and lap tag.
-            let slot = self.slot_of(seq);
+            let (tag, slot) = self.split(seq);
             // Never publish `u64::MAX` (its stamp `seq + 1` would read as "empty"); reached only
             // after 2^64 pushes, so it is simply skipped.
             let claimed = if seq == u64::MAX {
                 Err(Skip::Overtaken)
             } else {
-                slot.claim(tag_of(seq, self.capacity()))
+                slot.claim(tag)
             };
             match claimed {
                 Ok(()) => {
@@ -524,8 +538,7 @@ impl<T, S: Storage> RingIn<T, S> {
                         self.count_skips(attempts);
                     }
                     // SAFETY: we claimed the slot just now, and `seq < u64::MAX`.
-                    let (was_empty, old) =
-                        unsafe { slot.write(seq, tag_of(seq, self.capacity()), value) };
+                    let (was_empty, old) = unsafe { slot.write(seq, tag, value) };
                     if was_empty {
                         // Relaxed: a statistic; it orders nothing.
                         self.len.fetch_add(1, Ordering::Relaxed);
@@ -851,6 +864,23 @@ impl<T, S: Storage> RingIn<T, S> {
         }
     }
 
+    /// Sequence number `seq` as its lap tag and its slot (see the module docs): `seq / n` and
+    /// `seq % n`, computed once. Inline the capacity is a constant (shifts, or a multiplication
+    /// by the inverse); on the heap a power-of-two capacity uses the shift kept at construction,
+    /// any other one division.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn split(&self, seq: u64) -> (u64, &Slot<T>) {
+        let n = self.capacity() as u64;
+        let (lap, i) = if S::HEAP && self.shift != NOT_POW2 {
+            (seq >> self.shift, seq & (n - 1))
+        } else {
+            let lap = seq / n;
+            (lap, seq - lap * n)
+        };
+        (lap_tag_of(lap), self.slot_at(i as usize))
+    }
+
     /// Pushes try at most this many sequence numbers before giving up (see the type docs).
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
@@ -955,25 +985,24 @@ impl<T, S: Storage> RingIn<T, S> {
         // `i < n <= u32::MAX` and `stride < n` whenever `stride != 1`: the product fits.
         let physical = if stride == 1 {
             i
+        } else if S::HEAP && self.shift != NOT_POW2 {
+            // `n` is a power of two that divides 2^usize::BITS: the wrapped product's low bits
+            // are the product's.
+            i.wrapping_mul(stride) & (n - 1)
         } else {
             (i as u64 * stride as u64 % n as u64) as usize
         };
         debug_assert!(physical < n);
-        // SAFETY: `physical < n` (a remainder of a division by `n`, or `i < n`).
+        // SAFETY: `physical < n` (a remainder of a division by `n`, the product masked by
+        // `n - 1`, or `i < n`).
         unsafe { self.slots.as_slice().get_unchecked(physical) }
-    }
-
-    /// The slot of sequence number `seq`.
-    #[inline(always)]
-    fn slot_of(&self, seq: u64) -> &Slot<T> {
-        self.slot_at((seq % self.capacity() as u64) as usize)
     }
 
     /// A guard on the value of sequence number `seq`, if it is still in the ring.
     #[inline]
     fn get_seq(&self, seq: u64) -> Option<Ref<'_, T>> {
-        let slot = self.slot_of(seq);
-        if !slot.pin(Some(tag_of(seq, self.capacity()))) {
+        let (tag, slot) = self.split(seq);
+        if !slot.pin(Some(tag)) {
             return None;
         }
         let guard = Ref { slot };

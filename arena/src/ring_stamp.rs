@@ -31,19 +31,19 @@ pub(crate) const TAG_BITS: u32 = 64 - TAG_SHIFT;
 /// Mask of a lap tag (after shifting down).
 pub(crate) const TAG_MASK: u64 = (1 << TAG_BITS) - 1;
 
-/// The lap tag of sequence number `seq` in a ring of `N` slots: `(seq / N + 1) mod 2^43`, so
-/// that tag 0 is "never written" in a zeroed ring.
+/// The tag of lap `lap` (`seq / N` for sequence number `seq` in a ring of `N` slots):
+/// `(lap + 1) mod 2^43`, so that tag 0 is "never written" in a zeroed ring.
 #[cfg_attr(not(debug_assertions), inline(always))]
 #[cfg_attr(debug_assertions, inline)]
-pub(crate) fn tag_of(seq: u64, n: usize) -> u64 {
-    lap_tag(seq, n)
+pub(crate) fn lap_tag_of(lap: u64) -> u64 {
+    lap.wrapping_add(1) & TAG_MASK
 }
 
-/// `tag_of`, for the code of this module.
+/// The lap tag of sequence number `seq` in a ring of `n` slots.
 #[cfg_attr(not(debug_assertions), inline(always))]
 #[cfg_attr(debug_assertions, inline)]
 fn lap_tag(seq: u64, n: usize) -> u64 {
-    (seq / n as u64).wrapping_add(1) & TAG_MASK
+    lap_tag_of(seq / n as u64)
 }
 
 /// `true` if lap tag `own` is strictly newer than `cur` (modulo 2^43, within half the range).
