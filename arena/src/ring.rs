@@ -514,7 +514,8 @@ impl<T, S: Storage> RingIn<T, S> {
     /// assert_eq!(ring.get(b).as_deref(), Some(&"b"));
     /// assert_eq!(ring.get(c).as_deref(), Some(&"c"));
     /// ```
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     pub fn push(&self, value: T) -> Handle<T> {
         let backoff = Backoff::new();
         let mut attempts = 0;
