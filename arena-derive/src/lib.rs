@@ -154,7 +154,9 @@ use syn::{parse_macro_input, DeriveInput};
 /// `const` (so no `static` holds one) or from zeroed memory. `heap` with `capacity = ...` (or
 /// `ring = N`...) is one compile error on the capacity, saying to remove one of the two. A
 /// `#[derive(Arenas)]` bundle keeps its arenas inline, so a heap arena cannot be one of its
-/// fields. `heap` needs the runtime's `alloc` feature (on by default).
+/// fields. `heap` needs the runtime's `alloc` feature (on by default). Clippy's
+/// `duplicated_attributes` reads `heap` in two attributes of one type as a repeat, as it does
+/// `ring` (see above): keep one `heap` attribute per type, or allow the lint on the type.
 ///
 /// ```
 /// use atomicarena::{ArenaAlloc, CapacityError};
