@@ -14,7 +14,11 @@
 //! the size and the drop glue are checked), [`Gen::arena_struct`], [`Gen::inherent_impl`]
 //! (`CAPACITY`, `new`), [`Gen::new_boxed_impl`], [`Gen::deref_impls`], [`Gen::iteration_impl`],
 //! [`Gen::bounded_arena_impl`], [`Gen::default_and_debug_impls`] and [`Gen::zeroable_impl`].
-//! The fallback (`fallback.rs`) calls the same steps in [`Mode::Stub`].
+//! A `heap` arena (capacity chosen at run time) takes [`Gen::heap_constructors`]
+//! (`with_capacity`, `try_with_capacity`) and [`Gen::debug_impl`] in place of the inherent
+//! impl, `new_boxed`, `BoundedArena`, `Default` and `Zeroable`, which need a capacity known at
+//! compile time; every other step is shared. The fallback (`fallback.rs`) calls the same steps
+//! in [`Mode::Stub`].
 
 use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
