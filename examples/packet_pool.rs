@@ -1,14 +1,18 @@
 //! Rounds of network packets through a pool: the 1,500-byte payload buffers are allocated in
 //! the first round and reused in every round after it.
 //!
-//! `#[arena(..., pool)]` generates `PacketPool`; `reset()` runs the derived field-wise reset
+//! `#[arena(name = PacketPool, heap, pool)]` generates `PacketPool`, a pool whose capacity is
+//! chosen at run time: the number of packets per round comes from the command line (default
+//! 1024), and `PacketPool::with_capacity(n)` allocates the pool's slots once, before round 0.
+//! `reset()` runs the derived field-wise reset
 //! (`payload.clear()` keeps the buffer, `seq` goes back to 0, `ttl` to 64, `src` to its default)
 //! instead of dropping the packets. A packet's first value is `Default` with the same reset
 //! applied, so round 0 hands out packets in the same state as every later round (`ttl == 64`).
 //! A counting global allocator shows the heap allocations per round.
 //!
 //! ```text
-//! cargo run --release --example packet_pool
+//! cargo run --release --example packet_pool          # 1024 packets per round
+//! cargo run --release --example packet_pool -- 2048  # 2048
 //! ```
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -44,10 +48,11 @@ unsafe impl GlobalAlloc for Counting {
 static GLOBAL: Counting = Counting;
 
 const MTU: usize = 1500;
-const PACKETS: usize = 1024;
+/// Packets per round without a command-line argument.
+const DEFAULT_PACKETS: usize = 1024;
 
 #[derive(ArenaAlloc, Default)]
-#[arena(name = PacketPool, capacity = 1024, pool)]
+#[arena(name = PacketPool, heap, pool)]
 struct Packet {
     #[arena(clear)]
     payload: Vec<u8>,
@@ -58,10 +63,11 @@ struct Packet {
     src: u32,
 }
 
-/// What the program does with a round: fill every packet, then checksum them.
+/// What the program does with a round: fill every packet of the pool, then checksum them.
 fn round(pool: &PacketPool, round: u64, wire: &[u8]) -> u64 {
+    let packets = pool.capacity();
     let mut sum = 0;
-    for i in 0..PACKETS {
+    for i in 0..packets {
         let p = pool.take().expect("the pool holds a round of packets");
         assert!(
             p.payload.is_empty() && p.seq == 0 && p.ttl == 64,
@@ -69,7 +75,7 @@ fn round(pool: &PacketPool, round: u64, wire: &[u8]) -> u64 {
         );
         p.payload.extend_from_slice(wire);
         p.payload[0] = round as u8;
-        p.seq = round * PACKETS as u64 + i as u64;
+        p.seq = round * packets as u64 + i as u64;
         p.src = i as u32;
         p.ttl -= 1; // one hop
         sum += p.payload.iter().map(|&b| u64::from(b)).sum::<u64>() + p.seq;
@@ -78,15 +84,15 @@ fn round(pool: &PacketPool, round: u64, wire: &[u8]) -> u64 {
 }
 
 /// The same round with a fresh `Vec` per packet, dropped at the end of the round.
-fn fresh_round(round: u64, wire: &[u8]) -> u64 {
-    let mut packets = Vec::with_capacity(PACKETS);
-    for i in 0..PACKETS {
+fn fresh_round(n: usize, round: u64, wire: &[u8]) -> u64 {
+    let mut packets = Vec::with_capacity(n);
+    for i in 0..n {
         let mut payload = Vec::new();
         payload.extend_from_slice(wire);
         payload[0] = round as u8;
         packets.push(Packet {
             payload,
-            seq: round * PACKETS as u64 + i as u64,
+            seq: round * n as u64 + i as u64,
             ttl: 63,
             src: i as u32,
         });
@@ -98,12 +104,29 @@ fn fresh_round(round: u64, wire: &[u8]) -> u64 {
 }
 
 fn main() {
+    let packets = match std::env::args().nth(1) {
+        None => DEFAULT_PACKETS,
+        Some(arg) => match arg.parse::<usize>() {
+            Ok(n) => n,
+            Err(_) => {
+                eprintln!("usage: packet_pool [PACKETS_PER_ROUND] (default {DEFAULT_PACKETS})");
+                std::process::exit(2);
+            }
+        },
+    };
     let wire: Vec<u8> = (0..MTU).map(|i| (i * 7) as u8).collect();
-    let mut pool = PacketPool::new_boxed();
+    // The one allocation of the pool's slots; 0 or a size beyond memory is an error here.
+    let mut pool = match PacketPool::try_with_capacity(packets) {
+        Ok(pool) => pool,
+        Err(e) => {
+            eprintln!("packet_pool: cannot make a pool of {packets} packets: {e}");
+            std::process::exit(1);
+        }
+    };
 
     println!(
-        "{PACKETS} packets of {MTU} bytes per round, pool of {}",
-        PacketPool::CAPACITY
+        "{packets} packets of {MTU} bytes per round, pool of {}",
+        pool.capacity()
     );
     println!(
         "{:>5}  {:>12}  {:>12}  {:>10}",
@@ -120,7 +143,7 @@ fn main() {
 
         let before = ALLOCS.load(Ordering::Relaxed);
         let t = Instant::now();
-        let fresh_sum = fresh_round(r, &wire);
+        let fresh_sum = fresh_round(packets, r, &wire);
         fresh_time += t.elapsed().as_secs_f64();
         let fresh_allocs = ALLOCS.load(Ordering::Relaxed) - before;
 

@@ -87,6 +87,12 @@ pub(crate) struct Arena {
     /// The third of them, when all three were given.
     pub(crate) third_kind: Option<Ident>,
     pub(crate) capacity: Option<Expr>,
+    /// The option that gave the capacity with its value (`capacity = 64`, `ring = 64`), for
+    /// errors.
+    pub(crate) capacity_tokens: Option<TokenStream>,
+    /// The `heap` keyword: the capacity is chosen at run time (`with_capacity(n)`), and the
+    /// struct wraps the runtime's heap kind (`HeapArena<T>`...).
+    pub(crate) heap: Option<Ident>,
     /// The runtime crate: `crate = "..."`, or `::atomicarena`.
     pub(crate) krate: Path,
     /// The attribute's syntax was broken (see `attr::ArenaAttr::malformed`).
@@ -141,14 +147,20 @@ impl<'a> Input<'a> {
                     .flatten()
                     .find(|token| a.second_kind.as_ref() != Some(*token))
                     .cloned();
+                let heap = a.heap.is_some();
+                let no_drop = a.no_drop.is_some();
                 Arena {
                     name_given: a.name.is_some(),
-                    name: a.name.unwrap_or_else(|| default_name(&input.ident, kind)),
+                    name: a
+                        .name
+                        .unwrap_or_else(|| default_name(&input.ident, kind, heap, no_drop)),
                     kind,
                     kind_token,
                     no_drop: a.no_drop,
                     second_kind: a.second_kind,
                     capacity: a.capacity,
+                    capacity_tokens: a.capacity_tokens,
+                    heap: a.heap,
                     krate: a
                         .krate
                         .map(|(path, _)| path)
@@ -243,7 +255,7 @@ impl Arena {
     pub(crate) fn implicit(ident: &Ident, krate: &Path) -> Self {
         Arena {
             tokens: TokenStream::new(),
-            name: default_name(ident, Kind::Bounded),
+            name: default_name(ident, Kind::Bounded, false, false),
             name_given: false,
             kind: Kind::Bounded,
             kind_token: None,
@@ -251,6 +263,8 @@ impl Arena {
             second_kind: None,
             third_kind: None,
             capacity: None,
+            capacity_tokens: None,
+            heap: None,
             krate: copy_path(krate),
             malformed: false,
         }
@@ -258,18 +272,23 @@ impl Arena {
 }
 
 /// The default name of the generated type, by kind: `{Type}Arena` (bounded, `no_drop`
-/// included), `{Type}Ring`, `{Type}Pool`, `{Type}ScopedArena`, `{Type}Rounds`; so one type can carry one attribute of each kind
-/// without `name = ...`. Spanned on the type's name so that "go to definition" lands on it. A
-/// raw identifier loses its `r#` (`r#Match` gives `MatchArena`).
-pub(crate) fn default_name(ident: &Ident, kind: Kind) -> Ident {
+/// included), `{Type}Ring`, `{Type}Pool`, `{Type}ScopedArena`, `{Type}Rounds`; so one type can
+/// carry one attribute of each kind without `name = ...`. With `heap`, the runtime's heap
+/// names: `{Type}HeapArena`, `{Type}HeapDroplessArena` (`no_drop`), `{Type}HeapRing`,
+/// `{Type}HeapPool`, `{Type}HeapScopedArena`, `{Type}HeapRounds`; so an inline and a heap
+/// arena of one kind can sit side by side too. Spanned on the type's name so that "go to
+/// definition" lands on it. A raw identifier loses its `r#` (`r#Match` gives `MatchArena`).
+pub(crate) fn default_name(ident: &Ident, kind: Kind, heap: bool, no_drop: bool) -> Ident {
     let suffix = match kind {
+        Kind::Bounded if heap && no_drop => "DroplessArena",
         Kind::Bounded => "Arena",
         Kind::Ring => "Ring",
         Kind::Pool => "Pool",
         Kind::Scoped => "ScopedArena",
         Kind::Rounds => "Rounds",
     };
-    format_ident!("{}{}", ident.unraw(), suffix, span = ident.span())
+    let heap = if heap { "Heap" } else { "" };
+    format_ident!("{}{}{}", ident.unraw(), heap, suffix, span = ident.span())
 }
 
 /// The identifier as a user reads it: without the `r#` of a raw identifier.
@@ -369,16 +388,19 @@ mod tests {
     #[test]
     fn default_names_follow_the_kind_and_drop_r_hash() {
         let ident: Ident = syn::parse_quote!(r#Match);
-        assert_eq!(
-            default_name(&ident, Kind::Bounded).to_string(),
-            "MatchArena"
-        );
-        assert_eq!(default_name(&ident, Kind::Ring).to_string(), "MatchRing");
-        assert_eq!(default_name(&ident, Kind::Pool).to_string(), "MatchPool");
-        assert_eq!(
-            default_name(&ident, Kind::Scoped).to_string(),
-            "MatchScopedArena"
-        );
+        let name = |kind, heap, no_drop| default_name(&ident, kind, heap, no_drop).to_string();
+        assert_eq!(name(Kind::Bounded, false, false), "MatchArena");
+        assert_eq!(name(Kind::Bounded, false, true), "MatchArena");
+        assert_eq!(name(Kind::Ring, false, false), "MatchRing");
+        assert_eq!(name(Kind::Pool, false, false), "MatchPool");
+        assert_eq!(name(Kind::Scoped, false, false), "MatchScopedArena");
+        assert_eq!(name(Kind::Rounds, false, false), "MatchRounds");
+        assert_eq!(name(Kind::Bounded, true, false), "MatchHeapArena");
+        assert_eq!(name(Kind::Bounded, true, true), "MatchHeapDroplessArena");
+        assert_eq!(name(Kind::Ring, true, false), "MatchHeapRing");
+        assert_eq!(name(Kind::Pool, true, false), "MatchHeapPool");
+        assert_eq!(name(Kind::Scoped, true, false), "MatchHeapScopedArena");
+        assert_eq!(name(Kind::Rounds, true, false), "MatchHeapRounds");
         assert_eq!(plain(&ident), "Match");
     }
 

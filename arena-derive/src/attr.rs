@@ -18,6 +18,9 @@ pub(crate) struct ArenaAttr {
     pub(crate) tokens: TokenStream,
     /// `capacity = EXPR`.
     pub(crate) capacity: Option<Expr>,
+    /// The option that gave the capacity, as written (`capacity`, or a kind's `ring = N`) with
+    /// its value: what the error of `heap` with a capacity points at.
+    pub(crate) capacity_tokens: Option<TokenStream>,
     /// `name = Ident`.
     pub(crate) name: Option<Ident>,
     /// The `ring` keyword, if given.
@@ -30,6 +33,8 @@ pub(crate) struct ArenaAttr {
     pub(crate) rounds: Option<Ident>,
     /// The `no_drop` keyword, if given.
     pub(crate) no_drop: Option<Ident>,
+    /// The `heap` keyword, if given: the arena's capacity is chosen at run time.
+    pub(crate) heap: Option<Ident>,
     /// The second of `ring`, `pool`, `scoped` and `rounds` that was given, when two were.
     pub(crate) second_kind: Option<Ident>,
     /// `crate = "path"`: the path, and the string it was read from (for errors).
@@ -77,7 +82,7 @@ pub(crate) struct FieldAttr {
 
 /// The options a struct attribute takes.
 pub(crate) const STRUCT_OPTIONS: &[&str] = &[
-    "capacity", "name", "ring", "pool", "scoped", "rounds", "no_drop", "crate",
+    "capacity", "name", "ring", "pool", "scoped", "rounds", "no_drop", "heap", "crate",
 ];
 /// The options a field attribute takes.
 pub(crate) const FIELD_OPTIONS: &[&str] = &["clear", "reset", "reset_with", "keep", "nested"];
@@ -126,6 +131,7 @@ impl ArenaAttr {
             || self.scoped.is_some()
             || self.rounds.is_some()
             || self.no_drop.is_some()
+            || self.heap.is_some()
             || self.krate.is_none()
     }
 }
@@ -134,12 +140,14 @@ fn struct_attr(cx: &Ctxt, attr: &Attribute) -> ArenaAttr {
     let mut out = ArenaAttr {
         tokens: attr.to_token_stream(),
         capacity: None,
+        capacity_tokens: None,
         name: None,
         ring: None,
         pool: None,
         scoped: None,
         rounds: None,
         no_drop: None,
+        heap: None,
         second_kind: None,
         krate: None,
         malformed: false,
@@ -149,8 +157,9 @@ fn struct_attr(cx: &Ctxt, attr: &Attribute) -> ArenaAttr {
     if !matches!(attr.meta, Meta::List(_)) {
         cx.error_spanned_by(
             attr,
-            "expected a list of options: `#[arena(capacity = N)]`, with `name = ...`, `ring`, \
-             `pool`, `scoped`, `rounds`, `no_drop` or `crate = \"...\"` as needed",
+            "expected a list of options: `#[arena(capacity = N)]` (or `#[arena(heap)]` for a \
+             capacity chosen at run time), with `name = ...`, `ring`, `pool`, `scoped`, \
+             `rounds`, `no_drop` or `crate = \"...\"` as needed",
         );
         out.malformed = true;
         return out;
@@ -187,6 +196,10 @@ fn struct_attr(cx: &Ctxt, attr: &Attribute) -> ArenaAttr {
                         ),
                     );
                 } else {
+                    if out.capacity.is_none() {
+                        let path = &meta.path;
+                        out.capacity_tokens = Some(quote::quote!(#path = #expr));
+                    }
                     set_once(cx, &meta.path, &mut out.capacity, expr);
                 }
             }
@@ -247,6 +260,10 @@ fn struct_attr(cx: &Ctxt, attr: &Attribute) -> ArenaAttr {
                     }
                 }
                 set_once(cx, &meta.path, slot, ident);
+            }
+            "heap" => {
+                no_value(cx, &meta, &key)?;
+                set_once(cx, &meta.path, &mut out.heap, path_ident(&meta.path));
             }
             "crate" => {
                 let value = meta.value()?;
@@ -442,6 +459,8 @@ fn kind_capacity(
             ),
         );
     } else {
+        let path = &meta.path;
+        out.capacity_tokens = Some(quote::quote!(#path = #expr));
         out.capacity = Some(expr);
         out.capacity_from_kind = Some(key.to_owned());
     }

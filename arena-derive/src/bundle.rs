@@ -251,6 +251,9 @@ fn non_arena(ty: &Type, bundle: &str) -> Option<String> {
                 }
                 _ => None,
             };
+            if let Some(message) = heap_arena(&name, &last.arguments, &written(ty)) {
+                return Some(message);
+            }
             match (name.as_str(), inner) {
                 ("Box" | "Rc" | "Arc", Some(inner)) => Some(format!(
                     "a bundle stores its arenas inline, not behind a `{name}`: write `{inner}`, \
@@ -271,6 +274,47 @@ fn non_arena(ty: &Type, bundle: &str) -> Option<String> {
         Type::TraitObject(_) | Type::ImplTrait(_) => Some(not_an_arena(&written(ty))),
         _ => None,
     }
+}
+
+/// Why a runtime heap kind (`HeapArena<T>`, `ArenaIn<T, Heap>`...) cannot be a field: a bundle
+/// is built by a `const fn new()` or zeroed on the heap, so its arenas are inline. A type that
+/// `#[derive(ArenaAlloc)]` generated with `heap` has no such name: it is reported by the
+/// compiler (it is not a `BoundedArena`).
+fn heap_arena(name: &str, arguments: &syn::PathArguments, written: &str) -> Option<String> {
+    let syn::PathArguments::AngleBracketed(args) = arguments else {
+        return None;
+    };
+    let elem = args
+        .args
+        .first()
+        .map(|a| display_type(&a.to_token_stream().to_string()));
+    let elem = elem.as_deref().unwrap_or("T");
+    let inline = match name {
+        "HeapArena" | "HeapDroplessArena" | "HeapRing" | "HeapPool" | "HeapScopedArena"
+        | "HeapRounds"
+            if args.args.len() == 1 =>
+        {
+            &name["Heap".len()..]
+        }
+        "ArenaIn" | "DroplessArenaIn" | "RingIn" | "PoolIn" | "ScopedArenaIn" | "RoundsIn"
+            if args.args.len() == 2
+                && matches!(&args.args[1], syn::GenericArgument::Type(Type::Path(p))
+                    if p.path.segments.last().is_some_and(|s| s.ident == "Heap")) =>
+        {
+            &name[..name.len() - "In".len()]
+        }
+        _ => return None,
+    };
+    let inline = match inline {
+        "Arena" | "DroplessArena" => format!("`atomicarena::{inline}<{elem}, N>`"),
+        _ => format!("a bounded arena (`atomicarena::Arena<{elem}, N>`)"),
+    };
+    Some(format!(
+        "`{written}` is a heap arena, with a capacity chosen at run time, and a \
+         `#[derive(Arenas)]` bundle keeps its arenas inline, with capacities fixed at compile \
+         time (it is built by `const fn new()` or zeroed by `new_boxed()`): write {inline} \
+         instead, or keep the heap arena outside the bundle"
+    ))
 }
 
 /// The message for a field type that is data, not an arena.

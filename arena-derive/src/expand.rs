@@ -14,7 +14,11 @@
 //! the size and the drop glue are checked), [`Gen::arena_struct`], [`Gen::inherent_impl`]
 //! (`CAPACITY`, `new`), [`Gen::new_boxed_impl`], [`Gen::deref_impls`], [`Gen::iteration_impl`],
 //! [`Gen::bounded_arena_impl`], [`Gen::default_and_debug_impls`] and [`Gen::zeroable_impl`].
-//! The fallback (`fallback.rs`) calls the same steps in [`Mode::Stub`].
+//! A `heap` arena (capacity chosen at run time) takes [`Gen::heap_constructors`]
+//! (`with_capacity`, `try_with_capacity`) and [`Gen::debug_impl`] in place of the inherent
+//! impl, `new_boxed`, `BoundedArena`, `Default` and `Zeroable`, which need a capacity known at
+//! compile time; every other step is shared. The fallback (`fallback.rs`) calls the same steps
+//! in [`Mode::Stub`].
 
 use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
@@ -66,14 +70,23 @@ pub(crate) fn expand_arena(input: &Input, arena: &Arena, kind: Kind, mode: Mode)
     let alias = private_alias(input, arena);
     let arena_struct = g.arena_struct();
     let (eager, deferred) = g.checks();
-    let inherent = g.inherent_impl(&deferred);
-    let new_boxed = g.new_boxed_impl(&deferred);
     let deref = g.deref_impls();
     let iteration = g.iteration_impl();
-    let bounded = g.bounded_arena_impl(&deferred);
-    let default_and_debug = g.default_and_debug_impls();
-    let zeroable = g.zeroable_impl();
     let for_lifetime = g.for_lifetime_impl();
+    let (inherent, new_boxed, bounded, default_and_debug, zeroable);
+    if g.heap {
+        // A heap arena is built at run time: `with_capacity`, no `const fn new`, no
+        // `CAPACITY`, no `Default`, no `Zeroable`, and no bundle field (`BoundedArena`).
+        inherent = g.heap_constructors(&deferred);
+        default_and_debug = g.debug_impl();
+        (new_boxed, bounded, zeroable) = (TokenStream::new(), None, TokenStream::new());
+    } else {
+        inherent = g.inherent_impl(&deferred);
+        new_boxed = g.new_boxed_impl(&deferred);
+        bounded = g.bounded_arena_impl(&deferred);
+        default_and_debug = g.default_and_debug_impls();
+        zeroable = g.zeroable_impl();
+    }
     quote! {
         #[doc(hidden)]
         use #krate::__private as #alias;
@@ -101,6 +114,8 @@ pub(crate) struct Gen<'a> {
     arena: &'a Arena,
     kind: Kind,
     mode: Mode,
+    /// `heap`: the struct wraps the runtime's heap kind, built by `with_capacity`.
+    heap: bool,
     /// The arena's private alias of `#krate::__private`. Every path into the runtime goes
     /// through it: if the runtime is not at `#krate` (a renamed dependency without
     /// `crate = "..."`), its `use` is the one error, and rustc reports nothing for the paths
@@ -118,9 +133,11 @@ pub(crate) struct Gen<'a> {
     no_drop: Option<&'a Ident>,
     /// `Particle<'a, T>`: the element type.
     elem: TokenStream,
-    /// `Arena`, `DroplessArena`, `Ring`, `Pool` or `ScopedArena`.
+    /// `Arena`, `DroplessArena`, `Ring`, `Pool`, `ScopedArena` or `Rounds`, or with `heap`
+    /// `HeapArena`, `HeapDroplessArena`...
     kind_path: Ident,
-    /// `#p::Arena<Particle, { N }>`: the runtime type the struct wraps.
+    /// `#p::Arena<Particle, { N }>` (or with `heap`, `#p::HeapArena<Particle>`): the runtime
+    /// type the struct wraps.
     runtime: TokenStream,
     /// The rustdoc of the generated items.
     docs: Docs,
@@ -150,8 +167,9 @@ impl<'a> Gen<'a> {
         // name) is then one error, on the user's expression, not one per place the derive uses
         // it; rustdoc shows the user's expression on `CAPACITY`, and `{ Name::CAPACITY }` in the
         // runtime type.
+        let heap = arena.heap.is_some();
         let mut capacity_held = None;
-        if let Some(expr) = &arena.capacity {
+        if let Some(expr) = arena.capacity.as_ref().filter(|_| !heap) {
             if mode == Mode::Full
                 && !valid::is_int_literal(expr)
                 && !input.has_type_or_const_params()
@@ -179,13 +197,17 @@ impl<'a> Gen<'a> {
         let ident = input.ident;
         let (_, ty_generics, _) = input.generics.split_for_impl();
         let elem = quote!(#ident #ty_generics);
-        let kind_path = runtime_kind(kind, no_drop.is_some());
-        let runtime = if kind == Kind::Rounds {
-            // The generated type is the `ForLifetime` marker of its own `Rounds`.
-            let name = &arena.name;
-            quote!(#p::#kind_path<#name, { #capacity }>)
+        let kind_path = runtime_kind(kind, no_drop.is_some(), heap);
+        // The generated type is the `ForLifetime` marker of its own `Rounds`.
+        let first = if kind == Kind::Rounds {
+            arena.name.to_token_stream()
         } else {
-            quote!(#p::#kind_path<#elem, { #capacity }>)
+            elem.clone()
+        };
+        let runtime = if heap {
+            quote!(#p::#kind_path<#first>)
+        } else {
+            quote!(#p::#kind_path<#first, { #capacity }>)
         };
         let docs = Docs::new(input, arena, kind, &capacity);
         Gen {
@@ -193,6 +215,7 @@ impl<'a> Gen<'a> {
             arena,
             kind,
             mode,
+            heap,
             p,
             capacity,
             capacity_held,
@@ -253,7 +276,9 @@ impl<'a> Gen<'a> {
             return (eager, deferred);
         }
         let concrete = concrete_type(self.input);
-        if let Some(expr) = &self.arena.capacity {
+        // A `heap` arena has no capacity at compile time (`valid.rs` rejects one): its
+        // runtime checks it in `with_capacity`.
+        if let Some(expr) = self.arena.capacity.as_ref().filter(|_| !self.heap) {
             let generic = mentions_params(expr, self.input);
             if let Some(check) = self.capacity_at_least_one(expr) {
                 if generic {
@@ -411,6 +436,45 @@ impl<'a> Gen<'a> {
         }
     }
 
+    /// `heap` only: the deferred checks' associated const, `with_capacity` and
+    /// `try_with_capacity`, the runtime heap kind's constructors for the wrapper.
+    fn heap_constructors(&self, deferred: &[TokenStream]) -> TokenStream {
+        let (p, name, runtime) = (&self.p, &self.arena.name, &self.runtime);
+        let (impl_generics, ty_generics, where_clause) = self.generics().split_for_impl();
+        let (with_doc, try_doc) = (self.docs.with_capacity_doc(), self.docs.try_doc());
+        let checks_const = (!deferred.is_empty()).then(|| {
+            quote! {
+                #[doc(hidden)]
+                const __ATOMICARENA_CHECKS: () = { #(#deferred)* };
+            }
+        });
+        let run_checks = Self::run_checks(deferred);
+        quote! {
+            #[automatically_derived]
+            impl #impl_generics #name #ty_generics #where_clause {
+                #checks_const
+
+                #[doc = #with_doc]
+                #[must_use]
+                #[track_caller]
+                #[inline]
+                pub fn with_capacity(capacity: usize) -> Self {
+                    #run_checks
+                    Self { inner: <#runtime>::with_capacity(capacity) }
+                }
+
+                #[doc = #try_doc]
+                #[inline]
+                pub fn try_with_capacity(
+                    capacity: usize,
+                ) -> #p::core::result::Result<Self, #p::CapacityError> {
+                    #run_checks
+                    <#runtime>::try_with_capacity(capacity).map(|inner| Self { inner })
+                }
+            }
+        }
+    }
+
     /// `new_boxed()`, with the `alloc` feature: the runtime's heap constructor for a wrapper. It
     /// evaluates the runtime's checks (so an oversized arena is the runtime's message, not a
     /// layout error in `core`), checks that `Self` has the layout of the runtime type, and
@@ -511,7 +575,7 @@ impl<'a> Gen<'a> {
     fn default_and_debug_impls(&self) -> TokenStream {
         let (p, name) = (&self.p, &self.arena.name);
         let (impl_generics, ty_generics, where_clause) = self.generics().split_for_impl();
-        let name_str = plain(name);
+        let debug = self.debug_impl();
         quote! {
             #[automatically_derived]
             impl #impl_generics #p::core::default::Default for #name #ty_generics #where_clause {
@@ -522,6 +586,16 @@ impl<'a> Gen<'a> {
                 }
             }
 
+            #debug
+        }
+    }
+
+    /// `Debug`: the runtime's, under this type's name.
+    fn debug_impl(&self) -> TokenStream {
+        let (p, name) = (&self.p, &self.arena.name);
+        let (impl_generics, ty_generics, where_clause) = self.generics().split_for_impl();
+        let name_str = plain(name);
+        quote! {
             #[automatically_derived]
             impl #impl_generics #p::core::fmt::Debug for #name #ty_generics #where_clause {
                 /// The runtime arena's `Debug`, under this type's name.
@@ -622,8 +696,9 @@ pub(crate) fn private_alias(input: &Input, arena: &Arena) -> Ident {
     )
 }
 
-/// The runtime type a kind wraps, under `__private`.
-fn runtime_kind(kind: Kind, no_drop: bool) -> Ident {
+/// The runtime type a kind wraps, under `__private`: `Arena`..., or with `heap` the heap kind,
+/// `HeapArena`...
+fn runtime_kind(kind: Kind, no_drop: bool, heap: bool) -> Ident {
     let name = match (kind, no_drop) {
         (Kind::Bounded, false) => "Arena",
         (Kind::Bounded, true) => "DroplessArena",
@@ -632,7 +707,11 @@ fn runtime_kind(kind: Kind, no_drop: bool) -> Ident {
         (Kind::Scoped, _) => "ScopedArena",
         (Kind::Rounds, _) => "Rounds",
     };
-    Ident::new(name, Span::call_site())
+    if heap {
+        format_ident!("Heap{}", name)
+    } else {
+        Ident::new(name, Span::call_site())
+    }
 }
 
 /// `IntoIterator` for a reference to the generated type, forwarded to the same impl of the
@@ -881,6 +960,8 @@ struct Docs {
     krate: String,
     kind: Kind,
     no_drop: bool,
+    /// `heap`: a capacity chosen at run time.
+    heap: bool,
     /// Whether the type has generic parameters (then `static A: Name = ...` would not compile).
     generic: bool,
 }
@@ -900,6 +981,7 @@ impl Docs {
             krate: krate.trim_start_matches("::").to_owned(),
             kind,
             no_drop: arena.no_drop.is_some() && kind == Kind::Bounded,
+            heap: arena.heap.is_some(),
             generic: !input.generics.params.is_empty() && kind != Kind::Rounds,
         }
     }
@@ -913,14 +995,20 @@ impl Docs {
         }
     }
 
-    fn runtime(&self) -> &'static str {
-        match self.kind {
+    /// The runtime kind the struct wraps: `Arena`, or with `heap` `HeapArena`...
+    fn runtime(&self) -> String {
+        let kind = match self.kind {
             Kind::Bounded if self.no_drop => "DroplessArena",
             Kind::Bounded => "Arena",
             Kind::Ring => "Ring",
             Kind::Pool => "Pool",
             Kind::Scoped => "ScopedArena",
             Kind::Rounds => "Rounds",
+        };
+        if self.heap {
+            format!("Heap{kind}")
+        } else {
+            kind.to_owned()
         }
     }
 
@@ -928,8 +1016,14 @@ impl Docs {
         let Docs {
             ident, name, krate, ..
         } = self;
-        let n = self.n();
+        let n = if self.heap {
+            // Read in "up to {n}", "the latest {n}", "{n} slots".
+            "`capacity`".to_owned()
+        } else {
+            self.n()
+        };
         let runtime = self.runtime();
+        let rounds_n = if self.heap { "" } else { ", N" };
         // The runtime type's first parameter: the element type, or for `rounds` this type.
         let elem = if self.kind == Kind::Rounds {
             name
@@ -981,7 +1075,7 @@ impl Docs {
                  same for one thread, without atomic operations. The storage is allocated once.\n\n\
                  `{name}` is also the [`ForLifetime`]({krate}::ForLifetime) marker of \
                  `{ident}<'_>` (its `Of<'a>` is `{ident}<'a>`): it wraps a \
-                 `Rounds<{name}, N>`."
+                 `{runtime}<{name}{rounds_n}>`."
             ),
         };
         if self.no_drop {
@@ -992,7 +1086,17 @@ impl Docs {
                  arena with a destructor."
             ));
         }
-        let storage = if self.kind == Kind::Rounds {
+        let storage = if self.heap {
+            format!(
+                "The storage is on the heap, with a capacity chosen at run time: \
+                 `{name}::with_capacity(capacity)` allocates it once (zeroed where that is the \
+                 empty state, so untouched slots cost no page), and nothing is allocated \
+                 afterwards; `{name}::try_with_capacity(capacity)` returns a \
+                 [`CapacityError`]({krate}::CapacityError) instead of panicking. A `static` \
+                 cannot hold one (it needs the heap): use the same attribute without `heap`, \
+                 and with `capacity = N`, for that"
+            )
+        } else if self.kind == Kind::Rounds {
             // A round takes `&mut self`: a `static` would be of no use.
             "The storage is inline".to_owned()
         } else if self.generic {
@@ -1003,13 +1107,50 @@ impl Docs {
         } else {
             format!("The storage is inline: `static A: {name} = {name}::new();` needs no heap")
         };
+        let (boxed, params) = if self.heap {
+            (".", "")
+        } else {
+            (
+                "; `{name}::new_boxed()` builds a large one directly on the heap.",
+                ", N",
+            )
+        };
+        let boxed = boxed.replace("{name}", name);
         doc.push_str(&format!(
-            "\n\n{storage}; `{name}::new_boxed()` builds a large one directly on the heap.\n\n\
-             `{name}` dereferences to [`{krate}::{runtime}<{elem}, N>`]({krate}::{runtime}), \
+            "\n\n{storage}{boxed}\n\n\
+             `{name}` dereferences to [`{krate}::{runtime}<{elem}{params}>`]({krate}::{runtime}), \
              which has the whole API. It is a type of your crate: add `impl {name} {{ ... }}` \
              blocks and trait impls as you like."
         ));
         doc
+    }
+
+    fn with_capacity_doc(&self) -> String {
+        let runtime = self.runtime();
+        format!(
+            " Creates an empty `{name}` of `capacity` slots, allocated on the heap now and never \
+             again.\n\n\
+             # Panics\n\n\
+             As [`{runtime}::with_capacity`]({krate}::{runtime}::with_capacity), whose message \
+             it gives: when `capacity` is 0, or the storage does not fit in `isize::MAX` bytes; \
+             an allocation failure calls `handle_alloc_error`, as `Vec` does. \
+             `try_with_capacity` returns an error instead.",
+            name = self.name,
+            krate = self.krate,
+        )
+    }
+
+    fn try_doc(&self) -> String {
+        let runtime = self.runtime();
+        format!(
+            " Creates an empty `{name}` of `capacity` slots, or says why it cannot.\n\n\
+             # Errors\n\n\
+             As [`{runtime}::try_with_capacity`]({krate}::{runtime}::try_with_capacity): \
+             [`CapacityError`]({krate}::CapacityError) `Zero`, `TooLarge` or `AllocFailed`; \
+             nothing stays allocated then.",
+            name = self.name,
+            krate = self.krate,
+        )
     }
 
     fn capacity_doc(&self) -> String {

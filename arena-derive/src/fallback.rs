@@ -5,7 +5,8 @@
 //! of its own ("cannot find type `ParticleArena`"), burying the real one. So next to the errors
 //! it emits every arena the attributes asked for, with the real API: the same struct, the same
 //! `Deref` to the runtime type of the requested kind, `new`, `new_boxed`, `CAPACITY`, `Default`
-//! and `Debug`, but no compile-time checks, and a placeholder capacity of 1 where the user's is
+//! and `Debug` (for a `heap` attribute, `with_capacity`, `try_with_capacity` and `Debug`), but
+//! no compile-time checks, and a placeholder capacity of 1 where the user's is
 //! missing or malformed. A pool type also gets an empty `FieldReset` impl, so the pool's bounds
 //! hold. An attribute with both `ring` and `pool` gets a bounded stub (either guess could be
 //! wrong; the bounded API is the part the kinds share). Then the only errors the user sees are

@@ -53,26 +53,34 @@ use syn::{parse_macro_input, DeriveInput};
 /// | `#[arena(capacity = N, pool)]` | `{Type}Pool` (structs only) | `atomicarena::Pool<Type, N>` |
 /// | `#[arena(capacity = N, scoped)]` | `{Type}ScopedArena` | `atomicarena::ScopedArena<Type, N>` |
 /// | `#[arena(capacity = N, rounds)]` | `{Type}Rounds` (a type with one lifetime) | `atomicarena::Rounds<{Type}Rounds, N>` |
+/// | `#[arena(heap)]` | `{Type}HeapArena` | `atomicarena::HeapArena<Type>` |
+/// | `#[arena(heap, no_drop)]` | `{Type}HeapDroplessArena` | `atomicarena::HeapDroplessArena<Type>` |
+/// | `#[arena(heap, ring)]` | `{Type}HeapRing` | `atomicarena::HeapRing<Type>` |
+/// | `#[arena(heap, pool)]` | `{Type}HeapPool` (structs only) | `atomicarena::HeapPool<Type>` |
+/// | `#[arena(heap, scoped)]` | `{Type}HeapScopedArena` | `atomicarena::HeapScopedArena<Type>` |
+/// | `#[arena(heap, rounds)]` | `{Type}HeapRounds` (a type with one lifetime) | `atomicarena::HeapRounds<{Type}HeapRounds>` |
 ///
 /// It also has `const fn new()`, `new_boxed()` (with the `alloc` feature), `CAPACITY`,
 /// `Default` and `Debug`, and iterates like the type it wraps: `for v in &mut arena` (bounded
 /// and `no_drop`), `for (handle, v) in &ring` (a scoped arena is reached through its scopes
 /// only). Both constructors are the runtime's, with its
 /// compile-time checks. Because the generated type belongs to your crate, you can add
-/// `impl ParticleArena { ... }` blocks and trait impls to it.
+/// `impl ParticleArena { ... }` blocks and trait impls to it. A `heap` type is built at run
+/// time instead: see [Capacity at run time: `heap`](#capacity-at-run-time-heap).
 ///
 /// # Struct options
 ///
 /// | option | meaning |
 /// |--------|---------|
-/// | `capacity = EXPR` | required: the number of slots, a `usize` constant expression (`4096`, `4 * 1024`, `1 << 20`, `{ MY_CONST }`, `MY_CONST`, `Type::CAP`, not `Self::CAP`); at least 1 |
-/// | `name = Ident` | the generated type's name; default by kind: `{Type}Arena`, `{Type}Ring`, `{Type}Pool`, `{Type}ScopedArena` |
+/// | `capacity = EXPR` | required without `heap` (and an error with it): the number of slots, a `usize` constant expression (`4096`, `4 * 1024`, `1 << 20`, `{ MY_CONST }`, `MY_CONST`, `Type::CAP`, not `Self::CAP`); at least 1 |
+/// | `name = Ident` | the generated type's name; default by kind: `{Type}Arena`, `{Type}Ring`, `{Type}Pool`, `{Type}ScopedArena`, `{Type}Rounds`, and with `heap` `{Type}HeapArena`, `{Type}HeapDroplessArena` (with `no_drop`), `{Type}HeapRing`, `{Type}HeapPool`, `{Type}HeapScopedArena`, `{Type}HeapRounds` |
 /// | `ring` | a ring (`atomicarena::Ring`): `push` overwrites the oldest value |
 /// | `pool` | a pool (`atomicarena::Pool`): values are reset field by field and reused (structs only: an enum has no fields to reset) |
 /// | `scoped` | a scoped arena (`atomicarena::ScopedArena`): `N` slots in up to 16 segments, each reset by the last [scope](https://docs.rs/atomicarena/latest/atomicarena/struct.Scope.html) to leave it, so a `static` recycles without `&mut` |
 /// | `rounds` | reusable rounds (`atomicarena::Rounds`) for a type with exactly one lifetime parameter and no drop glue, whose values borrow each other: see [Reuse: `rounds`](#reuse-rounds) |
 /// | `ring = EXPR`, `pool = EXPR`, `scoped = EXPR`, `rounds = EXPR` | the kind and its capacity in one option: `ring = 16` is `ring, capacity = 16` |
 /// | `no_drop` | bounded arenas only: an `atomicarena::DroplessArena`, which never drops its values, so values may borrow each other; allowed only for types with no drop glue (a compile-time error otherwise) |
+/// | `heap` | the capacity is chosen at run time: the generated type wraps the runtime's heap kind (`atomicarena::HeapArena<Type>`...) and is built by `with_capacity(n)` or `try_with_capacity(n)`, with no `capacity = ...`; see [Capacity at run time: `heap`](#capacity-at-run-time-heap) |
 /// | `crate = "path"` | where the runtime is, if not `::atomicarena` (a renamed dependency, a re-export); in an attribute of its own, `#[arena(crate = "path")]`, it applies to every arena of the type (an arena's own `crate = ...` overrides it) |
 ///
 /// One type can carry one attribute of each kind without `name =`, and several attributes of a
@@ -125,6 +133,54 @@ use syn::{parse_macro_input, DeriveInput};
 /// struct Job(u32);
 ///
 /// assert_eq!((JobArena::CAPACITY, JobRing::CAPACITY), (64, 16));
+/// ```
+///
+/// # Capacity at run time: `heap`
+///
+/// `heap` generates the same wrapper around the runtime's heap kind of the attribute's kind,
+/// whose slots are allocated on the heap once, by `with_capacity(n)`, with `n` known only at
+/// run time (a configuration file, the command line), and never again. It has:
+///
+/// - `with_capacity(n) -> Self`, which panics when `n` is 0 or the storage does not fit in
+///   `isize::MAX` bytes (the runtime kind's message, e.g. `HeapPool::with_capacity: ...`), and
+///   calls `handle_alloc_error` when the allocator fails, as `Vec` does;
+/// - `try_with_capacity(n) -> Result<Self, atomicarena::CapacityError>`, which returns those
+///   problems instead;
+/// - `capacity()` and the rest of the runtime kind's API by `Deref`/`DerefMut`, the pool's
+///   field-wise reset (from the field options, as for an inline pool), iteration, and `Debug`
+///   under the generated name.
+///
+/// It has no `new`, `new_boxed`, `CAPACITY`, `Default` or `Zeroable`: it cannot be built in a
+/// `const` (so no `static` holds one) or from zeroed memory. `heap` with `capacity = ...` (or
+/// `ring = N`...) is one compile error on the capacity, saying to remove one of the two. A
+/// `#[derive(Arenas)]` bundle keeps its arenas inline, so a heap arena cannot be one of its
+/// fields. `heap` needs the runtime's `alloc` feature (on by default). Clippy's
+/// `duplicated_attributes` reads `heap` in two attributes of one type as a repeat, as it does
+/// `ring` (see above): keep one `heap` attribute per type, or allow the lint on the type.
+///
+/// ```
+/// use atomicarena::{ArenaAlloc, CapacityError};
+///
+/// #[derive(ArenaAlloc, Debug, Default)]
+/// #[arena(heap, pool)]      // -> `PacketHeapPool`, capacity chosen at run time
+/// #[arena(capacity = 16)]   // -> `PacketArena`, inline: both can be generated
+/// struct Packet {
+///     #[arena(clear)]
+///     payload: Vec<u8>,
+///     #[arena(reset = 64)]
+///     ttl: u8,
+/// }
+///
+/// let n: usize = "1024".parse().unwrap(); // say, from the command line
+/// let mut pool = PacketHeapPool::with_capacity(n);
+/// assert_eq!(pool.capacity(), 1024);
+/// let packet = pool.take().unwrap();
+/// assert_eq!(packet.ttl, 64); // reset field by field from the first `take`
+/// packet.payload.extend_from_slice(b"hello");
+/// pool.reset(); // the payload's buffer is kept for the next round
+/// assert!(pool.take().unwrap().payload.is_empty());
+/// assert!(format!("{pool:?}").starts_with("PacketHeapPool"));
+/// assert_eq!(PacketHeapPool::try_with_capacity(0).unwrap_err(), CapacityError::Zero);
 /// ```
 ///
 /// # Graphs: `no_drop`
@@ -284,7 +340,7 @@ use syn::{parse_macro_input, DeriveInput};
 /// parameter (or with type parameters, or with drop glue), `rounds` with another kind, an `#[arena(...)]` on an enum variant or on a
 /// variant's field, a field option without a `pool` attribute, a pool field with no `Default`
 /// and no option, `clear`, `reset_with` or `nested` on a `repr(packed)` type, a capacity whose
-/// storage would exceed `isize::MAX` bytes.
+/// storage would exceed `isize::MAX` bytes, `heap` with a capacity.
 ///
 /// Some errors come from rustc, because a macro cannot see other crates, items or values:
 ///
@@ -407,6 +463,13 @@ fn arena_alloc(input: &DeriveInput) -> proc_macro2::TokenStream {
 /// - A field of another type that is not a bounded arena (a `Ring`, a `Pool`): "... is not a
 ///   bounded arena, so it cannot be a field of a `#[derive(Arenas)]` bundle", on the field.
 ///   Such a bundle has no usable `new_boxed()`: a call to it repeats the error there.
+/// - A heap arena (a capacity chosen at run time): a bundle keeps its arenas inline. Written
+///   as the runtime's `atomicarena::HeapArena<T>` (or another `Heap...` kind): one error on the
+///   field, saying to write `atomicarena::Arena<T, N>` or to keep it outside the bundle. A type
+///   generated with `#[arena(heap)]` is named freely, so the derive cannot tell it from the
+///   field's name: rustc reports "... is not a bounded arena" on the field, and also "no
+///   function named `new`" (suggesting `with_capacity`) on the same field, since the bundle's
+///   `const fn new()` calls each field's `new()`.
 /// - The derive on an enum or a union, on a struct with no field, or an unknown option.
 #[proc_macro_derive(Arenas, attributes(arenas))]
 pub fn derive_arenas(input: TokenStream) -> TokenStream {

@@ -59,16 +59,38 @@ fn check_has_an_attribute(cx: &Ctxt, input: &Input) {
     }
 }
 
-/// The capacity: given, a nonzero integer if a literal, and not naming `Self`.
+/// The capacity: given, a nonzero integer if a literal, and not naming `Self`; or, for a
+/// `heap` arena, not given (it is `with_capacity`'s argument).
 fn check_capacity(cx: &Ctxt, input: &Input, arena: &Arena) {
     let ident = plain(input.ident);
+    if arena.heap.is_some() {
+        if let Some(tokens) = &arena.capacity_tokens {
+            // `ring = 64`: the fix is to drop `= 64`, keeping the kind.
+            let option = tokens.clone().into_iter().next().map(|t| t.to_string());
+            let remove = match option.as_deref() {
+                Some(kind @ ("ring" | "pool" | "scoped" | "rounds")) => {
+                    format!("write `{kind}` without `= ...`")
+                }
+                _ => "remove `capacity = ...`".to_owned(),
+            };
+            cx.error_spanned_by(
+                tokens,
+                format_args!(
+                    "`heap` arenas take their capacity at run time (`with_capacity(n)`): \
+                     {remove}, or remove `heap` for a compile-time capacity"
+                ),
+            );
+        }
+        return;
+    }
     match &arena.capacity {
         // Already reported as a syntax error; the capacity may be in the part not read.
         None if arena.malformed => {}
         None => cx.error_spanned_by(
             &arena.tokens,
             "missing `capacity`: every arena has a fixed number of slots; write \
-             `#[arena(capacity = N)]`",
+             `#[arena(capacity = N)]`, or `#[arena(heap)]` for a capacity chosen at run time \
+             (`with_capacity(n)`)",
         ),
         Some(expr) => {
             if let Some(message) = capacity_problem(expr) {

@@ -9,6 +9,10 @@ pub use crate::ring::Ring;
 pub use crate::rounds::{ForLifetime, Rounds};
 pub use crate::scoped::ScopedArena;
 pub use crate::zeroable::Zeroable;
+#[cfg(feature = "alloc")]
+pub use crate::{
+    CapacityError, HeapArena, HeapDroplessArena, HeapPool, HeapRing, HeapRounds, HeapScopedArena,
+};
 pub use core;
 
 /// `Box`, for `new_boxed()` in generated code.

@@ -35,6 +35,12 @@ pub enum List<'a> {
     Cons(u32, &'a List<'a>),
 }
 
+/// A tag, in a ring whose capacity is chosen at run time (`heap`): its constructors and
+/// `Debug` name the runtime through the same paths, in this edition too.
+#[derive(ArenaAlloc, Debug)]
+#[arena(heap, ring)]
+pub struct Tag(pub u32);
+
 /// The sum of a list's values.
 pub fn sum(list: &List) -> u32 {
     match *list {
@@ -71,6 +77,17 @@ mod tests {
         let graph = PointGraph::new_boxed();
         assert_eq!(graph.alloc(Point { x: 1, y: 2 }).unwrap().y, 2);
         assert_eq!(PointGraph::CAPACITY, 4);
+    }
+
+    #[test]
+    fn heap_ring_in_edition_2015() {
+        let ring = TagHeapRing::with_capacity(2);
+        let handles: Vec<_> = (0..3).map(|i| ring.push(Tag(i))).collect();
+        assert!(ring.get(handles[0]).is_none());
+        assert_eq!(ring.get(handles[2]).unwrap().0, 2);
+        assert_eq!(ring.capacity(), 2);
+        assert!(TagHeapRing::try_with_capacity(0).is_err());
+        assert!(format!("{:?}", ring).starts_with("TagHeapRing"));
     }
 
     #[test]

@@ -43,6 +43,24 @@ pub enum List<'a> {
 #[arena(ring = 2)]
 pub struct Cell<T>(pub T);
 
+/// A job, with a pool whose capacity is chosen at run time (`heap`), next to an inline arena.
+/// (A second `heap` attribute on the type would be a `duplicated_attributes` to clippy, like a
+/// second `ring`: the heap ring is on `Tick`.)
+#[derive(ArenaAlloc, Debug, Default)]
+#[arena(crate = "arena2")]
+#[arena(capacity = 8)]
+#[arena(heap, pool)]
+pub struct Job {
+    /// Its number.
+    #[arena(reset = 1)]
+    pub id: u32,
+}
+
+/// A tick, in a ring whose capacity is chosen at run time.
+#[derive(ArenaAlloc, Debug)]
+#[arena(crate = "arena2", heap, ring)]
+pub struct Tick(pub u64);
+
 /// A bundle of the arenas above, through the same renamed runtime.
 #[derive(Arenas)]
 #[arenas(crate = "arena2")]
@@ -95,6 +113,21 @@ mod tests {
         let cells = CellArena::<String>::new_boxed();
         assert_eq!(cells.alloc(Cell("x".to_owned())).unwrap().0, "x");
         assert_eq!(CellRing::<u8>::CAPACITY, 2);
+    }
+
+    #[test]
+    fn heap_arenas_work_through_the_renamed_runtime() {
+        let n: usize = "3".parse().unwrap();
+        let mut pool = JobHeapPool::with_capacity(n);
+        pool.take().unwrap().id = 7;
+        pool.reset();
+        assert_eq!(pool.take().unwrap().id, 1); // `reset = 1`
+        assert_eq!(pool.capacity(), 3);
+        let ring = TickHeapRing::try_with_capacity(2).unwrap();
+        let h = ring.push(Tick(5));
+        assert_eq!(ring.get(h).unwrap().0, 5);
+        assert!(format!("{ring:?}").starts_with("TickHeapRing"));
+        assert_eq!(JobArena::CAPACITY, 8);
     }
 
     #[test]
