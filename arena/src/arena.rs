@@ -141,10 +141,11 @@ pub type Arena<T, const N: usize> = ArenaIn<T, Inline<N>>;
 /// [`try_with_capacity`](HeapArena::try_with_capacity), and never again.
 ///
 /// Everything else is [`Arena`]'s, with the same code: every method, the same errors and
-/// statistics, the same `Send`/`Sync` rules, per-thread chunks from 4,096 slots. Reaching a
-/// slot costs one more pointer load (the arrays' address, next to the cursor), which is all
-/// that differs. A `static` cannot hold one (it needs the heap at run time); use [`Arena`]
-/// there.
+/// statistics, the same `Send`/`Sync` rules, per-thread chunks from 4,096 slots. What
+/// differs is that the capacity is a value: the arrays' address and length are loaded, and
+/// whether the arena has per-thread chunks is decided at run time (about 2 instructions more
+/// per `alloc`, 1.05× an inline arena's; see [Which kind to pick](crate#which-kind-to-pick)). A `static`
+/// cannot hold one (it needs the heap at run time); use [`Arena`] there, or a `OnceLock`.
 ///
 /// ```
 /// use atomicarena::HeapArena;
