@@ -14,6 +14,10 @@
 # Run from anywhere in a clean clone: bash .ci/release.sh. It installs what it needs (a minimal
 # nightly with Miri and rust-src, 1.85, the thumbv7em target). On a work tree with uncommitted changes, set
 # RELEASE_ALLOW_DIRTY=1 to pass `--allow-dirty` to `cargo package` (CI never needs it).
+#
+# `bash .ci/release.sh miri` runs only step 4's Miri run; RELEASE_SKIP_MIRI=1 runs everything but
+# it. `.ci/run` uses both: the Miri run goes with CI's other Miri runs (.ci/miri.sh, on the core
+# that the native builds leave free), the rest runs in the foreground.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
@@ -27,12 +31,38 @@ MSRV=1.85
 EMBEDDED=thumbv7em-none-eabihf
 NO_ATOMIC64_STD=powerpc-unknown-linux-gnu
 
+mode=${1:-all}
+case "$mode" in
+  all | miri) ;;
+  *) echo "usage: bash .ci/release.sh [miri]" >&2; exit 2 ;;
+esac
+
+# Installs only what is missing: `.ci/run` installs every toolchain first, then runs this script
+# and `.ci/release.sh miri` at the same time, and two rustups must not write one toolchain at once.
+installed() { # toolchain ("" for the default one), component
+  rustup component list ${1:+--toolchain "$1"} --installed 2>/dev/null | grep "^$2" >/dev/null
+}
 step "toolchains: nightly (docs.rs, Miri), $MSRV (MSRV), target $EMBEDDED"
 rustup toolchain list | grep -q '^nightly' || run rustup toolchain install nightly --profile minimal
+installed nightly miri && installed nightly rust-src ||
+  run rustup component add --toolchain nightly miri rust-src
+
+miri_no_atomic64() {
+  step "Miri on $NO_ATOMIC64_STD: the ring with emulated 64-bit atomics"
+  # Miri interprets the target (it builds that target's std from rust-src); no emulator needed.
+  MIRIFLAGS="-Zmiri-strict-provenance" \
+    run cargo +nightly miri test --target "$NO_ATOMIC64_STD" --test ring -- \
+    overwrite_order stale_handle pinned_slot iter_is_oldest each_value concurrent_drops
+}
+if [[ "$mode" == miri ]]; then
+  miri_no_atomic64
+  step "release check (Miri) done"
+  exit 0
+fi
+
 rustup toolchain list | grep -q "^$MSRV" || run rustup toolchain install "$MSRV" --profile minimal
-run rustup component add clippy
-run rustup target add "$EMBEDDED"
-run rustup component add --toolchain nightly miri rust-src
+installed "" clippy || run rustup component add clippy
+rustup target list --installed | grep -x "$EMBEDDED" >/dev/null || run rustup target add "$EMBEDDED"
 
 step "docs as docs.rs builds them"
 RUSTDOCFLAGS="--cfg docsrs -D warnings" \
@@ -103,11 +133,11 @@ run cargo build -p atomicarena --no-default-features --features derive,alloc --t
 run cargo clippy -p atomicarena --no-default-features --features derive,alloc \
   --target "$EMBEDDED" -- -D warnings
 
-step "Miri on $NO_ATOMIC64_STD: the ring with emulated 64-bit atomics"
-# Miri interprets the target (it builds that target's std from rust-src); no emulator needed.
-MIRIFLAGS="-Zmiri-strict-provenance" \
-  run cargo +nightly miri test --target "$NO_ATOMIC64_STD" --test ring -- \
-  overwrite_order stale_handle pinned_slot iter_is_oldest each_value concurrent_drops
+if [[ "${RELEASE_SKIP_MIRI:-}" == 1 ]]; then
+  step "Miri on $NO_ATOMIC64_STD: skipped here (RELEASE_SKIP_MIRI=1: the caller runs it)"
+else
+  miri_no_atomic64
+fi
 
 step "MSRV: Rust $MSRV"
 run cargo "+$MSRV" test -p atomicarena

@@ -299,7 +299,12 @@ fn all_slots_pinned_push_returns_a_stale_handle_and_drops_the_value() {
 fn many_refs_to_one_slot() {
     let ring: Ring<u32, 2> = Ring::new();
     let h = ring.push(5);
-    let refs: Vec<_> = (0..1000).map(|_| ring.get(h).unwrap()).collect();
+    // Under Miri 100: each live `Ref` adds a shared tag to the slot's borrow stack, which later
+    // accesses walk, so the cost grows faster than the count (1,000 took 98 s of Stacked
+    // Borrows, 100 take 14 s); 100 are still many pins on one slot (the pin count saturates
+    // only at 2^20 - 1).
+    let many = if cfg!(miri) { 100 } else { 1000 };
+    let refs: Vec<_> = (0..many).map(|_| ring.get(h).unwrap()).collect();
     ring.push(6);
     ring.push(7); // skips the pinned slot
     assert!(refs.iter().all(|r| **r == 5));
