@@ -401,6 +401,17 @@ impl<'a> Gen<'a> {
         (!deferred.is_empty()).then(|| quote!(let () = Self::__ATOMICARENA_CHECKS;))
     }
 
+    /// The associated const that holds the deferred checks (`run_checks` evaluates it), for
+    /// the inline constructors and the heap ones alike.
+    fn checks_const(deferred: &[TokenStream]) -> Option<TokenStream> {
+        (!deferred.is_empty()).then(|| {
+            quote! {
+                #[doc(hidden)]
+                const __ATOMICARENA_CHECKS: () = { #(#deferred)* };
+            }
+        })
+    }
+
     /// `CAPACITY`, the deferred checks' associated const, and `const fn new()`.
     fn inherent_impl(&self, deferred: &[TokenStream]) -> TokenStream {
         let (name, runtime) = (&self.arena.name, &self.runtime);
@@ -408,12 +419,7 @@ impl<'a> Gen<'a> {
         let capacity = self.capacity_held.as_ref().unwrap_or(&self.capacity);
         let (impl_generics, ty_generics, where_clause) = self.generics().split_for_impl();
         let (capacity_doc, new_doc) = (self.docs.capacity_doc(), self.docs.new_doc());
-        let checks_const = (!deferred.is_empty()).then(|| {
-            quote! {
-                #[doc(hidden)]
-                const __ATOMICARENA_CHECKS: () = { #(#deferred)* };
-            }
-        });
+        let checks_const = Self::checks_const(deferred);
         let run_checks = Self::run_checks(deferred);
         quote! {
             #[automatically_derived]
@@ -442,12 +448,7 @@ impl<'a> Gen<'a> {
         let (p, name, runtime) = (&self.p, &self.arena.name, &self.runtime);
         let (impl_generics, ty_generics, where_clause) = self.generics().split_for_impl();
         let (with_doc, try_doc) = (self.docs.with_capacity_doc(), self.docs.try_doc());
-        let checks_const = (!deferred.is_empty()).then(|| {
-            quote! {
-                #[doc(hidden)]
-                const __ATOMICARENA_CHECKS: () = { #(#deferred)* };
-            }
-        });
+        let checks_const = Self::checks_const(deferred);
         let run_checks = Self::run_checks(deferred);
         quote! {
             #[automatically_derived]
