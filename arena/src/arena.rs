@@ -58,8 +58,10 @@ use core::slice;
 use crate::__private::Storage as Checks;
 use crate::cursor::{Cursor, CursorCore, CLEAR};
 use crate::error::Full;
+#[cfg(all(feature = "alloc", loom))]
+use crate::storage::HeapArray;
 #[cfg(feature = "alloc")]
-use crate::storage::{self, CapacityError, Heap, HeapArray, Init, OnAllocFailure};
+use crate::storage::{self, CapacityError, Heap, OnAllocFailure};
 use crate::storage::{Array, Inline, Storage};
 use crate::sync::TrackedCell;
 
@@ -240,24 +242,14 @@ impl<T, const N: usize> Raw<T, Inline<N>> {
 
 #[cfg(feature = "alloc")]
 impl<T> Raw<T, Heap> {
-    /// Bytes per slot: the value and its mark (as `Arena`'s `Storage::SLOT_BYTES`).
-    const SLOT_BYTES: usize = mem::size_of::<T>() + 1;
-
     /// The empty storage of `n` slots, on the heap. `handle_alloc_error` when the allocator
     /// fails and `on_failure` is `Abort`.
     pub(crate) fn with_capacity(
         n: usize,
         on_failure: OnAllocFailure,
     ) -> Result<Self, CapacityError> {
-        storage::check_capacity(n, Self::SLOT_BYTES)?;
-        // SAFETY: a zero byte is `CLEAR`, a valid and empty mark (`TrackedCell<u8>` is a
-        // `u8` in a cell outside loom).
-        #[cfg(not(loom))]
-        let marks = unsafe { HeapArray::new(n, Init::Zeroed, on_failure) }?;
-        #[cfg(loom)]
-        let marks = HeapArray::from_fn(n, || TrackedCell::new(CLEAR));
-        // SAFETY: a `MaybeUninit` in a cell is valid whatever its bytes.
-        let slots = unsafe { HeapArray::new(n, Init::Uninit, on_failure) }?;
+        const { assert!(CLEAR == 0, "heap marks start zeroed") };
+        let (marks, slots) = storage::bytes_and_values(n, on_failure)?;
         Ok(Raw {
             cursor: Cursor::new(),
             marks,

@@ -40,7 +40,7 @@ use crate::cursor::{Cursor, CursorCore};
 use crate::error::Full;
 use crate::reset::FieldReset;
 #[cfg(feature = "alloc")]
-use crate::storage::{self, CapacityError, Heap, HeapArray, Init, OnAllocFailure};
+use crate::storage::{self, CapacityError, Heap, OnAllocFailure};
 use crate::storage::{Array, Inline, Storage};
 use crate::sync::TrackedCell;
 
@@ -259,18 +259,12 @@ impl<T> HeapPool<T> {
     }
 
     fn build(n: usize, on_failure: OnAllocFailure) -> Result<Self, CapacityError> {
-        storage::check_capacity(n, mem::size_of::<T>() + 1)?;
-        // SAFETY: a zero byte is `EMPTY`, the state of a slot that never held a value
-        // (`TrackedCell<u8>` is a `u8` in a cell outside loom).
-        #[cfg(not(loom))]
-        let state = unsafe { HeapArray::new(n, Init::Zeroed, on_failure) }?;
-        #[cfg(loom)]
-        let state = HeapArray::from_fn(n, || TrackedCell::new(EMPTY));
+        const { assert!(EMPTY == 0, "heap states start zeroed") };
+        let (state, slots) = storage::bytes_and_values(n, on_failure)?;
         Ok(PoolIn {
             cursor: Cursor::new(),
             state,
-            // SAFETY: a `MaybeUninit` in a cell is valid whatever its bytes.
-            slots: unsafe { HeapArray::new(n, Init::Uninit, on_failure) }?,
+            slots,
             _owns: PhantomData,
         })
     }

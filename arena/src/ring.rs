@@ -81,8 +81,10 @@ use crossbeam_utils::{Backoff, CachePadded};
 
 use crate::__private::Storage as Checks;
 use crate::ring_stamp::{lap_tag_of, IterPos, Skip, Stamp, Stamps, TAG_MASK};
+#[cfg(all(feature = "alloc", not(loom)))]
+use crate::storage::Init;
 #[cfg(feature = "alloc")]
-use crate::storage::{self, CapacityError, Heap, HeapArray, Init, OnAllocFailure};
+use crate::storage::{self, CapacityError, Heap, HeapArray, OnAllocFailure};
 use crate::storage::{Array, Inline, Storage};
 use crate::sync::{AtomicU64, AtomicUsize, Ordering, TrackedCell};
 

@@ -59,8 +59,10 @@ use crossbeam_utils::CachePadded;
 use crate::__private::Storage as Checks;
 use crate::arena::Arena;
 use crate::error::Full;
+#[cfg(all(feature = "alloc", loom))]
+use crate::storage::HeapArray;
 #[cfg(feature = "alloc")]
-use crate::storage::{self, CapacityError, Heap, HeapArray, Init, OnAllocFailure};
+use crate::storage::{self, CapacityError, Heap, OnAllocFailure};
 use crate::storage::{Array, Inline, Storage};
 use crate::sync::{AtomicU64, AtomicUsize, Ordering, TrackedCell};
 
@@ -382,14 +384,8 @@ impl<T> HeapScopedArena<T> {
     }
 
     fn build(n: usize, on_failure: OnAllocFailure) -> Result<Self, CapacityError> {
-        storage::check_capacity(n, mem::size_of::<T>() + 1)?;
-        // SAFETY: a zero byte is `CLEAR` (`TrackedCell<u8>` is a `u8` in a cell outside loom).
-        #[cfg(not(loom))]
-        let marks = unsafe { HeapArray::new(n, Init::Zeroed, on_failure) }?;
-        #[cfg(loom)]
-        let marks = HeapArray::from_fn(n, || TrackedCell::new(CLEAR));
-        // SAFETY: a `MaybeUninit` in a cell is valid whatever its bytes.
-        let slots = unsafe { HeapArray::new(n, Init::Uninit, on_failure) }?;
+        const { assert!(CLEAR == 0, "heap marks start zeroed") };
+        let (marks, slots) = storage::bytes_and_values(n, on_failure)?;
         Ok(ScopedArenaIn {
             #[cfg(not(loom))]
             segments: [const { CachePadded::new(Segment::new()) }; MAX_SEGMENTS],

@@ -203,6 +203,34 @@ pub(crate) fn capacity_panic(kind: &str, e: CapacityError) -> ! {
     panic!("atomicarena: {kind}::with_capacity: {e}")
 }
 
+/// The two heap arrays of a kind that keeps one byte per slot next to its values (the
+/// arena's and the scoped arena's hole marks, the pool's states), for `n` slots, after the
+/// same capacity checks as the inline kinds: the bytes zeroed, which is every such kind's
+/// empty byte (`CLEAR`, `EMPTY`: each caller asserts it), and the values uninitialised.
+#[cfg(feature = "alloc")]
+#[allow(clippy::type_complexity)]
+pub(crate) fn bytes_and_values<T>(
+    n: usize,
+    on_failure: OnAllocFailure,
+) -> Result<
+    (
+        HeapArray<crate::sync::TrackedCell<u8>>,
+        HeapArray<core::cell::UnsafeCell<core::mem::MaybeUninit<T>>>,
+    ),
+    CapacityError,
+> {
+    check_capacity(n, core::mem::size_of::<T>() + 1)?;
+    // SAFETY: a zero byte in a cell is a valid `TrackedCell<u8>` outside loom (a `u8` in an
+    // `UnsafeCell`), and it is the empty byte of every caller.
+    #[cfg(not(loom))]
+    let bytes = unsafe { HeapArray::new(n, Init::Zeroed, on_failure) }?;
+    #[cfg(loom)]
+    let bytes = HeapArray::from_fn(n, || crate::sync::TrackedCell::new(0));
+    // SAFETY: a `MaybeUninit` in a cell is valid whatever its bytes.
+    let values = unsafe { HeapArray::new(n, Init::Uninit, on_failure) }?;
+    Ok((bytes, values))
+}
+
 /// What a heap constructor does when the allocator fails.
 #[cfg(feature = "alloc")]
 #[derive(Clone, Copy)]
@@ -303,6 +331,7 @@ mod heap {
 
     /// How the elements of a new array start.
     #[derive(Clone, Copy)]
+    #[cfg_attr(loom, allow(dead_code))] // loom's cells are built by `from_fn`
     pub(crate) enum Init {
         /// All bytes zero (`alloc_zeroed`: fresh pages are not touched until used).
         Zeroed,
